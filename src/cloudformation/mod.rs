@@ -1,0 +1,449 @@
+//! CloudFormation evaluation: parameters, conditions and intrinsic functions, producing
+//! resource instances.
+
+pub mod adapt;
+
+use crate::diagnostic::Diagnostic;
+use crate::resource::{Framework, ResourceInstance};
+use crate::source::Span;
+use crate::syntax::tree::{Node, NodeKind};
+use crate::value::{Kind, Part, Reference, Value};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, Default)]
+pub struct CfnOptions {
+    /// `--parameter NAME=VALUE` overrides.
+    pub parameters: Vec<(String, String)>,
+}
+
+/// Deepest intrinsic nesting evaluated.
+const MAX_DEPTH: usize = 128;
+
+pub fn evaluate(root: &Node, options: &CfnOptions) -> (Vec<ResourceInstance>, Vec<Diagnostic>) {
+    let tpl = Template::new(root, options);
+    let mut out = Vec::new();
+    for entry in root.get("Resources").map(Node::entries).unwrap_or_default() {
+        let res = &entry.value;
+        let Some(rtype) = res.get("Type").and_then(Node::as_str) else {
+            continue;
+        };
+        let presence = match res.get("Condition").and_then(Node::as_str) {
+            Some(c) => tpl.condition(c, 0),
+            None => Some(true),
+        };
+        if presence == Some(false) {
+            continue;
+        }
+        let body = match res.get("Properties") {
+            Some(p) => tpl
+                .eval(p, 0)
+                .unwrap_or_else(|| Value::new(Kind::Map(BTreeMap::new()), p.span)),
+            None => Value::new(Kind::Map(BTreeMap::new()), entry.key_span),
+        };
+        out.push(ResourceInstance {
+            framework: Framework::CloudFormation,
+            rtype: rtype.to_string(),
+            address: entry.key.clone(),
+            ref_name: entry.key.clone(),
+            header: entry.key_span,
+            body,
+            default_tags: None,
+            maybe_absent: presence.is_none(),
+            call_sites: Vec::new(),
+        });
+    }
+    (out, Vec::new())
+}
+
+struct Template<'a> {
+    root: &'a Node,
+    params: BTreeMap<String, Value>,
+    resources: BTreeMap<&'a str, ()>,
+    conditions: RefCell<HashMap<String, Option<Option<bool>>>>,
+}
+
+impl<'a> Template<'a> {
+    fn new(root: &'a Node, options: &CfnOptions) -> Self {
+        let mut params = BTreeMap::new();
+        for p in root
+            .get("Parameters")
+            .map(Node::entries)
+            .unwrap_or_default()
+        {
+            let ty = p
+                .value
+                .get("Type")
+                .and_then(Node::as_str)
+                .unwrap_or("String");
+            let v = if ty.starts_with("AWS::SSM::Parameter::Value") {
+                Value::unknown(p.key_span)
+            } else if let Some((_, v)) = options.parameters.iter().rev().find(|(k, _)| *k == p.key)
+            {
+                Value::new(Kind::Str(v.clone()), p.key_span)
+            } else {
+                match p.value.get("Default") {
+                    Some(d) => literal(d),
+                    None => Value::unknown(p.key_span),
+                }
+            };
+            let v = if ty == "CommaDelimitedList" || ty.starts_with("List<") {
+                match v.to_plain_string() {
+                    Some(s) => Value::new(
+                        Kind::List(
+                            s.split(',')
+                                .map(|x| Value::new(Kind::Str(x.trim().to_string()), v.span))
+                                .collect(),
+                        ),
+                        v.span,
+                    ),
+                    None => v,
+                }
+            } else {
+                v
+            };
+            params.insert(p.key.clone(), v);
+        }
+        let resources = root
+            .get("Resources")
+            .map(Node::entries)
+            .unwrap_or_default()
+            .iter()
+            .map(|e| (e.key.as_str(), ()))
+            .collect();
+        Template {
+            root,
+            params,
+            resources,
+            conditions: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// A named condition: `Some(true/false)` when known.
+    fn condition(&self, name: &str, depth: usize) -> Option<bool> {
+        if let Some(slot) = self.conditions.borrow().get(name) {
+            return slot.unwrap_or(None);
+        }
+        let node = self.root.get("Conditions")?.get(name)?;
+        self.conditions.borrow_mut().insert(name.to_string(), None);
+        let v = self.eval(node, depth + 1).and_then(|v| v.as_bool());
+        self.conditions
+            .borrow_mut()
+            .insert(name.to_string(), Some(v));
+        v
+    }
+
+    /// Evaluates a node; `None` is `AWS::NoValue` (the property is removed).
+    fn eval(&self, node: &Node, depth: usize) -> Option<Value> {
+        let span = node.span;
+        if depth > MAX_DEPTH {
+            return Some(Value::unknown(span));
+        }
+        let v = |k: Kind| Some(Value::new(k, span));
+        match &node.kind {
+            NodeKind::Null => v(Kind::Null),
+            NodeKind::Invalid => v(Kind::Unknown),
+            NodeKind::Bool(b) => v(Kind::Bool(*b)),
+            NodeKind::Number(n) => v(n.parse().map(Kind::Number).unwrap_or(Kind::Str(n.clone()))),
+            NodeKind::Str(s) => v(Kind::Str(s.clone())),
+            NodeKind::Seq(items) => v(Kind::List(
+                items
+                    .iter()
+                    .filter_map(|i| self.eval(i, depth + 1))
+                    .collect(),
+            )),
+            NodeKind::Map(entries) => {
+                if let [e] = entries.as_slice() {
+                    if e.key == "Ref"
+                        || e.key.starts_with("Fn::")
+                        || e.key == "Condition" && !matches!(e.value.kind, NodeKind::Map(_))
+                    {
+                        return self.intrinsic(&e.key, &e.value, span, depth + 1);
+                    }
+                }
+                let mut m = BTreeMap::new();
+                for e in entries {
+                    if let Some(x) = self.eval(&e.value, depth + 1) {
+                        m.insert(e.key.clone(), x);
+                    }
+                }
+                v(Kind::Map(m))
+            }
+        }
+    }
+
+    fn intrinsic(&self, name: &str, arg: &Node, span: Span, depth: usize) -> Option<Value> {
+        let unknown = Some(Value::unknown(span));
+        let args: &[Node] = match &arg.kind {
+            NodeKind::Seq(items) => items,
+            _ => std::slice::from_ref(arg),
+        };
+        match name {
+            "Ref" => {
+                let target = arg.as_str()?;
+                self.reference(target, span)
+            }
+            "Condition" => {
+                let c = arg.as_str().and_then(|c| self.condition(c, depth));
+                Some(Value::new(c.map(Kind::Bool).unwrap_or(Kind::Unknown), span))
+            }
+            "Fn::GetAtt" => {
+                let (res, attr) = match &arg.kind {
+                    NodeKind::Str(s) => {
+                        let (a, b) = s.split_once('.')?;
+                        (a.to_string(), b.to_string())
+                    }
+                    NodeKind::Seq(items) if items.len() == 2 => {
+                        let a = items[0].as_str()?.to_string();
+                        match self
+                            .eval(&items[1], depth)
+                            .and_then(|v| v.to_plain_string())
+                        {
+                            Some(b) => (a, b),
+                            None => return unknown,
+                        }
+                    }
+                    _ => return unknown,
+                };
+                Some(Value::new(
+                    Kind::Ref(Reference {
+                        resource: res,
+                        attr,
+                    }),
+                    span,
+                ))
+            }
+            "Fn::Sub" => {
+                let (text, vars) = match &arg.kind {
+                    NodeKind::Str(s) => (s.as_str(), None),
+                    NodeKind::Seq(items) if items.len() == 2 => {
+                        (items[0].as_str()?, Some(&items[1]))
+                    }
+                    _ => return unknown,
+                };
+                let mut parts = Vec::new();
+                for piece in sub_pieces(text) {
+                    match piece {
+                        SubPiece::Lit(l) => parts.push(Part::Lit(l)),
+                        SubPiece::Var(name) => {
+                            let val = match vars.and_then(|m| m.get(&name)) {
+                                Some(n) => self.eval(n, depth),
+                                None => match name.split_once('.') {
+                                    Some((r, a)) if self.resources.contains_key(r) => {
+                                        Some(Value::new(
+                                            Kind::Ref(Reference {
+                                                resource: r.to_string(),
+                                                attr: a.to_string(),
+                                            }),
+                                            span,
+                                        ))
+                                    }
+                                    _ => self.reference(&name, span),
+                                },
+                            };
+                            match val.and_then(|v| v.parts()) {
+                                Some(p) => parts.extend(p),
+                                None => parts.push(Part::Unknown),
+                            }
+                        }
+                    }
+                }
+                Some(Value::from_parts(parts, span))
+            }
+            "Fn::Join" => {
+                let [sep, list] = args else { return unknown };
+                let sep = sep.as_str()?.to_string();
+                let list = self.eval(list, depth)?;
+                let Kind::List(items) = &list.kind else {
+                    return unknown;
+                };
+                let mut parts = Vec::new();
+                for (i, it) in items.iter().enumerate() {
+                    if i > 0 {
+                        parts.push(Part::Lit(sep.clone()));
+                    }
+                    parts.extend(it.parts().unwrap_or(vec![Part::Unknown]));
+                }
+                Some(Value::from_parts(parts, span))
+            }
+            "Fn::Select" => {
+                let [ix, list] = args else { return unknown };
+                let ix = self.eval(ix, depth).and_then(|v| v.as_number());
+                let list = self.eval(list, depth);
+                match (ix, list.as_ref().map(|l| &l.kind)) {
+                    (Some(i), Some(Kind::List(items))) if i >= 0.0 => {
+                        items.get(i as usize).cloned().or(unknown)
+                    }
+                    _ => unknown,
+                }
+            }
+            "Fn::Split" => {
+                let [sep, s] = args else { return unknown };
+                match (
+                    sep.as_str(),
+                    self.eval(s, depth).and_then(|v| v.to_plain_string()),
+                ) {
+                    (Some(sep), Some(s)) if !sep.is_empty() => Some(Value::new(
+                        Kind::List(
+                            s.split(sep)
+                                .map(|p| Value::new(Kind::Str(p.to_string()), span))
+                                .collect(),
+                        ),
+                        span,
+                    )),
+                    _ => unknown,
+                }
+            }
+            "Fn::If" => {
+                let [c, a, b] = args else { return unknown };
+                match c.as_str().and_then(|c| self.condition(c, depth)) {
+                    Some(true) => self.eval(a, depth),
+                    Some(false) => self.eval(b, depth),
+                    None => {
+                        let (x, y) = (self.eval(a, depth), self.eval(b, depth));
+                        match (x, y) {
+                            (Some(x), Some(y)) if crate::terraform::eval::same_value(&x, &y) => {
+                                Some(x)
+                            }
+                            _ => unknown,
+                        }
+                    }
+                }
+            }
+            "Fn::Equals" => {
+                let [a, b] = args else { return unknown };
+                match (self.eval(a, depth), self.eval(b, depth)) {
+                    (Some(x), Some(y)) => match (x.to_plain_string(), y.to_plain_string()) {
+                        (Some(p), Some(q)) => Some(Value::new(Kind::Bool(p == q), span)),
+                        _ => unknown,
+                    },
+                    _ => unknown,
+                }
+            }
+            "Fn::Not" => {
+                let [a] = args else { return unknown };
+                match self.eval(a, depth).and_then(|v| v.as_bool()) {
+                    Some(b) => Some(Value::new(Kind::Bool(!b), span)),
+                    None => unknown,
+                }
+            }
+            "Fn::And" | "Fn::Or" => {
+                let vals: Vec<Option<bool>> = args
+                    .iter()
+                    .map(|a| self.eval(a, depth).and_then(|v| v.as_bool()))
+                    .collect();
+                let (decisive, other) = if name == "Fn::And" {
+                    (false, true)
+                } else {
+                    (true, false)
+                };
+                let r = if vals.contains(&Some(decisive)) {
+                    Some(decisive)
+                } else if vals.iter().all(|v| *v == Some(other)) {
+                    Some(other)
+                } else {
+                    None
+                };
+                Some(Value::new(r.map(Kind::Bool).unwrap_or(Kind::Unknown), span))
+            }
+            "Fn::FindInMap" => {
+                let [m, k1, k2, ..] = args else {
+                    return unknown;
+                };
+                let names: Option<Vec<String>> = [m, k1, k2]
+                    .iter()
+                    .map(|n| self.eval(n, depth).and_then(|v| v.to_plain_string()))
+                    .collect();
+                let Some(names) = names else { return unknown };
+                let found = self
+                    .root
+                    .get("Mappings")
+                    .and_then(|x| x.get(&names[0]))
+                    .and_then(|x| x.get(&names[1]))
+                    .and_then(|x| x.get(&names[2]));
+                match found {
+                    Some(n) => self.eval(n, depth).map(|mut v| {
+                        v.from = Some(v.span);
+                        v.span = span;
+                        v
+                    }),
+                    None => unknown,
+                }
+            }
+            _ => unknown,
+        }
+    }
+
+    /// `Ref` semantics: a parameter's value, `AWS::NoValue`, or a symbolic reference to a
+    /// resource (its type decides what the reference means).
+    fn reference(&self, target: &str, span: Span) -> Option<Value> {
+        if target == "AWS::NoValue" {
+            return None;
+        }
+        if let Some(p) = self.params.get(target) {
+            let mut v = p.clone();
+            v.from = Some(p.span);
+            v.span = span;
+            return Some(v);
+        }
+        if self.resources.contains_key(target) {
+            return Some(Value::new(
+                Kind::Ref(Reference {
+                    resource: target.to_string(),
+                    attr: "Ref".to_string(),
+                }),
+                span,
+            ));
+        }
+        Some(Value::unknown(span))
+    }
+}
+
+/// A default or literal written in the template (no intrinsics).
+fn literal(node: &Node) -> Value {
+    let k = match &node.kind {
+        NodeKind::Str(s) => Kind::Str(s.clone()),
+        NodeKind::Number(n) => Kind::Str(n.clone()),
+        NodeKind::Bool(b) => Kind::Str(b.to_string()),
+        _ => Kind::Unknown,
+    };
+    Value::new(k, node.span)
+}
+
+enum SubPiece {
+    Lit(String),
+    Var(String),
+}
+
+/// Splits a `Fn::Sub` string into literal text and `${...}` variables; `${!x}` is the
+/// literal `${x}`.
+fn sub_pieces(s: &str) -> Vec<SubPiece> {
+    let mut out = Vec::new();
+    let mut lit = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("${") {
+        lit.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        match after.find('}') {
+            Some(j) => {
+                let name = &after[..j];
+                if let Some(l) = name.strip_prefix('!') {
+                    lit.push_str("${");
+                    lit.push_str(l);
+                    lit.push('}');
+                } else {
+                    out.push(SubPiece::Lit(std::mem::take(&mut lit)));
+                    out.push(SubPiece::Var(name.trim().to_string()));
+                }
+                rest = &after[j + 1..];
+            }
+            None => {
+                lit.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    lit.push_str(rest);
+    out.push(SubPiece::Lit(lit));
+    out
+}

@@ -1,0 +1,176 @@
+//! Finds the files to analyse: walks the given paths in parallel (honouring `.gitignore`,
+//! skipping `.terraform/` and `.git/`) and classifies each file by name.
+
+use ignore::{WalkBuilder, WalkState};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileKind {
+    Terraform,
+    TerraformJson,
+    Tfvars,
+    TfvarsJson,
+    /// A YAML file that may be a CloudFormation template (decided after parsing).
+    Yaml,
+    /// A JSON file that may be a CloudFormation template.
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Discovered {
+    pub path: PathBuf,
+    /// Path relative to the scan root, `/`-separated.
+    pub name: String,
+    pub kind: FileKind,
+}
+
+/// A path given on the command line that cannot be read at all.
+#[derive(Debug, Clone)]
+pub struct BadPath {
+    pub path: PathBuf,
+    pub error: String,
+}
+
+pub fn classify(path: &Path) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?;
+    let lower = name.to_ascii_lowercase();
+    Some(if lower.ends_with(".tf") {
+        FileKind::Terraform
+    } else if lower.ends_with(".tf.json") {
+        FileKind::TerraformJson
+    } else if lower.ends_with(".tfvars") {
+        FileKind::Tfvars
+    } else if lower.ends_with(".tfvars.json") {
+        FileKind::TfvarsJson
+    } else if lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".template") {
+        FileKind::Yaml
+    } else if lower.ends_with(".json") {
+        FileKind::Json
+    } else {
+        return None;
+    })
+}
+
+/// The display name of a path relative to the root.
+pub fn relative_name(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let s = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    if s.is_empty() {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    } else {
+        s
+    }
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// IaC candidates, sorted by name.
+    pub files: Vec<Discovered>,
+    /// Paths given on the command line that cannot be read at all.
+    pub bad_roots: Vec<BadPath>,
+    /// Entries inside the tree that could not be read (permissions, broken links).
+    pub unreadable: Vec<BadPath>,
+}
+
+/// Walks `paths`; names are relative to `root`. Files named explicitly are taken even when
+/// ignored.
+pub fn discover(root: &Path, paths: &[PathBuf], threads: usize) -> Walk {
+    let found = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    let mut bad = Vec::new();
+    for p in paths {
+        let meta = match std::fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) => {
+                bad.push(BadPath {
+                    path: p.clone(),
+                    error: e.to_string(),
+                });
+                continue;
+            }
+        };
+        if meta.is_file() {
+            // An explicit file: the pre-commit case. `.template` or `.json` files are
+            // still checked for CloudFormation content later.
+            if let Some(kind) = classify(p) {
+                found
+                    .lock()
+                    .expect("no panics while holding the lock")
+                    .push(Discovered {
+                        path: p.clone(),
+                        name: relative_name(root, p),
+                        kind,
+                    });
+            }
+            continue;
+        }
+        let walker = WalkBuilder::new(p)
+            .hidden(false)
+            .require_git(false)
+            .follow_links(false)
+            .threads(threads.max(1))
+            .filter_entry(|e| {
+                let n = e.file_name();
+                !(e.file_type().is_some_and(|t| t.is_dir()) && (n == ".git" || n == ".terraform"))
+            })
+            .build_parallel();
+        walker.run(|| {
+            let found = &found;
+            let errors = &errors;
+            Box::new(move |entry| {
+                let e = match entry {
+                    Ok(e) => e,
+                    Err(err) => {
+                        let path = match &err {
+                            ignore::Error::WithPath { path, .. } => path.clone(),
+                            _ => PathBuf::new(),
+                        };
+                        errors
+                            .lock()
+                            .expect("no panics while holding the lock")
+                            .push(BadPath {
+                                path,
+                                error: err.to_string(),
+                            });
+                        return WalkState::Continue;
+                    }
+                };
+                {
+                    if e.file_type().is_some_and(|t| t.is_file()) {
+                        if let Some(kind) = classify(e.path()) {
+                            let path = e.path().to_path_buf();
+                            let name = relative_name(root, &path);
+                            found
+                                .lock()
+                                .expect("no panics while holding the lock")
+                                .push(Discovered { path, name, kind });
+                        }
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+    }
+    let mut files = found
+        .into_inner()
+        .expect("no panics while holding the lock");
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    files.dedup_by(|a, b| a.name == b.name);
+    let mut unreadable = errors
+        .into_inner()
+        .expect("no panics while holding the lock");
+    unreadable.sort_by(|a, b| a.path.cmp(&b.path));
+    Walk {
+        files,
+        bad_roots: bad,
+        unreadable,
+    }
+}

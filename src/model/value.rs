@@ -1,0 +1,74 @@
+//! `Val<T>`: a model field with its value (or unknown), its span and how it was set.
+
+use crate::source::Span;
+use crate::value::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// Written in the resource.
+    Explicit,
+    /// Left out: the service default applies; the span is the resource header.
+    Default,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Val<T> {
+    /// `None` when not statically known.
+    pub value: Option<T>,
+    pub span: Span,
+    pub how: How,
+    /// The variable default, local or parameter that set the value, when not the
+    /// resource itself.
+    pub from: Option<Span>,
+}
+
+impl<T> Val<T> {
+    pub fn default(value: Option<T>, header: Span) -> Val<T> {
+        Val {
+            value,
+            span: header,
+            how: How::Default,
+            from: None,
+        }
+    }
+
+    pub fn is_explicit(&self) -> bool {
+        self.how == How::Explicit
+    }
+
+    pub fn known(&self) -> Option<&T> {
+        self.value.as_ref()
+    }
+}
+
+/// Reads an optional attribute: absent or null gives the default at the header span; a
+/// present value is converted, unknown when the conversion fails.
+pub fn field<T>(
+    body: &Value,
+    key: &str,
+    header: Span,
+    default: Option<T>,
+    conv: impl Fn(&Value) -> Option<T>,
+) -> Val<T> {
+    match body.get(key) {
+        Some(v) if !v.is_null() => Val {
+            value: conv(v),
+            span: v.span,
+            how: How::Explicit,
+            from: v.from,
+        },
+        _ => Val::default(default, header),
+    }
+}
+
+pub fn bool_of(v: &Value) -> Option<bool> {
+    v.as_bool()
+}
+
+pub fn num_of(v: &Value) -> Option<f64> {
+    v.as_number()
+}
+
+pub fn string_of(v: &Value) -> Option<String> {
+    v.to_plain_string()
+}

@@ -1,0 +1,34 @@
+//! Rendering a [`Report`](crate::Report): rustc-style text, JSON and SARIF 2.1.0.
+
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// `3 findings (2 errors, 1 warning) in 41 files`
+pub fn summary_line(diags: &[Diagnostic], files: usize) -> String {
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let mut parts = Vec::new();
+    for (s, w) in [
+        (Severity::Error, "error"),
+        (Severity::Warning, "warning"),
+        (Severity::Note, "note"),
+    ] {
+        let n = count(s);
+        if n > 0 {
+            parts.push(plural(n, w));
+        }
+    }
+    let files = plural(files, "file");
+    if diags.is_empty() {
+        format!("no findings in {files}")
+    } else {
+        format!(
+            "{} ({}) in {files}",
+            plural(diags.len(), "finding"),
+            parts.join(", ")
+        )
+    }
+}

@@ -1,0 +1,227 @@
+//! SARIF 2.1.0 for GitHub code scanning: own serde structs, validated in tests against
+//! `serde-sarif` and in CI against the SARIF Multitool.
+
+use crate::diagnostic::{codes, Severity};
+use crate::rules::RuleMeta;
+use crate::Report;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+pub const INFORMATION_URI: &str = "https://github.com/iacguard/iacguard";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Value,
+    original_uri_base_ids: Value,
+    results: Vec<Value>,
+    column_kind: &'static str,
+}
+
+/// Analysis codes that are not rules but still appear as results.
+fn analysis_rules() -> Vec<(&'static str, &'static str, Severity)> {
+    vec![
+        (codes::PARSE_ERROR, "the file could not be parsed, or holds input that iacguard refuses (YAML aliases, duplicate keys); it was not analysed", Severity::Error),
+        (codes::FILE_SKIPPED, "the file could not be read or is over the size limit; it was not analysed", Severity::Error),
+        (codes::EVAL_NOTE, "something in the configuration could not be followed statically (an unresolved module, a cycle)", Severity::Note),
+    ]
+}
+
+fn rule_descriptor(m: &RuleMeta) -> Value {
+    let help_md = m.body.clone();
+    let help_text = m
+        .section("How to fix")
+        .unwrap_or(m.summary.as_str())
+        .to_string();
+    json!({
+        "id": m.id,
+        "name": m.name,
+        "shortDescription": { "text": m.summary },
+        "fullDescription": { "text": m.section("What it does").unwrap_or(&m.summary) },
+        "help": { "text": help_text, "markdown": help_md },
+        "helpUri": m.help_uri(),
+        "defaultConfiguration": { "level": level(m.severity), "enabled": m.enabled_by_default },
+        "properties": {
+            "tags": ["security", m.category.as_str()],
+            "security-severity": m.security_severity,
+            "precision": "high",
+        }
+    })
+}
+
+/// FNV-1a, stable across platforms and releases (unlike `DefaultHasher`).
+fn fnv1a(data: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in data.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+pub fn render(report: &Report) -> String {
+    let metas = crate::rules::all();
+    let mut rules: Vec<Value> = metas.iter().map(rule_descriptor).collect();
+    let mut index: HashMap<String, usize> = metas
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.clone(), i))
+        .collect();
+    for (id, desc, sev) in analysis_rules() {
+        index.insert(id.to_string(), rules.len());
+        // The id is already readable; SARIF asks to omit a `name` equal to it.
+        rules.push(json!({
+            "id": id,
+            "shortDescription": { "text": desc },
+            "fullDescription": { "text": desc },
+            "help": { "text": desc, "markdown": desc },
+            "helpUri": format!("{INFORMATION_URI}#diagnostics"),
+            "defaultConfiguration": { "level": level(sev) },
+            "properties": { "tags": ["iacguard"] }
+        }));
+    }
+    let mut seen: HashMap<(String, String, u64), usize> = HashMap::new();
+    let results = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let file = report.sources.get(d.primary.file);
+            let start = file.position(d.primary.start as usize);
+            let end = file.position(d.primary.end as usize);
+            let line_text = file
+                .line_range(start.line - 1)
+                .map(|r| file.text[r].trim())
+                .unwrap_or("");
+            let key = format!(
+                "{}\u{0}{}\u{0}{}",
+                d.rule,
+                d.address.as_deref().unwrap_or(""),
+                line_text
+            );
+            let h = fnv1a(&key);
+            let n = seen
+                .entry((d.rule.clone(), file.name.clone(), h))
+                .or_insert(0);
+            *n += 1;
+            let mut artifact = json!({ "uri": uri(&file.name) });
+            if !file.name.starts_with('/') {
+                artifact["uriBaseId"] = json!("%SRCROOT%");
+            }
+            let mut location = json!({
+                "physicalLocation": {
+                    "artifactLocation": artifact,
+                    "region": {
+                        "startLine": start.line,
+                        "startColumn": start.column_utf16,
+                        "endLine": end.line,
+                        "endColumn": end.column_utf16,
+                    }
+                }
+            });
+            if let Some(a) = &d.address {
+                location["logicalLocations"] =
+                    json!([{ "fullyQualifiedName": a, "kind": "resource" }]);
+            }
+            let mut message = d.message.clone();
+            if let Some(h) = &d.help {
+                message.push_str(&format!("\nhelp: {h}"));
+            }
+            let mut result = json!({
+                "ruleId": d.rule,
+                "ruleIndex": index.get(&d.rule).copied().unwrap_or(0),
+                "level": level(d.severity),
+                "message": { "text": message },
+                "locations": [location],
+                "partialFingerprints": { "primaryLocationLineHash": format!("{h:016x}:{n}") },
+            });
+            if !d.labels.is_empty() {
+                let related: Vec<Value> = d
+                    .labels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        let f = report.sources.get(l.span.file);
+                        let s = f.position(l.span.start as usize);
+                        let e = f.position(l.span.end as usize);
+                        let mut artifact = json!({ "uri": uri(&f.name) });
+                        if !f.name.starts_with('/') {
+                            artifact["uriBaseId"] = json!("%SRCROOT%");
+                        }
+                        json!({
+                            "id": i,
+                            "message": { "text": l.message },
+                            "physicalLocation": {
+                                "artifactLocation": artifact,
+                                "region": {
+                                    "startLine": s.line,
+                                    "startColumn": s.column_utf16,
+                                    "endLine": e.line,
+                                    "endColumn": e.column_utf16,
+                                }
+                            }
+                        })
+                    })
+                    .collect();
+                result["relatedLocations"] = json!(related);
+            }
+            result
+        })
+        .collect();
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: json!({
+                "driver": {
+                    "name": "iacguard",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "informationUri": INFORMATION_URI,
+                    "rules": rules,
+                }
+            }),
+            original_uri_base_ids: json!({ "%SRCROOT%": { "description": { "text": "the scan root" } } }),
+            results,
+            column_kind: "utf16CodeUnits",
+        }],
+    };
+    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// A relative URI reference for a path: percent-encodes what a URI cannot hold.
+fn uri(path: &str) -> String {
+    let mut out = String::new();
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,40 @@
+//! rustc-style terminal output with `codespan-reporting`.
+
+use crate::diagnostic::Severity;
+use crate::Report;
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::term::{self, termcolor::WriteColor, Config};
+
+pub fn render(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> {
+    let config = Config::default();
+    for d in &report.diagnostics {
+        let cs = match d.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+            Severity::Note => CsDiagnostic::note(),
+        };
+        let mut labels = vec![Label::primary(d.primary.file, d.primary.range())];
+        for l in &d.labels {
+            labels.push(Label::secondary(l.span.file, l.span.range()).with_message(&l.message));
+        }
+        let mut notes = Vec::new();
+        if let Some(a) = &d.address {
+            notes.push(format!("resource: {a}"));
+        }
+        if let Some(h) = &d.help {
+            notes.push(format!("help: {h}"));
+        }
+        let cs = cs
+            .with_code(&d.rule)
+            .with_message(&d.message)
+            .with_labels(labels)
+            .with_notes(notes);
+        term::emit_to_write_style(out, &config, &report.sources, &cs)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+    }
+    writeln!(
+        out,
+        "{}",
+        super::summary_line(&report.diagnostics, report.files_analyzed)
+    )
+}

@@ -1,0 +1,57 @@
+//! KMS002 kms-key-rotation-disabled: a symmetric encryption key with KMS-generated
+//! material whose automatic rotation is off. See `rules/KMS002.md`.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::kms::KeyOrigin;
+use crate::model::KmsKey;
+use crate::resource::Framework;
+use crate::rules::{Context, Rule};
+
+pub struct KeyRotationDisabled;
+
+impl Rule for KeyRotationDisabled {
+    fn id(&self) -> &'static str {
+        "KMS002"
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for key in &cx.model.kms_keys {
+            if !rotatable(key) {
+                continue;
+            }
+            if key.rotation_enabled.known() != Some(&false) {
+                continue;
+            }
+            let name = &key.meta.address;
+            let attr = match key.meta.framework {
+                Framework::Terraform => "enable_key_rotation",
+                Framework::CloudFormation => "EnableKeyRotation",
+            };
+            let mut d = if key.rotation_enabled.is_explicit() {
+                cx.finding(
+                    key.rotation_enabled.span,
+                    format!("KMS key {name} has automatic rotation disabled"),
+                )
+            } else {
+                cx.finding(
+                    key.rotation_enabled.span,
+                    format!("KMS key {name} does not set `{attr}`, so automatic rotation is off"),
+                )
+            };
+            if let Some(from) = key.rotation_enabled.from {
+                d = d.with_label(from, "value set here");
+            }
+            out.push(d.with_address(name.clone()).with_help(format!(
+                "set `{attr}` to true (and optionally a rotation period of 90 to 2560 days)"
+            )));
+        }
+    }
+}
+
+/// Only symmetric encryption keys with KMS-generated material can rotate automatically.
+/// Unknown origin, spec or usage is not enough to report.
+fn rotatable(key: &KmsKey) -> bool {
+    key.origin.known() == Some(&KeyOrigin::AwsKms)
+        && key.custom_key_store.known() == Some(&false)
+        && key.is_symmetric_encryption() == Some(true)
+}

@@ -1,0 +1,139 @@
+//! The rule registry, rule metadata (from `rules/<ID>.md`) and the engine that runs rules
+//! over the model.
+
+pub mod kms;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Model;
+use crate::settings::Settings;
+use crate::source::Span;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// A check over the model. Rules never see syntax or formats.
+pub trait Rule: Sync {
+    fn id(&self) -> &'static str;
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// What a rule may read.
+pub struct Context<'a> {
+    pub model: &'a Model,
+    pub settings: &'a Settings,
+    meta: &'a RuleMeta,
+}
+
+impl Context<'_> {
+    /// A finding of the current rule at its default severity.
+    pub fn finding(&self, primary: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.meta.id.clone(), self.meta.severity, primary, message)
+    }
+}
+
+/// One registry line per rule: its document and its implementation.
+pub const REGISTRY: &[(&str, &dyn Rule)] = &[(
+    include_str!("../../rules/KMS002.md"),
+    &kms::key_rotation_disabled::KeyRotationDisabled,
+)];
+
+/// Rule metadata: the TOML front matter of `rules/<ID>.md` and its body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub id: String,
+    pub name: String,
+    #[serde(deserialize_with = "de_severity")]
+    pub severity: Severity,
+    pub category: String,
+    pub frameworks: Vec<String>,
+    pub resource_types: Vec<String>,
+    pub summary: String,
+    pub security_severity: String,
+    #[serde(default = "yes")]
+    pub enabled_by_default: bool,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(skip)]
+    pub body: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn de_severity<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Severity, D::Error> {
+    let s = String::deserialize(d)?;
+    Severity::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown severity `{s}`")))
+}
+
+impl RuleMeta {
+    pub fn parse(doc: &str) -> Result<RuleMeta, String> {
+        let rest = doc
+            .strip_prefix("+++\n")
+            .ok_or("missing `+++` front matter")?;
+        let end = rest.find("\n+++\n").ok_or("unterminated front matter")?;
+        let mut meta: RuleMeta = toml::from_str(&rest[..end]).map_err(|e| e.to_string())?;
+        meta.body = rest[end + 5..].trim_start().to_string();
+        Ok(meta)
+    }
+
+    pub fn help_uri(&self) -> String {
+        format!(
+            "https://github.com/iacguard/iacguard/blob/main/rules/{}.md",
+            self.id
+        )
+    }
+
+    /// The text under a `## heading` of the body.
+    pub fn section(&self, heading: &str) -> Option<&str> {
+        let marker = format!("## {heading}\n");
+        let start = self.body.find(&marker)? + marker.len();
+        let rest = &self.body[start..];
+        let end = rest.find("\n## ").map(|i| i + 1).unwrap_or(rest.len());
+        Some(rest[..end].trim())
+    }
+}
+
+/// Every rule's metadata, parsed once. The documents are embedded at build time and
+/// checked by tests, so a parse failure is a build defect.
+pub fn all() -> &'static [RuleMeta] {
+    static ALL: OnceLock<Vec<RuleMeta>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        REGISTRY
+            .iter()
+            .map(|(doc, rule)| {
+                RuleMeta::parse(doc).unwrap_or_else(|e| panic!("rules/{}.md: {e}", rule.id()))
+            })
+            .collect()
+    })
+}
+
+/// Finds a rule by id (`KMS002`) or kebab name, case-insensitively.
+pub fn find(key: &str) -> Option<&'static RuleMeta> {
+    all()
+        .iter()
+        .find(|m| m.id.eq_ignore_ascii_case(key) || m.name.eq_ignore_ascii_case(key))
+}
+
+/// Runs every enabled rule over the model.
+pub fn run(model: &Model, settings: &Settings) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for ((_, rule), meta) in REGISTRY.iter().zip(all()) {
+        if !settings.rule_enabled(meta) {
+            continue;
+        }
+        let cx = Context {
+            model,
+            settings,
+            meta,
+        };
+        let start = out.len();
+        rule.check(&cx, &mut out);
+        if let Some(sev) = settings.severity_override(&meta.id) {
+            for d in &mut out[start..] {
+                d.severity = sev;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,111 @@
+//! The data tree shared by YAML and JSON documents: scalars, sequences and mappings with
+//! byte spans. CloudFormation short-form tags (`!Ref x`) are normalised to their long form
+//! (`{"Ref": x}`) so that both syntaxes read alike.
+
+use crate::source::Span;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Null,
+    Bool(bool),
+    /// A number, kept as written (`0123` account ids stay intact).
+    Number(String),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+    /// Something iacguard refuses to interpret (a YAML alias); evaluates to unknown.
+    Invalid,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries.iter().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        match &self.kind {
+            NodeKind::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The CloudFormation intrinsic for a short-form YAML tag (`!GetAtt` → `Fn::GetAtt`).
+pub fn intrinsic_for_tag(tag: &str) -> Option<&'static str> {
+    Some(match tag {
+        "Ref" => "Ref",
+        "Condition" => "Condition",
+        "GetAtt" => "Fn::GetAtt",
+        "Sub" => "Fn::Sub",
+        "Join" => "Fn::Join",
+        "Select" => "Fn::Select",
+        "Split" => "Fn::Split",
+        "If" => "Fn::If",
+        "Equals" => "Fn::Equals",
+        "And" => "Fn::And",
+        "Or" => "Fn::Or",
+        "Not" => "Fn::Not",
+        "FindInMap" => "Fn::FindInMap",
+        "ImportValue" => "Fn::ImportValue",
+        "Base64" => "Fn::Base64",
+        "Cidr" => "Fn::Cidr",
+        "GetAZs" => "Fn::GetAZs",
+        "Transform" => "Fn::Transform",
+        "Length" => "Fn::Length",
+        "ToJsonString" => "Fn::ToJsonString",
+        "ForEach" => "Fn::ForEach",
+        // Service Catalog and Config rule functions.
+        "Contains" => "Fn::Contains",
+        "EachMemberEquals" => "Fn::EachMemberEquals",
+        "EachMemberIn" => "Fn::EachMemberIn",
+        "RefAll" => "Fn::RefAll",
+        "ValueOf" => "Fn::ValueOf",
+        "ValueOfAll" => "Fn::ValueOfAll",
+        _ => return None,
+    })
+}
+
+/// Whether a parsed document is a CloudFormation template: it has
+/// `AWSTemplateFormatVersion`, or a top-level `Resources` map whose entries have a `Type`.
+pub fn is_cloudformation(root: &Node) -> bool {
+    if root.get("AWSTemplateFormatVersion").is_some() {
+        return true;
+    }
+    match root.get("Resources") {
+        Some(res) => {
+            let entries = res.entries();
+            !entries.is_empty()
+                && entries
+                    .iter()
+                    .all(|e| e.value.get("Type").and_then(Node::as_str).is_some())
+        }
+        None => false,
+    }
+}

@@ -1,0 +1,428 @@
+//! The subset of Terraform's built-in functions that matters for security settings.
+//! A function not listed here, or called on unknown input, gives unknown.
+
+use super::eval::{EvalError, EvalResult, Evaluator};
+use crate::source::Span;
+use crate::syntax::hcl::Expr;
+use crate::value::{Kind, Part, Value};
+use std::collections::BTreeMap;
+
+pub fn call(
+    ev: &mut Evaluator<'_>,
+    name: &str,
+    args: &[Expr],
+    expand: bool,
+    span: Span,
+) -> EvalResult {
+    // try() and can() look at errors, so they evaluate their own arguments.
+    match name {
+        "try" => {
+            for a in args {
+                match ev.eval(a) {
+                    Ok(v) if !v.is_unknown() => return Ok(v),
+                    Ok(_) => return Ok(Value::unknown(span)),
+                    Err(_) => continue,
+                }
+            }
+            return Err(EvalError);
+        }
+        "can" => {
+            let r = match args.first().map(|a| ev.eval(a)) {
+                Some(Ok(v)) if v.has_unknown() => Kind::Unknown,
+                Some(Ok(_)) => Kind::Bool(true),
+                _ => Kind::Bool(false),
+            };
+            return Ok(Value::new(r, span));
+        }
+        _ => {}
+    }
+    let mut vals = Vec::with_capacity(args.len());
+    for a in args {
+        vals.push(ev.eval(a)?);
+    }
+    if expand {
+        if let Some(last) = vals.pop() {
+            match last.kind {
+                Kind::List(items) => vals.extend(items),
+                _ => return Ok(Value::unknown(span)),
+            }
+        }
+    }
+    let out = |k: Kind| Ok(Value::new(k, span));
+    let unknown = || Ok(Value::unknown(span));
+    let s = |i: usize| vals.get(i).and_then(Value::to_plain_string);
+    match name {
+        "jsonencode" => match vals.first() {
+            Some(v) if !v.has_unknown() => out(Kind::Str(to_json(v).to_string())),
+            // Partly known documents keep their structure: policy readers accept it.
+            Some(v) => Ok(v.clone()),
+            None => Err(EvalError),
+        },
+        "jsondecode" => match s(0) {
+            Some(text) => match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(j) => Ok(from_json(&j, span)),
+                Err(_) => Err(EvalError),
+            },
+            None => unknown(),
+        },
+        "merge" => {
+            let mut m = BTreeMap::new();
+            for v in &vals {
+                match &v.kind {
+                    Kind::Map(x) => m.extend(x.iter().map(|(k, v)| (k.clone(), v.clone()))),
+                    Kind::Null => {}
+                    _ => return unknown(),
+                }
+            }
+            out(Kind::Map(m))
+        }
+        "concat" => {
+            let mut l = Vec::new();
+            for v in &vals {
+                match &v.kind {
+                    Kind::List(x) => l.extend(x.iter().cloned()),
+                    _ => return unknown(),
+                }
+            }
+            out(Kind::List(l))
+        }
+        "flatten" => {
+            let mut l = Vec::new();
+            let mut stack: Vec<Value> = vals.iter().rev().cloned().collect();
+            while let Some(v) = stack.pop() {
+                match v.kind {
+                    Kind::List(x) => stack.extend(x.into_iter().rev()),
+                    Kind::Unknown => return unknown(),
+                    _ => l.push(v),
+                }
+            }
+            match l.len() {
+                _ if vals.len() == 1 => out(Kind::List(l)),
+                _ => Err(EvalError),
+            }
+        }
+        "lookup" => match vals.first().map(|v| &v.kind) {
+            Some(Kind::Map(m)) => match s(1) {
+                Some(k) => match (m.get(&k), vals.get(2)) {
+                    (Some(v), _) => Ok(v.clone()),
+                    (None, Some(d)) => Ok(d.clone()),
+                    (None, None) => Err(EvalError),
+                },
+                None => unknown(),
+            },
+            _ => unknown(),
+        },
+        "coalesce" => {
+            for v in &vals {
+                match &v.kind {
+                    Kind::Null => continue,
+                    Kind::Str(x) if x.is_empty() => continue,
+                    Kind::Unknown => return unknown(),
+                    _ => return Ok(v.clone()),
+                }
+            }
+            Err(EvalError)
+        }
+        "coalescelist" => {
+            for v in &vals {
+                match &v.kind {
+                    Kind::List(x) if x.is_empty() => continue,
+                    Kind::List(_) => return Ok(v.clone()),
+                    _ => return unknown(),
+                }
+            }
+            Err(EvalError)
+        }
+        "tostring" => match vals.first() {
+            Some(v) if v.is_null() => out(Kind::Null),
+            Some(v) => match v.to_plain_string() {
+                Some(x) => out(Kind::Str(x)),
+                None => Ok(v.clone()),
+            },
+            None => Err(EvalError),
+        },
+        "tonumber" => match vals.first() {
+            Some(v) => match v.as_number() {
+                Some(n) => out(Kind::Number(n)),
+                None if v.has_unknown() => unknown(),
+                None => Err(EvalError),
+            },
+            None => Err(EvalError),
+        },
+        "tobool" => match vals.first() {
+            Some(v) => match v.as_bool() {
+                Some(b) => out(Kind::Bool(b)),
+                None if v.has_unknown() => unknown(),
+                None => Err(EvalError),
+            },
+            None => Err(EvalError),
+        },
+        "tolist" | "toset" | "tomap" | "sensitive" | "nonsensitive" | "one" if vals.len() == 1 => {
+            let v = vals.into_iter().next().expect("one argument");
+            if name == "one" {
+                return match &v.kind {
+                    Kind::List(l) if l.is_empty() => out(Kind::Null),
+                    Kind::List(l) if l.len() == 1 => Ok(l[0].clone()),
+                    Kind::List(_) => Err(EvalError),
+                    _ => unknown(),
+                };
+            }
+            if name == "toset" {
+                if let Kind::List(l) = &v.kind {
+                    let mut seen: Vec<Value> = Vec::new();
+                    for x in l {
+                        if !seen.iter().any(|y| super::eval::same_value(x, y)) {
+                            seen.push(x.clone());
+                        }
+                    }
+                    return out(Kind::List(seen));
+                }
+            }
+            Ok(v)
+        }
+        "lower" | "upper" | "trimspace" => match s(0) {
+            Some(x) => out(Kind::Str(match name {
+                "lower" => x.to_lowercase(),
+                "upper" => x.to_uppercase(),
+                _ => x.trim().to_string(),
+            })),
+            None => unknown(),
+        },
+        "trimprefix" | "trimsuffix" | "startswith" | "endswith" => match (s(0), s(1)) {
+            (Some(x), Some(p)) => out(match name {
+                "trimprefix" => Kind::Str(x.strip_prefix(p.as_str()).unwrap_or(&x).to_string()),
+                "trimsuffix" => Kind::Str(x.strip_suffix(p.as_str()).unwrap_or(&x).to_string()),
+                "startswith" => Kind::Bool(x.starts_with(&p)),
+                _ => Kind::Bool(x.ends_with(&p)),
+            }),
+            _ => unknown(),
+        },
+        "replace" => match (s(1), s(2)) {
+            (Some(from), Some(to))
+                if !(from.starts_with('/') && from.ends_with('/') && from.len() > 1) =>
+            {
+                match vals.first().and_then(Value::parts) {
+                    // Replacing in the known parts keeps references visible
+                    // (`replace(aws_api_gateway_stage.s.invoke_url, ...)`).
+                    Some(parts) => Ok(Value::from_parts(
+                        parts
+                            .into_iter()
+                            .map(|p| match p {
+                                Part::Lit(l) => Part::Lit(l.replace(&from, &to)),
+                                other => other,
+                            })
+                            .collect(),
+                        span,
+                    )),
+                    None => unknown(),
+                }
+            }
+            _ => unknown(),
+        },
+        "format" => match s(0) {
+            Some(f) => format(&f, &vals[1..], span),
+            None => unknown(),
+        },
+        "join" => match (s(0), vals.get(1).map(|v| &v.kind)) {
+            (Some(sep), Some(Kind::List(items))) => {
+                let mut parts = Vec::new();
+                for (i, it) in items.iter().enumerate() {
+                    if i > 0 {
+                        parts.push(Part::Lit(sep.clone()));
+                    }
+                    parts.extend(it.parts().ok_or(EvalError)?);
+                }
+                Ok(Value::from_parts(parts, span))
+            }
+            _ => unknown(),
+        },
+        "split" => match (s(0), s(1)) {
+            (Some(sep), Some(x)) => out(Kind::List(
+                x.split(sep.as_str())
+                    .map(|p| Value::new(Kind::Str(p.to_string()), span))
+                    .collect(),
+            )),
+            _ => unknown(),
+        },
+        "length" => match vals.first().map(|v| &v.kind) {
+            Some(Kind::List(l)) => out(Kind::Number(l.len() as f64)),
+            Some(Kind::Map(m)) => out(Kind::Number(m.len() as f64)),
+            Some(Kind::Str(x)) => out(Kind::Number(x.chars().count() as f64)),
+            _ => unknown(),
+        },
+        "contains" => match vals.first().map(|v| &v.kind) {
+            Some(Kind::List(l)) if !vals[0].has_unknown() => match vals.get(1) {
+                Some(x) if !x.has_unknown() => {
+                    out(Kind::Bool(l.iter().any(|y| super::eval::same_value(x, y))))
+                }
+                _ => unknown(),
+            },
+            _ => unknown(),
+        },
+        "element" => match (
+            vals.first().map(|v| &v.kind),
+            vals.get(1).and_then(Value::as_number),
+        ) {
+            (Some(Kind::List(l)), Some(i)) if !l.is_empty() && i >= 0.0 => {
+                Ok(l[i as usize % l.len()].clone())
+            }
+            _ => unknown(),
+        },
+        "keys" | "values" => match vals.first().map(|v| &v.kind) {
+            Some(Kind::Map(m)) => out(Kind::List(if name == "keys" {
+                m.keys()
+                    .map(|k| Value::new(Kind::Str(k.clone()), span))
+                    .collect()
+            } else {
+                m.values().cloned().collect()
+            })),
+            _ => unknown(),
+        },
+        "compact" => match vals.first().map(|v| &v.kind) {
+            Some(Kind::List(l)) => out(Kind::List(
+                l.iter()
+                    .filter(|v| !v.is_null() && v.as_str() != Some(""))
+                    .cloned()
+                    .collect(),
+            )),
+            _ => unknown(),
+        },
+        "distinct" => match vals.first().map(|v| &v.kind) {
+            Some(Kind::List(l)) => {
+                let mut seen: Vec<Value> = Vec::new();
+                for x in l {
+                    if !seen.iter().any(|y| super::eval::same_value(x, y)) {
+                        seen.push(x.clone());
+                    }
+                }
+                out(Kind::List(seen))
+            }
+            _ => unknown(),
+        },
+        "zipmap" => match (vals.first().map(|v| &v.kind), vals.get(1).map(|v| &v.kind)) {
+            (Some(Kind::List(k)), Some(Kind::List(v))) if k.len() == v.len() => {
+                let mut m = BTreeMap::new();
+                for (a, b) in k.iter().zip(v) {
+                    match a.to_plain_string() {
+                        Some(key) => {
+                            m.insert(key, b.clone());
+                        }
+                        None => return unknown(),
+                    }
+                }
+                out(Kind::Map(m))
+            }
+            _ => unknown(),
+        },
+        "max" | "min" => {
+            let nums: Option<Vec<f64>> = vals.iter().map(Value::as_number).collect();
+            match nums {
+                Some(n) if !n.is_empty() => out(Kind::Number(if name == "max" {
+                    n.into_iter().fold(f64::MIN, f64::max)
+                } else {
+                    n.into_iter().fold(f64::MAX, f64::min)
+                })),
+                _ => unknown(),
+            }
+        }
+        "abs" | "ceil" | "floor" => match vals.first().and_then(Value::as_number) {
+            Some(n) => out(Kind::Number(match name {
+                "abs" => n.abs(),
+                "ceil" => n.ceil(),
+                _ => n.floor(),
+            })),
+            None => unknown(),
+        },
+        "range" => {
+            let nums: Option<Vec<f64>> = vals.iter().map(Value::as_number).collect();
+            let (start, end, step) = match nums.as_deref() {
+                Some([e]) => (0.0, *e, 1.0),
+                Some([s, e]) => (*s, *e, 1.0),
+                Some([s, e, st]) => (*s, *e, *st),
+                _ => return unknown(),
+            };
+            if step == 0.0 || ((end - start) / step) > 10_000.0 {
+                return unknown();
+            }
+            let mut l = Vec::new();
+            let mut x = start;
+            while (step > 0.0 && x < end) || (step < 0.0 && x > end) {
+                l.push(Value::new(Kind::Number(x), span));
+                x += step;
+            }
+            out(Kind::List(l))
+        }
+        _ => unknown(),
+    }
+}
+
+fn format(f: &str, args: &[Value], span: Span) -> EvalResult {
+    let mut parts = Vec::new();
+    let mut lit = String::new();
+    let mut chars = f.chars().peekable();
+    let mut i = 0;
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            lit.push(c);
+            continue;
+        }
+        // Skip flags and width; only the verb matters here.
+        let mut verb = None;
+        while let Some(&n) = chars.peek() {
+            chars.next();
+            if n.is_ascii_alphabetic() || n == '%' {
+                verb = Some(n);
+                break;
+            }
+        }
+        match verb {
+            Some('%') => lit.push('%'),
+            Some(_) => {
+                let a = args.get(i).ok_or(EvalError)?;
+                i += 1;
+                parts.push(Part::Lit(std::mem::take(&mut lit)));
+                parts.extend(a.parts().ok_or(EvalError)?);
+            }
+            None => return Err(EvalError),
+        }
+    }
+    parts.push(Part::Lit(lit));
+    Ok(Value::from_parts(parts, span))
+}
+
+pub fn to_json(v: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &v.kind {
+        Kind::Null | Kind::Unknown | Kind::Ref(_) | Kind::Template(_) => J::Null,
+        Kind::Bool(b) => J::Bool(*b),
+        Kind::Number(n) => serde_json::Number::from_f64(*n)
+            .map(|x| {
+                if n.fract() == 0.0 && n.abs() < 1e15 {
+                    J::Number((*n as i64).into())
+                } else {
+                    J::Number(x)
+                }
+            })
+            .unwrap_or(J::Null),
+        Kind::Str(s) => J::String(s.clone()),
+        Kind::List(l) => J::Array(l.iter().map(to_json).collect()),
+        Kind::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
+    }
+}
+
+pub fn from_json(j: &serde_json::Value, span: Span) -> Value {
+    use serde_json::Value as J;
+    let k = match j {
+        J::Null => Kind::Null,
+        J::Bool(b) => Kind::Bool(*b),
+        J::Number(n) => Kind::Number(n.as_f64().unwrap_or(0.0)),
+        J::String(s) => Kind::Str(s.clone()),
+        J::Array(a) => Kind::List(a.iter().map(|x| from_json(x, span)).collect()),
+        J::Object(o) => Kind::Map(
+            o.iter()
+                .map(|(k, v)| (k.clone(), from_json(v, span)))
+                .collect(),
+        ),
+    };
+    Value::new(k, span)
+}

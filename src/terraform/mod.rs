@@ -1,0 +1,705 @@
+//! Terraform evaluation: modules (directories), variables, tfvars, locals, module calls,
+//! `count`/`for_each` expansion and provider `default_tags`, producing resource instances.
+
+pub mod adapt;
+pub mod eval;
+pub mod functions;
+
+use crate::diagnostic::{codes, Diagnostic, Severity};
+use crate::resource::{Framework, ResourceInstance};
+use crate::source::Span;
+use crate::syntax::hcl::{Attr, Block, Body};
+use crate::value::{Kind, Value};
+use eval::{EvalError, EvalResult, Evaluator, Scope};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A parsed Terraform file handed to evaluation.
+pub struct TfFile {
+    /// Directory relative to the scan root (`""` for the root), `/`-separated.
+    pub dir: String,
+    /// File name within the directory.
+    pub name: String,
+    pub body: Body,
+    pub is_tfvars: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TfOptions {
+    /// `--var NAME=VALUE`, in command-line order.
+    pub vars: Vec<(String, String)>,
+}
+
+/// Deepest chain of module calls followed.
+const MAX_MODULE_DEPTH: usize = 16;
+
+/// A module: the `.tf` files of one directory.
+#[derive(Default)]
+struct Module<'a> {
+    dir: String,
+    variables: BTreeMap<&'a str, &'a Block>,
+    locals: HashMap<&'a str, &'a Attr>,
+    outputs: Vec<&'a Block>,
+    calls: Vec<&'a Block>,
+    resources: Vec<&'a Block>,
+    providers: Vec<&'a Block>,
+    /// tfvars files of the directory, in Terraform's precedence order (lowest first).
+    tfvars: Vec<&'a TfFile>,
+}
+
+pub fn evaluate(files: &[TfFile], options: &TfOptions) -> (Vec<ResourceInstance>, Vec<Diagnostic>) {
+    let mut modules: BTreeMap<&str, Module<'_>> = BTreeMap::new();
+    for f in files {
+        let m = modules.entry(f.dir.as_str()).or_insert_with(|| Module {
+            dir: f.dir.clone(),
+            ..Module::default()
+        });
+        if f.is_tfvars {
+            m.tfvars.push(f);
+            continue;
+        }
+        for b in &f.body.blocks {
+            match (b.kind.as_str(), b.labels.as_slice()) {
+                ("variable", [name]) => {
+                    m.variables.insert(name, b);
+                }
+                ("locals", _) => {
+                    for a in &b.body.attrs {
+                        m.locals.insert(&a.name, a);
+                    }
+                }
+                ("output", [_]) => m.outputs.push(b),
+                ("module", [_]) => m.calls.push(b),
+                ("resource", [_, _]) | ("data", [_, _]) => m.resources.push(b),
+                ("provider", [_]) => m.providers.push(b),
+                _ => {}
+            }
+        }
+    }
+    for m in modules.values_mut() {
+        m.tfvars.sort_by_key(|f| tfvars_rank(&f.name));
+    }
+    // A module directory that another module in the scan calls is not a root.
+    let mut called: BTreeSet<String> = BTreeSet::new();
+    for m in modules.values() {
+        for c in &m.calls {
+            if let Some(dir) = local_source(m, c) {
+                if dir != m.dir {
+                    called.insert(dir);
+                }
+            }
+        }
+    }
+    let project = Project {
+        modules: &modules,
+        options,
+        out: RefCell::new(Vec::new()),
+        diags: RefCell::new(Vec::new()),
+    };
+    for (dir, m) in &modules {
+        let has_config = !m.resources.is_empty() || !m.calls.is_empty();
+        if called.contains(*dir) || !has_config {
+            continue;
+        }
+        let inst = Instance::root(&project, m);
+        inst.run();
+    }
+    let mut out = project.out.into_inner();
+    let mut diags = project.diags.into_inner();
+    out.sort_by(|a, b| (a.header, &a.address).cmp(&(b.header, &b.address)));
+    out.dedup_by(|a, b| a.address == b.address && a.header == b.header);
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diags.dedup();
+    (out, diags)
+}
+
+fn tfvars_rank(name: &str) -> (u8, String) {
+    match name {
+        "terraform.tfvars" => (0, String::new()),
+        "terraform.tfvars.json" => (1, String::new()),
+        n if n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json") => (2, n.to_string()),
+        // Other tfvars files are only read when named with --var-file.
+        n => (9, n.to_string()),
+    }
+}
+
+/// The directory a `source = "./x"` call points at, normalised, or `None` when the
+/// source is not local.
+fn local_source(m: &Module<'_>, call: &Block) -> Option<String> {
+    let src = call.body.attr("source")?;
+    let crate::syntax::hcl::ExprKind::Str(s) = &src.expr.kind else {
+        return None;
+    };
+    if !(s.starts_with("./") || s.starts_with("../")) {
+        return None;
+    }
+    let mut parts: Vec<&str> = m.dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in s.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// An instance to evaluate: its address, its `count`/`each` bindings, and whether it may
+/// not exist.
+type PendingInstance = (String, Vec<(String, Value)>, bool);
+
+struct Project<'a> {
+    modules: &'a BTreeMap<&'a str, Module<'a>>,
+    options: &'a TfOptions,
+    out: RefCell<Vec<ResourceInstance>>,
+    diags: RefCell<Vec<Diagnostic>>,
+}
+
+enum Slot {
+    InProgress,
+    Done(Value),
+}
+
+/// One instantiation of a module: the root, or a call with its inputs.
+struct Instance<'p, 'a> {
+    project: &'p Project<'a>,
+    module: &'p Module<'a>,
+    /// `module.a.module.b.`
+    prefix: String,
+    /// Variable values given by the caller (already evaluated in the caller's scope).
+    inputs: BTreeMap<String, Value>,
+    is_root: bool,
+    depth: usize,
+    call_sites: Vec<Span>,
+    /// Provider configuration name (`aws`, `aws.west`) to its `default_tags.tags`.
+    default_tags: BTreeMap<String, Value>,
+    locals: RefCell<HashMap<String, Slot>>,
+    calls: RefCell<HashMap<String, Slot>>,
+}
+
+impl<'p, 'a> Instance<'p, 'a> {
+    fn root(project: &'p Project<'a>, module: &'p Module<'a>) -> Self {
+        let mut inst = Instance {
+            project,
+            module,
+            prefix: String::new(),
+            inputs: BTreeMap::new(),
+            is_root: true,
+            depth: 0,
+            call_sites: Vec::new(),
+            default_tags: BTreeMap::new(),
+            locals: RefCell::new(HashMap::new()),
+            calls: RefCell::new(HashMap::new()),
+        };
+        inst.inputs = inst.root_inputs();
+        inst.default_tags = inst.own_default_tags();
+        inst
+    }
+
+    /// Variable values of a root module: tfvars files in precedence order, then `--var`.
+    fn root_inputs(&self) -> BTreeMap<String, Value> {
+        let mut inputs = BTreeMap::new();
+        for f in &self.module.tfvars {
+            if tfvars_rank(&f.name).0 == 9 {
+                continue;
+            }
+            for a in &f.body.attrs {
+                let v = Evaluator::new(&EmptyScope).eval_attr(&a.expr);
+                inputs.insert(a.name.clone(), v);
+            }
+        }
+        for (k, v) in &self.project.options.vars {
+            let val = match hcl_edit::parser::parse_expr(v) {
+                Ok(e) if !matches!(e, hcl_edit::expr::Expression::Variable(_)) => {
+                    let body = crate::syntax::hcl::parse(&format!("x = {v}"), u32::MAX);
+                    body.body
+                        .and_then(|b| b.attrs.into_iter().next())
+                        .map(|a| Evaluator::new(&EmptyScope).eval_attr(&a.expr))
+                        .unwrap_or_else(|| Value::new(Kind::Str(v.clone()), Span::default()))
+                }
+                _ => Value::new(Kind::Str(v.clone()), Span::default()),
+            };
+            inputs.insert(k.clone(), val);
+        }
+        inputs
+    }
+
+    fn own_default_tags(&self) -> BTreeMap<String, Value> {
+        let mut out = BTreeMap::new();
+        for p in &self.module.providers {
+            if p.labels[0] != "aws" {
+                continue;
+            }
+            let name = match p
+                .body
+                .attr("alias")
+                .map(|a| Evaluator::new(self).eval_attr(&a.expr))
+            {
+                Some(v) => match v.to_plain_string() {
+                    Some(alias) => format!("aws.{alias}"),
+                    None => continue,
+                },
+                None => "aws".to_string(),
+            };
+            let tags = p
+                .body
+                .blocks("default_tags")
+                .next()
+                .and_then(|d| d.body.attr("tags"))
+                .map(|a| Evaluator::new(self).eval_attr(&a.expr));
+            if let Some(t) = tags {
+                out.insert(name, t);
+            }
+        }
+        out
+    }
+
+    fn diag(&self, d: Diagnostic) {
+        self.project.diags.borrow_mut().push(d);
+    }
+
+    /// Evaluates every resource of the module and every module call.
+    fn run(&self) {
+        for call in &self.module.calls {
+            let _ = self.call(&call.labels[0], call.header);
+        }
+        for r in &self.module.resources {
+            self.expand_resource(r);
+        }
+    }
+
+    fn expand_resource(&self, block: &Block) {
+        let (rtype, name) = (&block.labels[0], &block.labels[1]);
+        let rtype_full = if block.kind == "data" {
+            format!("data.{rtype}")
+        } else {
+            rtype.clone()
+        };
+        let ref_name = format!("{}{}.{}", self.prefix, rtype_full, name);
+        let mut instances: Vec<PendingInstance> = Vec::new();
+        if let Some(count) = block.body.attr("count") {
+            let v = Evaluator::new(self).eval_attr(&count.expr);
+            match v.as_number() {
+                Some(n) if n >= 0.0 => {
+                    for i in 0..(n as usize).min(1000) {
+                        let idx = Value::new(Kind::Number(i as f64), count.expr.span);
+                        let mut m = BTreeMap::new();
+                        m.insert("index".to_string(), idx);
+                        instances.push((
+                            format!("{ref_name}[{i}]"),
+                            vec![("count".into(), Value::new(Kind::Map(m), count.expr.span))],
+                            false,
+                        ));
+                    }
+                }
+                _ => instances.push((ref_name.clone(), Vec::new(), true)),
+            }
+        } else if let Some(fe) = block.body.attr("for_each") {
+            let v = Evaluator::new(self).eval_attr(&fe.expr);
+            let items: Option<Vec<(String, Value)>> = match &v.kind {
+                Kind::Map(m) => Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+                Kind::List(l) => l
+                    .iter()
+                    .map(|x| x.to_plain_string().map(|s| (s, x.clone())))
+                    .collect(),
+                _ => None,
+            };
+            match items {
+                Some(items) => {
+                    for (k, val) in items {
+                        let mut m = BTreeMap::new();
+                        m.insert(
+                            "key".to_string(),
+                            Value::new(Kind::Str(k.clone()), fe.expr.span),
+                        );
+                        m.insert("value".to_string(), val);
+                        instances.push((
+                            format!("{ref_name}[{}]", quote(&k)),
+                            vec![("each".into(), Value::new(Kind::Map(m), fe.expr.span))],
+                            false,
+                        ));
+                    }
+                }
+                None => instances.push((ref_name.clone(), Vec::new(), true)),
+            }
+        } else {
+            instances.push((ref_name.clone(), Vec::new(), false));
+        }
+        let provider = block
+            .body
+            .attr("provider")
+            .and_then(|a| provider_name(&a.expr))
+            .unwrap_or_else(|| "aws".to_string());
+        let default_tags = if block.kind == "resource" {
+            self.default_tags.get(&provider).cloned()
+        } else {
+            None
+        };
+        let mut out = Vec::with_capacity(instances.len());
+        for (address, bindings, maybe_absent) in instances {
+            let mut ev = Evaluator::with_bindings(self, bindings);
+            let body = eval_body(&mut ev, &block.body, block.span);
+            out.push(ResourceInstance {
+                framework: Framework::Terraform,
+                rtype: rtype_full.clone(),
+                address,
+                ref_name: ref_name.clone(),
+                header: block.header,
+                body,
+                default_tags: default_tags.clone(),
+                maybe_absent,
+                call_sites: self.call_sites.clone(),
+            });
+        }
+        self.project.out.borrow_mut().extend(out);
+    }
+
+    /// Instantiates a module call once; its value is the object of its outputs.
+    fn call(&self, name: &str, span: Span) -> EvalResult {
+        if let Some(slot) = self.calls.borrow().get(name) {
+            return match slot {
+                Slot::Done(v) => Ok(v.clone()),
+                Slot::InProgress => Ok(Value::unknown(span)),
+            };
+        }
+        let Some(block) = self.module.calls.iter().find(|c| c.labels[0] == name) else {
+            return Err(EvalError);
+        };
+        self.calls
+            .borrow_mut()
+            .insert(name.to_string(), Slot::InProgress);
+        let v = self.instantiate(name, block);
+        self.calls
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(v.clone()));
+        Ok(v)
+    }
+
+    fn instantiate(&self, name: &str, block: &Block) -> Value {
+        let unknown = Value::unknown(block.header);
+        let Some(dir) = local_source(self.module, block) else {
+            let src = block
+                .body
+                .attr("source")
+                .and_then(|a| match &a.expr.kind {
+                    crate::syntax::hcl::ExprKind::Str(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            // One note per call site, however many instances reach it.
+            self.diag(Diagnostic::new(
+                codes::EVAL_NOTE,
+                Severity::Note,
+                block.header,
+                format!("module `{name}` (source `{src}`) is not in the scanned tree; its resources are not analysed and its outputs are unknown"),
+            ));
+            return unknown;
+        };
+        let Some(child) = self.project.modules.get(dir.as_str()) else {
+            self.diag(Diagnostic::new(
+                codes::EVAL_NOTE,
+                Severity::Note,
+                block.header,
+                format!("module `{name}`: source directory `{dir}` was not found in the scan"),
+            ));
+            return unknown;
+        };
+        if self.depth >= MAX_MODULE_DEPTH {
+            self.diag(Diagnostic::new(
+                codes::EVAL_NOTE,
+                Severity::Warning,
+                block.header,
+                format!("module `{name}`: module calls nest deeper than {MAX_MODULE_DEPTH} levels (a cycle?); not followed"),
+            ));
+            return unknown;
+        }
+        if block.body.attr("count").is_some() || block.body.attr("for_each").is_some() {
+            // Each instance is evaluated as its own call: resources get their keys.
+            return self.instantiate_repeated(name, block, child);
+        }
+        let child_inst = self.child(
+            child,
+            format!("{}module.{name}.", self.prefix),
+            block,
+            Vec::new(),
+        );
+        child_inst.run();
+        child_inst.outputs()
+    }
+
+    fn instantiate_repeated(&self, name: &str, block: &Block, child: &'p Module<'a>) -> Value {
+        let mut keys: Vec<(String, Vec<(String, Value)>)> = Vec::new();
+        if let Some(c) = block.body.attr("count") {
+            if let Some(n) = Evaluator::new(self).eval_attr(&c.expr).as_number() {
+                for i in 0..(n.max(0.0) as usize).min(100) {
+                    let mut m = BTreeMap::new();
+                    m.insert(
+                        "index".into(),
+                        Value::new(Kind::Number(i as f64), c.expr.span),
+                    );
+                    keys.push((
+                        format!("[{i}]"),
+                        vec![("count".into(), Value::new(Kind::Map(m), c.expr.span))],
+                    ));
+                }
+            } else {
+                keys.push((String::new(), Vec::new()));
+            }
+        } else if let Some(fe) = block.body.attr("for_each") {
+            let v = Evaluator::new(self).eval_attr(&fe.expr);
+            match &v.kind {
+                Kind::Map(m) => {
+                    for (k, x) in m {
+                        keys.push((format!("[{}]", quote(k)), each(k, x.clone(), fe.expr.span)));
+                    }
+                }
+                Kind::List(l) if l.iter().all(|x| x.to_plain_string().is_some()) => {
+                    for x in l {
+                        let k = x.to_plain_string().unwrap_or_default();
+                        keys.push((
+                            format!("[{}]", quote(&k)),
+                            each(&k, x.clone(), fe.expr.span),
+                        ));
+                    }
+                }
+                _ => keys.push((String::new(), Vec::new())),
+            }
+        }
+        for (key, bindings) in keys {
+            let inst = self.child(
+                child,
+                format!("{}module.{name}{key}.", self.prefix),
+                block,
+                bindings,
+            );
+            inst.run();
+        }
+        Value::unknown(block.header)
+    }
+
+    fn child(
+        &self,
+        child: &'p Module<'a>,
+        prefix: String,
+        block: &Block,
+        bindings: Vec<(String, Value)>,
+    ) -> Instance<'p, 'a> {
+        let mut inputs = BTreeMap::new();
+        for a in &block.body.attrs {
+            if matches!(
+                a.name.as_str(),
+                "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
+            ) {
+                continue;
+            }
+            let mut ev = Evaluator::with_bindings(self, bindings.clone());
+            inputs.insert(a.name.clone(), ev.eval_attr(&a.expr));
+        }
+        // Providers: the child's default `aws` is the one passed in, or the caller's.
+        let mut default_tags = BTreeMap::new();
+        if let Some(t) = self.default_tags.get("aws") {
+            default_tags.insert("aws".to_string(), t.clone());
+        }
+        if let Some(p) = block.body.attr("providers") {
+            if let crate::syntax::hcl::ExprKind::Object(items) = &p.expr.kind {
+                for (k, v) in items {
+                    let key = match &k.kind {
+                        crate::syntax::hcl::ExprKind::Var(n)
+                        | crate::syntax::hcl::ExprKind::Str(n) => Some(n.clone()),
+                        _ => provider_name(k),
+                    };
+                    if let (Some(key), Some(src)) = (key, provider_name(v)) {
+                        match self.default_tags.get(&src) {
+                            Some(t) => default_tags.insert(key, t.clone()),
+                            None => default_tags.remove(&key),
+                        };
+                    }
+                }
+            }
+        }
+        let mut call_sites = self.call_sites.clone();
+        call_sites.push(block.header);
+        let mut inst = Instance {
+            project: self.project,
+            module: child,
+            prefix,
+            inputs,
+            is_root: false,
+            depth: self.depth + 1,
+            call_sites,
+            default_tags,
+            locals: RefCell::new(HashMap::new()),
+            calls: RefCell::new(HashMap::new()),
+        };
+        // A child's own provider blocks (legacy) override what was passed.
+        let own = inst.own_default_tags();
+        inst.default_tags.extend(own);
+        inst
+    }
+
+    fn outputs(&self) -> Value {
+        let mut m = BTreeMap::new();
+        for o in &self.module.outputs {
+            let v = match o.body.attr("value") {
+                Some(a) => Evaluator::new(self).eval_attr(&a.expr),
+                None => Value::unknown(o.header),
+            };
+            m.insert(o.labels[0].clone(), v);
+        }
+        Value::new(Kind::Map(m), Span::default())
+    }
+}
+
+fn each(k: &str, v: Value, span: Span) -> Vec<(String, Value)> {
+    let mut m = BTreeMap::new();
+    m.insert(
+        "key".to_string(),
+        Value::new(Kind::Str(k.to_string()), span),
+    );
+    m.insert("value".to_string(), v);
+    vec![("each".into(), Value::new(Kind::Map(m), span))]
+}
+
+fn quote(k: &str) -> String {
+    format!("\"{}\"", k.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// `aws.west` from a provider reference expression.
+fn provider_name(e: &crate::syntax::hcl::Expr) -> Option<String> {
+    use crate::syntax::hcl::{ExprKind, Step};
+    match &e.kind {
+        ExprKind::Var(n) => Some(n.clone()),
+        ExprKind::Traversal(root, steps) => match (&root.kind, steps.as_slice()) {
+            (ExprKind::Var(n), [Step::Attr(a)]) => Some(format!("{n}.{a}")),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Evaluates a block body into a map: attributes by name, nested blocks as lists of maps.
+/// `dynamic` blocks are unknown.
+pub fn eval_body(ev: &mut Evaluator<'_>, body: &Body, span: Span) -> Value {
+    let mut m: BTreeMap<String, Value> = BTreeMap::new();
+    for a in &body.attrs {
+        m.insert(a.name.clone(), ev.eval_attr(&a.expr));
+    }
+    for b in &body.blocks {
+        if b.kind == "dynamic" {
+            if let Some(label) = b.labels.first() {
+                m.insert(label.clone(), Value::unknown(b.header));
+            }
+            continue;
+        }
+        let v = eval_body(ev, &b.body, b.span);
+        let entry = m
+            .entry(b.kind.clone())
+            .or_insert_with(|| Value::new(Kind::List(Vec::new()), b.span));
+        if let Kind::List(l) = &mut entry.kind {
+            l.push(v);
+        }
+    }
+    Value::new(Kind::Map(m), span)
+}
+
+struct EmptyScope;
+
+impl Scope for EmptyScope {
+    fn var(&self, _: &str, span: Span) -> EvalResult {
+        Ok(Value::unknown(span))
+    }
+    fn local(&self, _: &str, span: Span) -> EvalResult {
+        Ok(Value::unknown(span))
+    }
+    fn module(&self, _: &str, span: Span) -> EvalResult {
+        Ok(Value::unknown(span))
+    }
+    fn prefix(&self) -> &str {
+        ""
+    }
+    fn path_module(&self) -> String {
+        ".".into()
+    }
+}
+
+impl Scope for Instance<'_, '_> {
+    fn var(&self, name: &str, span: Span) -> EvalResult {
+        let decl = self.module.variables.get(name);
+        let given = self.inputs.get(name).cloned();
+        let v = match (given, decl) {
+            (Some(v), _) if !v.is_null() || self.is_root => v,
+            (_, Some(d)) => match d.body.attr("default") {
+                Some(a) => Evaluator::new(&EmptyScope).eval_attr(&a.expr),
+                None => Value::unknown(span),
+            },
+            (Some(v), None) => v,
+            (None, None) => return Err(EvalError),
+        };
+        Ok(convert_to_type(v, decl.and_then(|d| d.body.attr("type"))))
+    }
+
+    fn local(&self, name: &str, span: Span) -> EvalResult {
+        match self.locals.borrow().get(name) {
+            Some(Slot::Done(v)) => return Ok(v.clone()),
+            Some(Slot::InProgress) => {
+                self.diag(Diagnostic::new(
+                    codes::EVAL_NOTE,
+                    Severity::Warning,
+                    span,
+                    format!("local.{name} depends on itself; its value is unknown"),
+                ));
+                return Ok(Value::unknown(span));
+            }
+            None => {}
+        }
+        let Some(attr) = self.module.locals.get(name) else {
+            return Err(EvalError);
+        };
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::InProgress);
+        let v = Evaluator::new(self).eval_attr(&attr.expr);
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(v.clone()));
+        Ok(v)
+    }
+
+    fn module(&self, call: &str, span: Span) -> EvalResult {
+        self.call(call, span)
+    }
+
+    fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    fn path_module(&self) -> String {
+        if self.module.dir.is_empty() {
+            ".".into()
+        } else {
+            self.module.dir.clone()
+        }
+    }
+}
+
+/// Applies a variable's simple type constraint where it changes the value
+/// (`"true"` for a `bool` variable).
+fn convert_to_type(v: Value, ty: Option<&Attr>) -> Value {
+    use crate::syntax::hcl::ExprKind;
+    let Some(ty) = ty else { return v };
+    let ExprKind::Var(t) = &ty.expr.kind else {
+        return v;
+    };
+    let kind = match (t.as_str(), &v.kind) {
+        ("bool", Kind::Str(_)) => v.as_bool().map(Kind::Bool),
+        ("number", Kind::Str(_)) => v.as_number().map(Kind::Number),
+        ("string", Kind::Bool(_) | Kind::Number(_)) => v.to_plain_string().map(Kind::Str),
+        _ => None,
+    };
+    match kind {
+        Some(k) => Value { kind: k, ..v },
+        None => v,
+    }
+}

@@ -1,0 +1,4 @@
+module "data_key" {
+  source = "./modules/key"
+  rotate = false
+}

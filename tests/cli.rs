@@ -1,0 +1,153 @@
+//! The command line: exit codes, formats, subcommands, paths.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn iacguard() -> Command {
+    let mut c = Command::cargo_bin("iacguard").expect("binary");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+#[test]
+fn findings_exit_with_one_and_a_summary() {
+    iacguard()
+        .args(["check", "testdata/KMS002/fail/literal.tf"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[KMS002]"))
+        .stdout(predicate::str::contains("3 findings (3 errors) in 1 file"));
+}
+
+#[test]
+fn clean_input_exits_with_zero() {
+    iacguard()
+        .args(["check", "testdata/KMS002/pass/rotating.tf"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no findings in 1 file"));
+}
+
+#[test]
+fn no_subcommand_checks_the_current_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("k.tf"), "resource \"aws_kms_key\" \"k\" {}\n").expect("write");
+    Command::cargo_bin("iacguard")
+        .expect("binary")
+        .current_dir(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("k.tf:1:1"));
+}
+
+#[test]
+fn a_directory_without_iac_is_clean() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("README.md"), "# hi\n").expect("write");
+    std::fs::write(dir.path().join("ci.yaml"), "on: push\njobs: {}\n").expect("write");
+    iacguard()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no findings in 0 files"));
+}
+
+#[test]
+fn a_missing_path_exits_with_two() {
+    iacguard()
+        .args(["check", "does/not/exist"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read"));
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    iacguard().args(["check", "--format", "xml"]).assert().code(2);
+    iacguard().args(["check", "--today", "yesterday"]).assert().code(2);
+}
+
+#[test]
+fn json_output_has_the_documented_fields() {
+    let out = iacguard()
+        .args(["check", "--format", "json", "testdata/KMS002/fail/template.yaml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["schema_version"], 1);
+    let f = &v["findings"][0];
+    for key in ["rule", "name", "severity", "message", "path", "start", "end", "address"] {
+        assert!(!f[key].is_null(), "missing {key}");
+    }
+    assert_eq!(f["path"], "testdata/KMS002/fail/template.yaml");
+    assert_eq!(f["name"], "kms-key-rotation-disabled");
+    assert_eq!(v["summary"]["findings"], 5);
+}
+
+#[test]
+fn output_file_receives_the_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r.sarif");
+    iacguard()
+        .args(["check", "--format", "sarif", "testdata/KMS002/fail/literal.tf", "--output"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty());
+    let text = std::fs::read_to_string(out).expect("report");
+    assert!(text.contains("\"version\": \"2.1.0\""));
+}
+
+#[test]
+fn explicit_files_are_checked_even_when_gitignored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(".gitignore"), "ignored.tf\n").expect("write");
+    std::fs::write(dir.path().join("ignored.tf"), "resource \"aws_kms_key\" \"k\" {}\n").expect("write");
+    iacguard().arg("check").arg(dir.path()).assert().code(0);
+    iacguard().arg("check").arg(dir.path().join("ignored.tf")).assert().code(1);
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    iacguard()
+        .arg("rules")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("KMS002"))
+        .stdout(predicate::str::contains("kms-key-rotation-disabled"));
+}
+
+#[test]
+fn explain_finds_rules_by_id_and_name() {
+    for key in ["KMS002", "kms002", "kms-key-rotation-disabled"] {
+        iacguard()
+            .args(["explain", key])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("## Why is this bad?"));
+    }
+    iacguard().args(["explain", "NOPE1"]).assert().code(2);
+}
+
+#[test]
+fn help_is_available_on_every_command() {
+    for args in [vec!["--help"], vec!["check", "--help"], vec!["rules", "--help"], vec!["explain", "--help"]] {
+        iacguard().args(&args).assert().success();
+    }
+}
+
+#[test]
+fn output_is_identical_across_thread_counts() {
+    let run = |j: &str| {
+        iacguard()
+            .args(["check", "--format", "sarif", "-j", j, "testdata"])
+            .output()
+            .expect("run")
+            .stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("4"));
+}

@@ -1,0 +1,76 @@
+//! Keeps the registry, rule documents, fixtures, README and message style in step.
+
+mod common;
+
+use std::fs;
+
+const HEADINGS: [&str; 5] = ["What it does", "Why is this bad?", "Example", "How to fix", "References"];
+
+#[test]
+fn every_rule_has_a_document_with_the_required_headings() {
+    for m in iacguard::rules::all() {
+        let path = common::root().join("rules").join(format!("{}.md", m.id));
+        assert!(path.exists(), "{} has no rules/{}.md", m.id, m.id);
+        for h in HEADINGS {
+            assert!(m.section(h).is_some_and(|s| !s.is_empty()), "rules/{}.md lacks `## {h}`", m.id);
+        }
+        assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+        assert!(m.security_severity.parse::<f64>().is_ok_and(|s| (0.0..=10.0).contains(&s)));
+    }
+}
+
+#[test]
+fn every_rule_document_is_registered() {
+    let ids: Vec<String> = iacguard::rules::all().iter().map(|m| m.id.clone()).collect();
+    for e in fs::read_dir(common::root().join("rules")).expect("rules dir") {
+        let name = e.expect("entry").file_name().to_string_lossy().into_owned();
+        let id = name.trim_end_matches(".md");
+        assert!(ids.iter().any(|i| i == id), "rules/{name} is not in the registry");
+    }
+}
+
+#[test]
+fn every_rule_has_fail_and_pass_fixtures_for_each_framework() {
+    for m in iacguard::rules::all() {
+        for kind in ["fail", "pass"] {
+            let dir = common::root().join("testdata").join(&m.id).join(kind);
+            let names: Vec<String> = fs::read_dir(&dir)
+                .unwrap_or_else(|_| panic!("{} lacks testdata/{}/{kind}", m.id, m.id))
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect();
+            if m.frameworks.iter().any(|f| f == "terraform") {
+                assert!(names.iter().any(|n| n.ends_with(".tf") || !n.contains('.')), "{} {kind}: no Terraform fixture", m.id);
+            }
+            if m.frameworks.iter().any(|f| f == "cloudformation") {
+                assert!(names.iter().any(|n| n.ends_with(".yaml")), "{} {kind}: no CloudFormation YAML fixture", m.id);
+                assert!(names.iter().any(|n| n.ends_with(".json")), "{} {kind}: no CloudFormation JSON fixture", m.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn messages_start_lower_case_without_a_trailing_period() {
+    let report = common::scan_path(&common::root().join("testdata"), 2);
+    assert!(!report.diagnostics.is_empty());
+    for d in &report.diagnostics {
+        let first = d.message.chars().next().expect("non-empty message");
+        // Resource and product names (KMS, S3, REST) may lead.
+        let leading_word = d.message.split_whitespace().next().unwrap_or("");
+        assert!(
+            first.is_lowercase() || leading_word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+            "message starts upper-case: {}",
+            d.message
+        );
+        assert!(!d.message.ends_with('.'), "message ends with a period: {}", d.message);
+    }
+}
+
+#[test]
+fn readme_rule_table_lists_every_rule() {
+    let readme = fs::read_to_string(common::root().join("README.md")).expect("README");
+    for m in iacguard::rules::all() {
+        let row = format!("| {} | {} | {} |", m.id, m.name, m.severity.as_str());
+        assert!(readme.contains(&row), "README rule table lacks `{row}`");
+    }
+}
