@@ -31,7 +31,11 @@ fn clean_input_exits_with_zero() {
 #[test]
 fn no_subcommand_checks_the_current_directory() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("k.tf"), "resource \"aws_kms_key\" \"k\" {}\n").expect("write");
+    std::fs::write(
+        dir.path().join("k.tf"),
+        "resource \"aws_kms_key\" \"k\" {}\n",
+    )
+    .expect("write");
     Command::cargo_bin("iacguard")
         .expect("binary")
         .current_dir(dir.path())
@@ -64,21 +68,34 @@ fn a_missing_path_exits_with_two() {
 
 #[test]
 fn usage_errors_exit_with_two() {
-    iacguard().args(["check", "--format", "xml"]).assert().code(2);
-    iacguard().args(["check", "--today", "yesterday"]).assert().code(2);
+    iacguard()
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+    iacguard()
+        .args(["check", "--today", "yesterday"])
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn json_output_has_the_documented_fields() {
     let out = iacguard()
-        .args(["check", "--format", "json", "testdata/KMS002/fail/template.yaml"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "testdata/KMS002/fail/template.yaml",
+        ])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["schema_version"], 1);
     let f = &v["findings"][0];
-    for key in ["rule", "name", "severity", "message", "path", "start", "end", "address"] {
+    for key in [
+        "rule", "name", "severity", "message", "path", "start", "end", "address",
+    ] {
         assert!(!f[key].is_null(), "missing {key}");
     }
     assert_eq!(f["path"], "testdata/KMS002/fail/template.yaml");
@@ -91,7 +108,13 @@ fn output_file_receives_the_report() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("r.sarif");
     iacguard()
-        .args(["check", "--format", "sarif", "testdata/KMS002/fail/literal.tf", "--output"])
+        .args([
+            "check",
+            "--format",
+            "sarif",
+            "testdata/KMS002/fail/literal.tf",
+            "--output",
+        ])
         .arg(&out)
         .assert()
         .code(1)
@@ -104,9 +127,17 @@ fn output_file_receives_the_report() {
 fn explicit_files_are_checked_even_when_gitignored() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join(".gitignore"), "ignored.tf\n").expect("write");
-    std::fs::write(dir.path().join("ignored.tf"), "resource \"aws_kms_key\" \"k\" {}\n").expect("write");
+    std::fs::write(
+        dir.path().join("ignored.tf"),
+        "resource \"aws_kms_key\" \"k\" {}\n",
+    )
+    .expect("write");
     iacguard().arg("check").arg(dir.path()).assert().code(0);
-    iacguard().arg("check").arg(dir.path().join("ignored.tf")).assert().code(1);
+    iacguard()
+        .arg("check")
+        .arg(dir.path().join("ignored.tf"))
+        .assert()
+        .code(1);
 }
 
 #[test]
@@ -133,7 +164,12 @@ fn explain_finds_rules_by_id_and_name() {
 
 #[test]
 fn help_is_available_on_every_command() {
-    for args in [vec!["--help"], vec!["check", "--help"], vec!["rules", "--help"], vec!["explain", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["check", "--help"],
+        vec!["rules", "--help"],
+        vec!["explain", "--help"],
+    ] {
         iacguard().args(&args).assert().success();
     }
 }

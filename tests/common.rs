@@ -16,7 +16,10 @@ pub fn scan_path(path: &Path, threads: usize) -> Report {
         today: Date::parse("2026-06-01").expect("valid date"),
         ..Settings::default()
     };
-    settings.select = iacguard::rules::all().iter().map(|m| m.id.clone()).collect();
+    settings.select = iacguard::rules::all()
+        .iter()
+        .map(|m| m.id.clone())
+        .collect();
     scan(&ScanOptions {
         paths: vec![path.to_path_buf()],
         root: root(),

@@ -4,7 +4,13 @@ mod common;
 
 use std::fs;
 
-const HEADINGS: [&str; 5] = ["What it does", "Why is this bad?", "Example", "How to fix", "References"];
+const HEADINGS: [&str; 5] = [
+    "What it does",
+    "Why is this bad?",
+    "Example",
+    "How to fix",
+    "References",
+];
 
 #[test]
 fn every_rule_has_a_document_with_the_required_headings() {
@@ -12,20 +18,36 @@ fn every_rule_has_a_document_with_the_required_headings() {
         let path = common::root().join("rules").join(format!("{}.md", m.id));
         assert!(path.exists(), "{} has no rules/{}.md", m.id, m.id);
         for h in HEADINGS {
-            assert!(m.section(h).is_some_and(|s| !s.is_empty()), "rules/{}.md lacks `## {h}`", m.id);
+            assert!(
+                m.section(h).is_some_and(|s| !s.is_empty()),
+                "rules/{}.md lacks `## {h}`",
+                m.id
+            );
         }
-        assert!(m.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
-        assert!(m.security_severity.parse::<f64>().is_ok_and(|s| (0.0..=10.0).contains(&s)));
+        assert!(m
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+        assert!(m
+            .security_severity
+            .parse::<f64>()
+            .is_ok_and(|s| (0.0..=10.0).contains(&s)));
     }
 }
 
 #[test]
 fn every_rule_document_is_registered() {
-    let ids: Vec<String> = iacguard::rules::all().iter().map(|m| m.id.clone()).collect();
+    let ids: Vec<String> = iacguard::rules::all()
+        .iter()
+        .map(|m| m.id.clone())
+        .collect();
     for e in fs::read_dir(common::root().join("rules")).expect("rules dir") {
         let name = e.expect("entry").file_name().to_string_lossy().into_owned();
         let id = name.trim_end_matches(".md");
-        assert!(ids.iter().any(|i| i == id), "rules/{name} is not in the registry");
+        assert!(
+            ids.iter().any(|i| i == id),
+            "rules/{name} is not in the registry"
+        );
     }
 }
 
@@ -39,11 +61,23 @@ fn every_rule_has_fail_and_pass_fixtures_for_each_framework() {
                 .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
                 .collect();
             if m.frameworks.iter().any(|f| f == "terraform") {
-                assert!(names.iter().any(|n| n.ends_with(".tf") || !n.contains('.')), "{} {kind}: no Terraform fixture", m.id);
+                assert!(
+                    names.iter().any(|n| n.ends_with(".tf") || !n.contains('.')),
+                    "{} {kind}: no Terraform fixture",
+                    m.id
+                );
             }
             if m.frameworks.iter().any(|f| f == "cloudformation") {
-                assert!(names.iter().any(|n| n.ends_with(".yaml")), "{} {kind}: no CloudFormation YAML fixture", m.id);
-                assert!(names.iter().any(|n| n.ends_with(".json")), "{} {kind}: no CloudFormation JSON fixture", m.id);
+                assert!(
+                    names.iter().any(|n| n.ends_with(".yaml")),
+                    "{} {kind}: no CloudFormation YAML fixture",
+                    m.id
+                );
+                assert!(
+                    names.iter().any(|n| n.ends_with(".json")),
+                    "{} {kind}: no CloudFormation JSON fixture",
+                    m.id
+                );
             }
         }
     }
@@ -58,11 +92,18 @@ fn messages_start_lower_case_without_a_trailing_period() {
         // Resource and product names (KMS, S3, REST) may lead.
         let leading_word = d.message.split_whitespace().next().unwrap_or("");
         assert!(
-            first.is_lowercase() || leading_word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+            first.is_lowercase()
+                || leading_word
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
             "message starts upper-case: {}",
             d.message
         );
-        assert!(!d.message.ends_with('.'), "message ends with a period: {}", d.message);
+        assert!(
+            !d.message.ends_with('.'),
+            "message ends with a period: {}",
+            d.message
+        );
     }
 }
 

@@ -45,7 +45,9 @@ fn files_under(p: &Path) -> Vec<PathBuf> {
 fn markers(fixture: &Path, id: &str) -> BTreeSet<(String, usize)> {
     let mut out = BTreeSet::new();
     for f in files_under(fixture) {
-        let Ok(text) = fs::read_to_string(&f) else { continue };
+        let Ok(text) = fs::read_to_string(&f) else {
+            continue;
+        };
         let rel = f
             .strip_prefix(common::root())
             .expect("under root")
@@ -54,12 +56,18 @@ fn markers(fixture: &Path, id: &str) -> BTreeSet<(String, usize)> {
         let lines: Vec<&str> = text.lines().collect();
         for (i, l) in lines.iter().enumerate() {
             let t = l.trim_start();
-            let Some(rest) = t.strip_prefix("# expect:").or_else(|| t.strip_prefix("// expect:")) else {
+            let Some(rest) = t
+                .strip_prefix("# expect:")
+                .or_else(|| t.strip_prefix("// expect:"))
+            else {
                 continue;
             };
             let count = rest.split([',', ' ']).filter(|r| r.trim() == id).count();
             let mut target = i + 1;
-            while lines.get(target).is_some_and(|l| l.trim_start().starts_with("# expect:")) {
+            while lines
+                .get(target)
+                .is_some_and(|l| l.trim_start().starts_with("# expect:"))
+            {
                 target += 1;
             }
             for _ in 0..count {
@@ -82,7 +90,11 @@ fn check_rule(id: &str) {
                 .iter()
                 .filter(|d| d.rule == "parse-error" || d.rule == "file-skipped")
                 .collect();
-            assert!(parse.is_empty(), "{}: fixture does not parse: {parse:?}", fx.display());
+            assert!(
+                parse.is_empty(),
+                "{}: fixture does not parse: {parse:?}",
+                fx.display()
+            );
             let hits: BTreeSet<(String, usize)> = report
                 .diagnostics
                 .iter()
@@ -95,10 +107,16 @@ fn check_rule(id: &str) {
             let expected = markers(&fx, id);
             let is_json = fx.extension().is_some_and(|e| e == "json");
             if kind == "fail" && hits.is_empty() {
-                failures.push(format!("{}: fail fixture has no {id} finding", fx.display()));
+                failures.push(format!(
+                    "{}: fail fixture has no {id} finding",
+                    fx.display()
+                ));
             }
             if kind == "pass" && !hits.is_empty() {
-                failures.push(format!("{}: pass fixture has {id} findings at {hits:?}", fx.display()));
+                failures.push(format!(
+                    "{}: pass fixture has {id} findings at {hits:?}",
+                    fx.display()
+                ));
             }
             if !is_json && kind == "fail" && hits != expected {
                 failures.push(format!(
@@ -111,7 +129,10 @@ fn check_rule(id: &str) {
             if kind == "fail" {
                 let name = format!(
                     "{id}__{}",
-                    fx.file_name().expect("name").to_string_lossy().replace('.', "_")
+                    fx.file_name()
+                        .expect("name")
+                        .to_string_lossy()
+                        .replace('.', "_")
                 );
                 let text = common::render_text(&report);
                 insta::with_settings!({ snapshot_path => "snapshots/rules", prepend_module_to_snapshot => false }, {

@@ -21,7 +21,14 @@ fn sarif_matches_the_schema_types_and_carries_the_required_fields() {
         .iter()
         .find(|r| r["id"] == "KMS002")
         .expect("KMS002 descriptor");
-    for key in ["name", "shortDescription", "fullDescription", "help", "helpUri", "defaultConfiguration"] {
+    for key in [
+        "name",
+        "shortDescription",
+        "fullDescription",
+        "help",
+        "helpUri",
+        "defaultConfiguration",
+    ] {
         assert!(!rule[key].is_null(), "rule lacks {key}");
     }
     assert!(rule["help"]["markdown"].is_string() && rule["help"]["text"].is_string());
@@ -40,7 +47,10 @@ fn sarif_matches_the_schema_types_and_carries_the_required_fields() {
         let loc = &r["locations"][0];
         let art = &loc["physicalLocation"]["artifactLocation"];
         assert_eq!(art["uriBaseId"], "%SRCROOT%");
-        assert!(art["uri"].as_str().expect("uri").starts_with("testdata/KMS002/fail/"));
+        assert!(art["uri"]
+            .as_str()
+            .expect("uri")
+            .starts_with("testdata/KMS002/fail/"));
         let region = &loc["physicalLocation"]["region"];
         assert!(region["startLine"].as_u64().expect("line") >= 1);
         assert!(region["startColumn"].as_u64().expect("col") >= 1);
@@ -49,7 +59,11 @@ fn sarif_matches_the_schema_types_and_carries_the_required_fields() {
     }
     let names: Vec<&str> = results
         .iter()
-        .map(|r| r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].as_str().expect("fqn"))
+        .map(|r| {
+            r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+                .as_str()
+                .expect("fqn")
+        })
         .collect();
     assert!(names.contains(&"module.data_key.aws_kms_key.this"));
     assert!(names.contains(&"aws_kms_key.counted[1]"));
@@ -59,10 +73,10 @@ fn sarif_matches_the_schema_types_and_carries_the_required_fields() {
 #[test]
 fn sarif_columns_count_utf16_units() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("k.tf");
+    let file = dir.path().join("k.yaml");
     std::fs::write(
         &file,
-        "resource \"aws_kms_key\" \"k\" { description = \"😀é\", enable_key_rotation = false }\n",
+        "Resources:\n  K:\n    Type: AWS::KMS::Key\n    Properties: {Description: \"😀é\", EnableKeyRotation: false}\n",
     )
     .expect("write");
     let report = iacguard::scan(&iacguard::ScanOptions {
@@ -73,8 +87,8 @@ fn sarif_columns_count_utf16_units() {
     let v: serde_json::Value =
         serde_json::from_str(&iacguard::report::sarif::render(&report)).expect("json");
     let region = &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
-    // `false` starts at byte 72 but UTF-16 column 70 (😀 is 4 bytes / 2 units, é 2 / 1).
-    let line = "resource \"aws_kms_key\" \"k\" { description = \"😀é\", enable_key_rotation = ";
+    // 😀 is 4 bytes but 2 UTF-16 units, é 2 bytes but 1 unit.
+    let line = "    Properties: {Description: \"😀é\", EnableKeyRotation: ";
     let utf16 = line.encode_utf16().count() + 1;
     assert_eq!(region["startColumn"].as_u64(), Some(utf16 as u64));
     assert_ne!(utf16, line.len() + 1);
@@ -82,7 +96,9 @@ fn sarif_columns_count_utf16_units() {
 
 #[test]
 fn fingerprints_are_stable_across_runs() {
-    let a = iacguard::report::sarif::render(&common::scan_path(&common::root().join("testdata"), 1));
-    let b = iacguard::report::sarif::render(&common::scan_path(&common::root().join("testdata"), 2));
+    let a =
+        iacguard::report::sarif::render(&common::scan_path(&common::root().join("testdata"), 1));
+    let b =
+        iacguard::report::sarif::render(&common::scan_path(&common::root().join("testdata"), 2));
     assert_eq!(a, b);
 }
