@@ -67,6 +67,8 @@ pub struct Settings {
     /// Rules switched off.
     pub ignore: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
+    /// Rule parameters by rule id (`[rules.KMS003]` in the configuration file).
+    pub params: BTreeMap<String, toml::Table>,
 }
 
 impl Default for Settings {
@@ -76,6 +78,7 @@ impl Default for Settings {
             select: Vec::new(),
             ignore: Vec::new(),
             severity: BTreeMap::new(),
+            params: BTreeMap::new(),
         }
     }
 }
@@ -91,6 +94,38 @@ impl Settings {
 
     pub fn severity_override(&self, id: &str) -> Option<Severity> {
         self.severity.get(id).copied()
+    }
+
+    fn param(&self, rule: &str, key: &str) -> Option<&toml::Value> {
+        self.params.get(rule)?.get(key)
+    }
+
+    /// A numeric rule parameter, or its default.
+    pub fn param_f64(&self, rule: &str, key: &str, default: f64) -> f64 {
+        match self.param(rule, key) {
+            Some(toml::Value::Integer(i)) => *i as f64,
+            Some(toml::Value::Float(f)) => *f,
+            _ => default,
+        }
+    }
+
+    /// A string rule parameter, or its default.
+    pub fn param_str(&self, rule: &str, key: &str, default: &str) -> String {
+        match self.param(rule, key) {
+            Some(toml::Value::String(s)) => s.clone(),
+            _ => default.to_string(),
+        }
+    }
+
+    /// A list-of-strings rule parameter, or its default.
+    pub fn param_strs(&self, rule: &str, key: &str, default: &[&str]) -> Vec<String> {
+        match self.param(rule, key) {
+            Some(toml::Value::Array(a)) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => default.iter().map(|s| s.to_string()).collect(),
+        }
     }
 }
 
