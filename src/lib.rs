@@ -211,9 +211,10 @@ fn read_and_parse(f: &Discovered, id: FileId, max_size: u64) -> Parsed {
                     syntax_errors(errs, &mut diagnostics);
                     Content::CloudFormation(r)
                 }
-                // A document that fails to parse is reported only when it says it is a
-                // template: other YAML (CI workflows, Kubernetes) is not ours.
-                None if text.contains("AWSTemplateFormatVersion") => {
+                // A document that fails to parse is reported only when it looks like a
+                // template (a format version or AWS resource types): other YAML (CI
+                // workflows, Kubernetes) is not ours.
+                None if text.contains("AWSTemplateFormatVersion") || text.contains("AWS::") => {
                     syntax_errors(errs, &mut diagnostics);
                     Content::Failed
                 }
@@ -270,6 +271,30 @@ fn tfvars_from_json(root: &Node, id: FileId) -> (syntax::hcl::Body, Vec<syntax::
         },
         errs,
     )
+}
+
+/// Discovers and parses only (no evaluation, no rules): the floor the full pipeline is
+/// measured against. Returns the number of files and bytes read.
+pub fn parse_only(options: &ScanOptions) -> (usize, usize) {
+    let run = || {
+        let walk = discover::discover(&options.root, &options.paths, rayon::current_num_threads());
+        let parsed: Vec<Parsed> = walk
+            .files
+            .par_iter()
+            .enumerate()
+            .map(|(i, f)| read_and_parse(f, i as FileId, options.max_file_size))
+            .collect();
+        let bytes = parsed.iter().map(|p| p.text.len()).sum();
+        (parsed.len(), bytes)
+    };
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .stack_size(32 * 1024 * 1024)
+        .build()
+    {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    }
 }
 
 /// Runs the whole pipeline.

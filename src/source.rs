@@ -232,3 +232,22 @@ mod tests {
         assert_eq!(f.position(f.text.len()).line, 2);
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn offsets_round_trip_through_line_and_column(text in "[a-zé😀\\n\\r ]{0,200}", pick in 0usize..400) {
+            let f = SourceFile::new("p".into(), "p".into(), text.clone());
+            let boundaries: Vec<usize> = (0..=text.len()).filter(|i| text.is_char_boundary(*i)).collect();
+            let off = boundaries[pick % boundaries.len()];
+            let p = f.position(off);
+            prop_assert_eq!(f.offset(p.line, p.column), Some(off));
+            let line_start = f.offset(p.line, 1).unwrap();
+            prop_assert_eq!(p.column_utf16, text[line_start..off].encode_utf16().count() + 1);
+        }
+    }
+}

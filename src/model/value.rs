@@ -50,6 +50,10 @@ pub fn field<T>(
     default: Option<T>,
     conv: impl Fn(&Value) -> Option<T>,
 ) -> Val<T> {
+    if body.as_map().is_none() {
+        // The whole body is unknown (an alias, an unresolved intrinsic): so is every field.
+        return Val::default(None, header);
+    }
     match body.get(key) {
         Some(v) if !v.is_null() => Val {
             value: conv(v),

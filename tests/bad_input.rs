@@ -1,0 +1,261 @@
+//! Bad input gets a diagnostic with a span, and the run goes on.
+
+use iacguard::{scan, Report, ScanOptions};
+use std::path::Path;
+
+fn scan_dir(dir: &Path) -> Report {
+    scan(&ScanOptions {
+        paths: vec![dir.to_path_buf()],
+        root: dir.to_path_buf(),
+        threads: 2,
+        max_file_size: 64 * 1024,
+        ..ScanOptions::default()
+    })
+}
+
+fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
+    std::fs::write(dir.join(name), content).expect("write");
+}
+
+/// `(file, rule, line)` of every diagnostic.
+fn hits(r: &Report) -> Vec<(String, String, usize)> {
+    r.diagnostics
+        .iter()
+        .map(|d| {
+            let f = r.sources.get(d.primary.file);
+            (
+                f.name.clone(),
+                d.rule.clone(),
+                f.position(d.primary.start as usize).line,
+            )
+        })
+        .collect()
+}
+
+const GOOD: &str = "resource \"aws_kms_key\" \"k\" {}\n";
+
+#[test]
+fn invalid_hcl_is_reported_and_other_files_still_analysed() {
+    let d = tempfile::tempdir().expect("tempdir");
+    write(
+        d.path(),
+        "bad.tf",
+        "resource \"aws_kms_key\" \"k\" {\n  x = \n}\n",
+    );
+    std::fs::create_dir(d.path().join("good")).expect("mkdir");
+    write(&d.path().join("good"), "main.tf", GOOD);
+    let h = hits(&scan_dir(d.path()));
+    assert!(
+        h.iter()
+            .any(|(f, r, _)| f == "bad.tf" && r == "parse-error"),
+        "{h:?}"
+    );
+    assert!(
+        h.iter()
+            .any(|(f, r, _)| f == "good/main.tf" && r == "KMS002"),
+        "{h:?}"
+    );
+}
+
+#[test]
+fn invalid_yaml_template_is_reported_with_its_line() {
+    let d = tempfile::tempdir().expect("tempdir");
+    write(
+        d.path(),
+        "t.yaml",
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  K:\n    Type: [unclosed\n",
+    );
+    let h = hits(&scan_dir(d.path()));
+    assert_eq!(h.len(), 1, "{h:?}");
+    assert_eq!(h[0].1, "parse-error");
+}
+
+#[test]
+fn yaml_that_is_not_a_template_is_skipped_silently_even_when_broken() {
+    let d = tempfile::tempdir().expect("tempdir");
+    write(d.path(), "workflow.yml", "on: [push\njobs: {\n");
+    write(d.path(), "k8s.yaml", "apiVersion: v1\nkind: Pod\n");
+    let r = scan_dir(d.path());
+    assert!(r.diagnostics.is_empty());
+    assert_eq!(r.files_analyzed, 0);
+}
+
+#[test]
+fn invalid_json_template_is_reported() {
+    let d = tempfile::tempdir().expect("tempdir");
+    write(
+        d.path(),
+        "t.json",
+        "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {,}}",
+    );
+    let h = hits(&scan_dir(d.path()));
+    assert_eq!(h.len(), 1, "{h:?}");
+    assert_eq!(h[0].1, "parse-error");
+}
+
+#[test]
+fn non_utf8_is_reported_at_the_bad_byte() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let mut bytes = b"resource \"aws_kms_key\" \"k\" {\n  description = \"".to_vec();
+    bytes.extend([0xff, 0xfe]);
+    bytes.extend(b"\"\n}\n");
+    write(d.path(), "latin1.tf", bytes);
+    let r = scan_dir(d.path());
+    let h = hits(&r);
+    assert_eq!(h, vec![("latin1.tf".into(), "parse-error".into(), 2)]);
+    assert!(r.diagnostics[0].message.contains("UTF-8"));
+}
+
+#[test]
+fn duplicate_keys_and_aliases_are_reported() {
+    let d = tempfile::tempdir().expect("tempdir");
+    write(
+        d.path(),
+        "t.yaml",
+        "Resources:\n  K:\n    Type: AWS::KMS::Key\n    Properties: &p\n      EnableKeyRotation: true\n  K:\n    Type: AWS::KMS::Key\n  L:\n    Type: AWS::KMS::Key\n    Properties: *p\n",
+    );
+    let r = scan_dir(d.path());
+    let msgs: Vec<&str> = r.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        msgs.iter().any(|m| m.contains("duplicate key `K`")),
+        "{msgs:?}"
+    );
+    assert!(msgs.iter().any(|m| m.contains("alias")), "{msgs:?}");
+    // The alias is unknown, so `L` is not reported for rotation.
+    assert!(!r
+        .diagnostics
+        .iter()
+        .any(|d| d.address.as_deref() == Some("L")));
+}
+
+#[test]
+fn yaml_alias_bomb_costs_nothing() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let mut bomb =
+        String::from("AWSTemplateFormatVersion: '2010-09-09'\na: &a [x, x, x, x, x, x, x, x, x]\n");
+    let mut prev = 'a';
+    for c in 'b'..='z' {
+        bomb.push_str(&format!("{c}: &{c} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        prev = c;
+    }
+    bomb.push_str("Resources: {}\n");
+    write(d.path(), "bomb.yaml", bomb);
+    let start = std::time::Instant::now();
+    let r = scan_dir(d.path());
+    assert!(start.elapsed().as_secs() < 5);
+    assert!(r.diagnostics.iter().all(|d| d.rule == "parse-error"));
+    assert!(!r.diagnostics.is_empty());
+}
+
+#[test]
+fn deeply_nested_files_are_refused_not_crashed() {
+    let d = tempfile::tempdir().expect("tempdir");
+    write(
+        d.path(),
+        "deep.tf",
+        format!(
+            "locals {{\n  x = {}1{}\n}}\n",
+            "[".repeat(20_000),
+            "]".repeat(20_000)
+        ),
+    );
+    write(
+        d.path(),
+        "deep.json",
+        format!(
+            "{{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {}{}}}",
+            "[".repeat(20_000),
+            "]".repeat(20_000)
+        ),
+    );
+    write(
+        d.path(),
+        "deep.yaml",
+        format!(
+            "AWSTemplateFormatVersion: x\nResources: {}{}\n",
+            "[".repeat(20_000),
+            "]".repeat(20_000)
+        ),
+    );
+    let r = scan_dir(d.path());
+    let h = hits(&r);
+    assert_eq!(
+        h.iter().filter(|(_, r, _)| r == "parse-error").count(),
+        3,
+        "{h:?}"
+    );
+}
+
+#[test]
+fn files_over_the_size_limit_are_reported_and_skipped() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let mut big = String::from(GOOD);
+    big.push_str(&"# padding\n".repeat(10_000));
+    write(d.path(), "big.tf", big);
+    let h = hits(&scan_dir(d.path()));
+    assert_eq!(h, vec![("big.tf".into(), "file-skipped".into(), 1)]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_do_not_hang() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(d.path().join("a")).expect("mkdir");
+    std::os::unix::fs::symlink(d.path(), d.path().join("a/loop")).expect("symlink");
+    write(&d.path().join("a"), "main.tf", GOOD);
+    let h = hits(&scan_dir(d.path()));
+    assert_eq!(h, vec![("a/main.tf".into(), "KMS002".into(), 1)]);
+}
+
+#[test]
+fn empty_and_whitespace_files_are_fine() {
+    let d = tempfile::tempdir().expect("tempdir");
+    write(d.path(), "empty.tf", "");
+    write(d.path(), "blank.tf", "\n\n   \n");
+    write(d.path(), "empty.json", "");
+    let r = scan_dir(d.path());
+    assert!(r.diagnostics.is_empty(), "{:?}", hits(&r));
+}
+
+#[test]
+fn module_call_cycles_terminate() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(d.path().join("a")).expect("mkdir");
+    std::fs::create_dir_all(d.path().join("b")).expect("mkdir");
+    write(
+        &d.path().join("a"),
+        "main.tf",
+        "module \"b\" {\n  source = \"../b\"\n}\n",
+    );
+    write(
+        &d.path().join("b"),
+        "main.tf",
+        format!("module \"a\" {{\n  source = \"../a\"\n}}\n{GOOD}"),
+    );
+    write(
+        d.path(),
+        "main.tf",
+        "module \"a\" {\n  source = \"./a\"\n}\n",
+    );
+    let r = scan_dir(d.path());
+    assert!(r
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("deeper than")));
+}
+
+#[test]
+fn local_cycles_are_reported_not_looped() {
+    let d = tempfile::tempdir().expect("tempdir");
+    write(
+        d.path(),
+        "main.tf",
+        "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = local.a\n}\n",
+    );
+    let r = scan_dir(d.path());
+    assert!(r
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("depends on itself")));
+    assert!(!r.diagnostics.iter().any(|d| d.rule == "KMS002"));
+}
