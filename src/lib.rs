@@ -379,6 +379,8 @@ fn scan_inner(options: &ScanOptions) -> Report {
 
     let mut model = Model::default();
     for r in &instances {
+        model.add_instance(r);
+        model::kms::adapt_consumers(r, &mut model);
         match r.framework {
             resource::Framework::Terraform => terraform::adapt::adapt(r, &mut model),
             resource::Framework::CloudFormation => cloudformation::adapt::adapt(r, &mut model),

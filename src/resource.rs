@@ -29,6 +29,9 @@ pub struct ResourceInstance {
     pub default_tags: Option<Value>,
     /// Whether the resource may be absent (unknown `count`, unknown CFN condition).
     pub maybe_absent: bool,
+    /// The module instance (Terraform: directory and address prefix) or template
+    /// (CloudFormation) the resource belongs to; references resolve within it.
+    pub scope: String,
     /// Where the instance was instantiated from (module call sites), outermost first.
     pub call_sites: Vec<Span>,
 }

@@ -33,6 +33,8 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                 meta: meta(),
                 name: field(b, "AliasName", h, None, string_of),
                 target: b.get("TargetKeyId").cloned(),
+                target_key: None,
+                target_unknown: false,
             });
         }
         _ => {}

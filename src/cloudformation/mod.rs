@@ -50,6 +50,7 @@ pub fn evaluate(root: &Node, options: &CfnOptions) -> (Vec<ResourceInstance>, Ve
             body,
             default_tags: None,
             maybe_absent: presence.is_none(),
+            scope: format!("template:{}", entry.key_span.file),
             call_sites: Vec::new(),
         });
     }

@@ -1,7 +1,8 @@
 //! KMS keys and aliases.
 
-use super::{ResourceMeta, Val};
-use crate::value::Value;
+use super::{Model, ResourceMeta, Tags, Val};
+use crate::resource::ResourceInstance;
+use crate::value::{Kind, Part, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyOrigin {
@@ -62,4 +63,429 @@ pub struct KmsAlias {
     pub name: Val<String>,
     /// The key the alias points at, as written (a reference or a literal id/ARN).
     pub target: Option<Value>,
+    /// The key resource the alias targets, when the tree defines it (filled by linking).
+    pub target_key: Option<String>,
+    /// Whether the target could not be resolved statically.
+    pub target_unknown: bool,
+}
+
+/// When a service resolves an alias: on every request (repointing the alias reaches new
+/// data), or once at creation (the key ARN is stored; rotation means re-encryption).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    PerRequest,
+    AtCreation,
+}
+
+/// How a consumer names its key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", content = "target", rename_all = "snake_case")]
+pub enum KeyRef {
+    /// `alias/name`.
+    AliasName(String),
+    /// `arn:aws:kms:<region>:<account>:alias/name`.
+    AliasArn(String),
+    /// A reference to an alias resource (`aws_kms_alias.x.arn`, `!Ref Alias`); the alias's
+    /// reference name.
+    AliasResource(String),
+    /// `alias/aws/...`: an AWS-managed key.
+    AwsManagedAlias(String),
+    /// A key id, multi-Region key id or key ARN written out.
+    RawKeyLiteral(String),
+    /// A reference to a key (`aws_kms_key.x.arn`, `!GetAtt Key.Arn`,
+    /// `aws_kms_alias.x.target_key_arn`, `data.aws_kms_key.x.arn`); the key's reference name.
+    RawKeyResource(String),
+    /// Not statically known.
+    Unknown,
+}
+
+impl KeyRef {
+    pub fn is_alias(&self) -> bool {
+        matches!(
+            self,
+            KeyRef::AliasName(_)
+                | KeyRef::AliasArn(_)
+                | KeyRef::AliasResource(_)
+                | KeyRef::AwsManagedAlias(_)
+        )
+    }
+
+    pub fn is_raw_key(&self) -> bool {
+        matches!(self, KeyRef::RawKeyLiteral(_) | KeyRef::RawKeyResource(_))
+    }
+}
+
+/// One attribute of a resource that takes a KMS key.
+#[derive(Debug, Clone)]
+pub struct KeyConsumer {
+    pub meta: ResourceMeta,
+    /// `S3 bucket encryption`, `RDS instance storage`.
+    pub service: &'static str,
+    /// The attribute path as written (`kms_key_id`, `SSESpecification.KMSMasterKeyId`).
+    pub attribute: &'static str,
+    pub resolution: Resolution,
+    /// The value as written, with its span.
+    pub value: Value,
+    /// Filled in by linking.
+    pub reference: KeyRef,
+    /// The key resource the consumer uses, when the tree defines it (its reference name).
+    pub key: Option<String>,
+    /// The alias resource the consumer names, when it names one in the tree.
+    pub alias: Option<String>,
+}
+
+/// Where keys are consumed: resource type, attribute path (nested blocks and lists are
+/// walked), service label and alias resolution. One table for both formats.
+pub struct ConsumerSpec {
+    pub rtype: &'static str,
+    pub path: &'static [&'static str],
+    pub attribute: &'static str,
+    pub service: &'static str,
+    pub resolution: Resolution,
+}
+
+macro_rules! consumers {
+    ($( $rtype:literal, [$($p:literal),+], $service:literal, $res:ident; )*) => {
+        &[$( ConsumerSpec {
+            rtype: $rtype,
+            path: &[$($p),+],
+            attribute: consumers!(@join $($p),+),
+            service: $service,
+            resolution: Resolution::$res,
+        } ),*]
+    };
+    (@join $first:literal $(, $rest:literal)*) => { concat!($first $(, ".", $rest)*) };
+}
+
+pub const CONSUMERS: &[ConsumerSpec] = consumers![
+    // Per request: the alias is resolved on every encryption.
+    "aws_s3_bucket_server_side_encryption_configuration", ["rule", "apply_server_side_encryption_by_default", "kms_master_key_id"], "S3 bucket encryption", PerRequest;
+    "aws_s3_bucket", ["server_side_encryption_configuration", "rule", "apply_server_side_encryption_by_default", "kms_master_key_id"], "S3 bucket encryption", PerRequest;
+    "aws_sns_topic", ["kms_master_key_id"], "SNS topic encryption", PerRequest;
+    "aws_sqs_queue", ["kms_master_key_id"], "SQS queue encryption", PerRequest;
+    "aws_secretsmanager_secret", ["kms_key_id"], "Secrets Manager secret", PerRequest;
+    "aws_ssm_parameter", ["key_id"], "SSM SecureString parameter", PerRequest;
+    "AWS::S3::Bucket", ["BucketEncryption", "ServerSideEncryptionConfiguration", "ServerSideEncryptionByDefault", "KMSMasterKeyID"], "S3 bucket encryption", PerRequest;
+    "AWS::SNS::Topic", ["KmsMasterKeyId"], "SNS topic encryption", PerRequest;
+    "AWS::SQS::Queue", ["KmsMasterKeyId"], "SQS queue encryption", PerRequest;
+    "AWS::SecretsManager::Secret", ["KmsKeyId"], "Secrets Manager secret", PerRequest;
+    // At creation: the key ARN is stored with the resource.
+    "aws_db_instance", ["kms_key_id"], "RDS instance storage", AtCreation;
+    "aws_db_instance", ["performance_insights_kms_key_id"], "RDS Performance Insights", AtCreation;
+    "aws_rds_cluster", ["kms_key_id"], "RDS cluster storage", AtCreation;
+    "aws_rds_cluster", ["performance_insights_kms_key_id"], "RDS Performance Insights", AtCreation;
+    "aws_dynamodb_table", ["server_side_encryption", "kms_key_arn"], "DynamoDB table encryption", AtCreation;
+    "aws_dynamodb_table", ["replica", "kms_key_arn"], "DynamoDB replica encryption", AtCreation;
+    "aws_ebs_volume", ["kms_key_id"], "EBS volume", AtCreation;
+    "aws_instance", ["root_block_device", "kms_key_id"], "EC2 root volume", AtCreation;
+    "aws_instance", ["ebs_block_device", "kms_key_id"], "EC2 EBS volume", AtCreation;
+    "aws_efs_file_system", ["kms_key_id"], "EFS file system", AtCreation;
+    "aws_elasticache_replication_group", ["kms_key_id"], "ElastiCache replication group", AtCreation;
+    "aws_redshift_cluster", ["kms_key_id"], "Redshift cluster", AtCreation;
+    "aws_opensearch_domain", ["encrypt_at_rest", "kms_key_id"], "OpenSearch domain", AtCreation;
+    "aws_elasticsearch_domain", ["encrypt_at_rest", "kms_key_id"], "OpenSearch domain", AtCreation;
+    "aws_kinesis_stream", ["kms_key_id"], "Kinesis stream", AtCreation;
+    "aws_cloudtrail", ["kms_key_id"], "CloudTrail trail", AtCreation;
+    "aws_lambda_function", ["kms_key_arn"], "Lambda environment", AtCreation;
+    "aws_cloudwatch_log_group", ["kms_key_id"], "CloudWatch log group", AtCreation;
+    "aws_backup_vault", ["kms_key_arn"], "Backup vault", AtCreation;
+    "aws_ecr_repository", ["encryption_configuration", "kms_key"], "ECR repository", AtCreation;
+    "AWS::RDS::DBInstance", ["KmsKeyId"], "RDS instance storage", AtCreation;
+    "AWS::RDS::DBInstance", ["PerformanceInsightsKMSKeyId"], "RDS Performance Insights", AtCreation;
+    "AWS::RDS::DBCluster", ["KmsKeyId"], "RDS cluster storage", AtCreation;
+    "AWS::RDS::DBCluster", ["PerformanceInsightsKmsKeyId"], "RDS Performance Insights", AtCreation;
+    "AWS::DynamoDB::Table", ["SSESpecification", "KMSMasterKeyId"], "DynamoDB table encryption", AtCreation;
+    "AWS::DynamoDB::GlobalTable", ["Replicas", "SSESpecification", "KMSMasterKeyId"], "DynamoDB replica encryption", AtCreation;
+    "AWS::EC2::Volume", ["KmsKeyId"], "EBS volume", AtCreation;
+    "AWS::EC2::Instance", ["BlockDeviceMappings", "Ebs", "KmsKeyId"], "EC2 EBS volume", AtCreation;
+    "AWS::EFS::FileSystem", ["KmsKeyId"], "EFS file system", AtCreation;
+    "AWS::ElastiCache::ReplicationGroup", ["KmsKeyId"], "ElastiCache replication group", AtCreation;
+    "AWS::Redshift::Cluster", ["KmsKeyId"], "Redshift cluster", AtCreation;
+    "AWS::OpenSearchService::Domain", ["EncryptionAtRestOptions", "KmsKeyId"], "OpenSearch domain", AtCreation;
+    "AWS::Elasticsearch::Domain", ["EncryptionAtRestOptions", "KmsKeyId"], "OpenSearch domain", AtCreation;
+    "AWS::Kinesis::Stream", ["StreamEncryption", "KeyId"], "Kinesis stream", AtCreation;
+    "AWS::CloudTrail::Trail", ["KMSKeyId"], "CloudTrail trail", AtCreation;
+    "AWS::Lambda::Function", ["KmsKeyArn"], "Lambda environment", AtCreation;
+    "AWS::Logs::LogGroup", ["KmsKeyId"], "CloudWatch log group", AtCreation;
+    "AWS::Backup::BackupVault", ["EncryptionKeyArn"], "Backup vault", AtCreation;
+    "AWS::ECR::Repository", ["EncryptionConfiguration", "KmsKey"], "ECR repository", AtCreation;
+];
+
+/// Values at a path, walking into every element of lists (repeated blocks, CFN lists).
+pub fn values_at<'a>(body: &'a Value, path: &[&str]) -> Vec<&'a Value> {
+    let mut current = vec![body];
+    for key in path {
+        let mut next = Vec::new();
+        for v in current {
+            let Some(x) = v.get(key) else { continue };
+            match x.as_list() {
+                Some(items) => next.extend(items.iter()),
+                None => next.push(x),
+            }
+        }
+        current = next;
+    }
+    current.into_iter().filter(|v| !v.is_null()).collect()
+}
+
+fn is_partition_arn_prefix(s: &str) -> bool {
+    s.starts_with("arn:aws")
+}
+
+fn is_key_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    let hex = |r: std::ops::Range<usize>| {
+        b[r].iter()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    };
+    if let Some(m) = s.strip_prefix("mrk-") {
+        return m.len() == 32
+            && m.bytes()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
+    }
+    b.len() == 36
+        && b[8] == b'-'
+        && b[13] == b'-'
+        && b[18] == b'-'
+        && b[23] == b'-'
+        && hex(0..8)
+        && hex(9..13)
+        && hex(14..18)
+        && hex(19..23)
+        && hex(24..36)
+}
+
+/// Classifies a literal key reference by its shape (RULES.md, "Shapes").
+pub fn classify_literal(s: &str) -> KeyRef {
+    let s_owned = s.to_string();
+    if let Some(name) = s.strip_prefix("alias/") {
+        return if name.starts_with("aws/") {
+            KeyRef::AwsManagedAlias(s_owned)
+        } else {
+            KeyRef::AliasName(s_owned)
+        };
+    }
+    if is_partition_arn_prefix(s) && s.contains(":kms:") {
+        if let Some((_, name)) = s.split_once(":alias/") {
+            return if name.starts_with("aws/") {
+                KeyRef::AwsManagedAlias(s_owned)
+            } else {
+                KeyRef::AliasArn(s_owned)
+            };
+        }
+        if s.contains(":key/") {
+            return KeyRef::RawKeyLiteral(s_owned);
+        }
+    }
+    if is_key_id(s) {
+        return KeyRef::RawKeyLiteral(s_owned);
+    }
+    KeyRef::Unknown
+}
+
+/// Records every key consumer of a resource, from the [`CONSUMERS`] table.
+pub fn adapt_consumers(r: &ResourceInstance, model: &mut Model) {
+    for spec in CONSUMERS.iter().filter(|s| s.rtype == r.rtype) {
+        for v in values_at(&r.body, spec.path) {
+            model.kms_consumers.push(KeyConsumer {
+                meta: ResourceMeta::from_instance(r, Tags::default()),
+                service: spec.service,
+                attribute: spec.attribute,
+                resolution: spec.resolution,
+                value: v.clone(),
+                reference: KeyRef::Unknown,
+                key: None,
+                alias: None,
+            });
+        }
+    }
+}
+
+const KEY_TYPES: &[&str] = &["aws_kms_key", "aws_kms_external_key", "AWS::KMS::Key"];
+const ALIAS_TYPES: &[&str] = &["aws_kms_alias", "AWS::KMS::Alias"];
+
+/// Resolves alias targets and consumer references.
+pub fn link(model: &mut Model) {
+    for i in 0..model.kms_aliases.len() {
+        let target = model.kms_aliases[i].target.clone();
+        let key = target.as_ref().and_then(|t| match &t.kind {
+            Kind::Ref(r)
+                if KEY_TYPES.contains(
+                    &model
+                        .types
+                        .get(&r.resource)
+                        .map(String::as_str)
+                        .unwrap_or(""),
+                ) =>
+            {
+                Some(r.resource.clone())
+            }
+            _ => None,
+        });
+        let unknown = key.is_none()
+            && target
+                .as_ref()
+                .is_none_or(|t| t.has_unknown() || t.as_str().is_none());
+        model.kms_aliases[i].target_key = key;
+        model.kms_aliases[i].target_unknown = unknown;
+    }
+    for i in 0..model.kms_consumers.len() {
+        let (reference, key, alias) = classify(model, &model.kms_consumers[i].value);
+        let c = &mut model.kms_consumers[i];
+        c.reference = reference;
+        c.key = key;
+        c.alias = alias;
+    }
+}
+
+/// What a consumer's value names: `(reference kind, key resource, alias resource)`.
+fn classify(model: &Model, v: &Value) -> (KeyRef, Option<String>, Option<String>) {
+    let rtype = |name: &str| model.types.get(name).map(String::as_str).unwrap_or("");
+    let alias_key = |alias: &str| model.alias(alias).and_then(|a| a.target_key.clone());
+    match &v.kind {
+        Kind::Ref(r) => {
+            let t = rtype(&r.resource);
+            let attr = r.attr.as_str();
+            if KEY_TYPES.contains(&t)
+                && matches!(attr, "arn" | "key_id" | "id" | "Arn" | "KeyId" | "Ref")
+            {
+                return (
+                    KeyRef::RawKeyResource(r.resource.clone()),
+                    Some(r.resource.clone()),
+                    None,
+                );
+            }
+            if ALIAS_TYPES.contains(&t) {
+                return match attr {
+                    "target_key_arn" | "target_key_id" => {
+                        let key = alias_key(&r.resource);
+                        (
+                            KeyRef::RawKeyResource(
+                                key.clone().unwrap_or_else(|| r.resource.clone()),
+                            ),
+                            key,
+                            Some(r.resource.clone()),
+                        )
+                    }
+                    "arn" | "name" | "id" | "Ref" => (
+                        KeyRef::AliasResource(r.resource.clone()),
+                        alias_key(&r.resource),
+                        Some(r.resource.clone()),
+                    ),
+                    _ => (KeyRef::Unknown, None, None),
+                };
+            }
+            match (t, attr) {
+                ("data.aws_kms_alias", "target_key_arn" | "target_key_id") => {
+                    (KeyRef::RawKeyResource(r.resource.clone()), None, None)
+                }
+                ("data.aws_kms_alias", "arn" | "name" | "id") => {
+                    (KeyRef::AliasResource(r.resource.clone()), None, None)
+                }
+                ("data.aws_kms_key", "arn" | "id" | "key_id") => {
+                    (KeyRef::RawKeyResource(r.resource.clone()), None, None)
+                }
+                _ => (KeyRef::Unknown, None, None),
+            }
+        }
+        Kind::Str(s) => {
+            let r = classify_literal(s);
+            let alias = match &r {
+                KeyRef::AliasName(n) => model
+                    .kms_aliases
+                    .iter()
+                    .find(|a| a.name.known().map(String::as_str) == Some(n.as_str()))
+                    .map(|a| a.meta.ref_name.clone()),
+                _ => None,
+            };
+            let key = alias.as_deref().and_then(alias_key);
+            (r, key, alias)
+        }
+        Kind::Template(parts) => {
+            let shown: String = parts
+                .iter()
+                .map(|p| match p {
+                    Part::Lit(l) => l.clone(),
+                    Part::Ref(r) => format!("${{{}.{}}}", r.resource, r.attr),
+                    Part::Unknown => "${...}".to_string(),
+                })
+                .collect();
+            let first = match parts.first() {
+                Some(Part::Lit(l)) => l.as_str(),
+                _ => "",
+            };
+            if first.starts_with("alias/aws/") {
+                return (KeyRef::AwsManagedAlias(shown), None, None);
+            }
+            if first.starts_with("alias/") {
+                return (KeyRef::AliasName(shown), None, None);
+            }
+            let lits: String = parts
+                .iter()
+                .filter_map(|p| match p {
+                    Part::Lit(l) => Some(l.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if lits.contains(":alias/aws/") {
+                return (KeyRef::AwsManagedAlias(shown), None, None);
+            }
+            if lits.contains(":alias/") {
+                return (KeyRef::AliasArn(shown), None, None);
+            }
+            if lits.contains(":key/") {
+                let key = parts.iter().find_map(|p| match p {
+                    Part::Ref(r) if KEY_TYPES.contains(&rtype(&r.resource)) => {
+                        Some(r.resource.clone())
+                    }
+                    _ => None,
+                });
+                return match key {
+                    Some(k) => (KeyRef::RawKeyResource(k.clone()), Some(k), None),
+                    None => (KeyRef::RawKeyLiteral(shown), None, None),
+                };
+            }
+            (KeyRef::Unknown, None, None)
+        }
+        _ => (KeyRef::Unknown, None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_shapes_are_classified() {
+        assert_eq!(
+            classify_literal("alias/app-data"),
+            KeyRef::AliasName("alias/app-data".into())
+        );
+        assert!(matches!(
+            classify_literal("alias/aws/s3"),
+            KeyRef::AwsManagedAlias(_)
+        ));
+        assert!(matches!(
+            classify_literal("arn:aws:kms:eu-west-1:111122223333:alias/app"),
+            KeyRef::AliasArn(_)
+        ));
+        assert!(matches!(
+            classify_literal("arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+            KeyRef::RawKeyLiteral(_)
+        ));
+        assert!(matches!(
+            classify_literal("1234abcd-12ab-34cd-56ef-1234567890ab"),
+            KeyRef::RawKeyLiteral(_)
+        ));
+        assert!(matches!(
+            classify_literal("mrk-1234abcd12ab34cd56ef1234567890ab"),
+            KeyRef::RawKeyLiteral(_)
+        ));
+        assert_eq!(classify_literal("not-a-key"), KeyRef::Unknown);
+        assert_eq!(
+            classify_literal("1234ABCD-12ab-34cd-56ef-1234567890ab"),
+            KeyRef::Unknown
+        );
+    }
 }

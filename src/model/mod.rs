@@ -8,7 +8,7 @@ use crate::source::Span;
 use crate::value::{Kind, Value};
 use std::collections::BTreeMap;
 
-pub use kms::{KmsAlias, KmsKey};
+pub use kms::{KeyConsumer, KeyRef, KmsAlias, KmsKey};
 pub use value::{How, Val};
 
 /// What every model resource carries: where it is and what it is called.
@@ -22,6 +22,8 @@ pub struct ResourceMeta {
     pub ref_name: String,
     pub header: Span,
     pub maybe_absent: bool,
+    /// The module instance or template the resource belongs to.
+    pub scope: String,
     pub tags: Tags,
 }
 
@@ -34,6 +36,7 @@ impl ResourceMeta {
             ref_name: r.ref_name.clone(),
             header: r.header,
             maybe_absent: r.maybe_absent,
+            scope: r.scope.clone(),
             tags,
         }
     }
@@ -92,18 +95,49 @@ impl Tags {
 /// The resource graph of a scan.
 #[derive(Debug, Default)]
 pub struct Model {
+    /// Every resource's reference name to its type (`aws_kms_key.a` → `aws_kms_key`),
+    /// for resolving references.
+    pub types: BTreeMap<String, String>,
     pub kms_keys: Vec<KmsKey>,
     pub kms_aliases: Vec<KmsAlias>,
+    pub kms_consumers: Vec<KeyConsumer>,
+}
+
+fn by_location(a: &ResourceMeta, b: &ResourceMeta) -> std::cmp::Ordering {
+    (a.header, &a.address).cmp(&(b.header, &b.address))
 }
 
 impl Model {
-    /// Sorts every collection by location, so that rules see a deterministic order.
+    /// Records a resource for reference resolution.
+    pub fn add_instance(&mut self, r: &ResourceInstance) {
+        self.types.insert(r.ref_name.clone(), r.rtype.clone());
+    }
+
+    /// Links references and sorts every collection by location, so that rules see a
+    /// deterministic order.
     pub fn finish(&mut self) {
-        self.kms_keys.sort_by(|a, b| {
-            (a.meta.header, &a.meta.address).cmp(&(b.meta.header, &b.meta.address))
-        });
-        self.kms_aliases.sort_by(|a, b| {
-            (a.meta.header, &a.meta.address).cmp(&(b.meta.header, &b.meta.address))
-        });
+        self.kms_keys.sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.kms_aliases
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.kms_consumers
+            .sort_by(|a, b| by_location(&a.meta, &b.meta).then(a.value.span.cmp(&b.value.span)));
+        kms::link(self);
+    }
+
+    pub fn key(&self, ref_name: &str) -> Option<&KmsKey> {
+        self.kms_keys.iter().find(|k| k.meta.ref_name == ref_name)
+    }
+
+    pub fn alias(&self, ref_name: &str) -> Option<&KmsAlias> {
+        self.kms_aliases
+            .iter()
+            .find(|a| a.meta.ref_name == ref_name)
+    }
+
+    /// Aliases whose target is the key with this reference name.
+    pub fn aliases_of<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a KmsAlias> + 'a {
+        self.kms_aliases
+            .iter()
+            .filter(move |a| a.target_key.as_deref() == Some(key))
     }
 }

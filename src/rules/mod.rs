@@ -31,10 +31,40 @@ impl Context<'_> {
 }
 
 /// One registry line per rule: its document and its implementation.
-pub const REGISTRY: &[(&str, &dyn Rule)] = &[(
-    include_str!("../../rules/KMS002.md"),
-    &kms::key_rotation_disabled::KeyRotationDisabled,
-)];
+pub const REGISTRY: &[(&str, &dyn Rule)] = &[
+    (
+        include_str!("../../rules/KMS001.md"),
+        &kms::key_pinned_by_id::KeyPinnedById,
+    ),
+    (
+        include_str!("../../rules/KMS002.md"),
+        &kms::key_rotation_disabled::KeyRotationDisabled,
+    ),
+    (
+        include_str!("../../rules/KMS003.md"),
+        &kms::imported_key_rotation_untracked::ImportedKeyRotationUntracked,
+    ),
+    (
+        include_str!("../../rules/KMS004.md"),
+        &kms::rotation_period_too_long::RotationPeriodTooLong,
+    ),
+    (
+        include_str!("../../rules/KMS005.md"),
+        &kms::key_without_alias::KeyWithoutAlias,
+    ),
+    (
+        include_str!("../../rules/KMS006.md"),
+        &kms::deletion_window_too_short::DeletionWindowTooShort,
+    ),
+    (
+        include_str!("../../rules/KMS007.md"),
+        &kms::alias_in_create_time_attribute::AliasInCreateTimeAttribute,
+    ),
+    (
+        include_str!("../../rules/KMS008.md"),
+        &kms::key_pinned_needs_reencryption::KeyPinnedNeedsReencryption,
+    ),
+];
 
 /// Rule metadata: the TOML front matter of `rules/<ID>.md` and its body.
 #[derive(Debug, Clone, Deserialize)]

@@ -73,6 +73,8 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                 meta: meta(),
                 name: field(b, "name", h, None, string_of),
                 target: b.get("target_key_id").cloned(),
+                target_key: None,
+                target_unknown: false,
             });
         }
         _ => {}

@@ -107,7 +107,7 @@ impl<'s> Evaluator<'s> {
             ExprKind::Tuple(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
-                    out.push(self.eval(i)?);
+                    out.push(place(self.eval(i)?, i.span));
                 }
                 v(Kind::List(out))
             }
@@ -122,7 +122,7 @@ impl<'s> Evaluator<'s> {
                             None => return v(Kind::Unknown),
                         },
                     };
-                    out.insert(key, self.eval(x)?);
+                    out.insert(key, place(self.eval(x)?, x.span));
                 }
                 v(Kind::Map(out))
             }
@@ -406,6 +406,18 @@ impl<'s> Evaluator<'s> {
         };
         Ok(Value::new(k, span))
     }
+}
+
+/// Places a value at the expression that wrote it, remembering where it was set when that
+/// was elsewhere (a variable default, a local).
+fn place(mut v: Value, span: Span) -> Value {
+    if v.span != span {
+        if v.from.is_none() && v.span != Span::default() {
+            v.from = Some(v.span);
+        }
+        v.span = span;
+    }
+    v
 }
 
 fn skip_index(steps: &[Step]) -> &[Step] {

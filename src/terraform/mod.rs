@@ -350,6 +350,7 @@ impl<'p, 'a> Instance<'p, 'a> {
                 body,
                 default_tags: default_tags.clone(),
                 maybe_absent,
+                scope: format!("{}|{}", self.module.dir, self.prefix),
                 call_sites: self.call_sites.clone(),
             });
         }

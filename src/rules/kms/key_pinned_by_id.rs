@@ -1,0 +1,60 @@
+//! KMS001 kms-key-pinned-by-id: a per-request consumer names a customer key by its raw
+//! id or ARN, so repointing an alias during rotation does not reach it.
+
+use super::aliases_for;
+use crate::diagnostic::Diagnostic;
+use crate::model::kms::Resolution;
+use crate::model::KeyRef;
+use crate::resource::Framework;
+use crate::rules::{Context, Rule};
+
+pub struct KeyPinnedById;
+
+impl Rule for KeyPinnedById {
+    fn id(&self) -> &'static str {
+        "KMS001"
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for c in &cx.model.kms_consumers {
+            if c.resolution != Resolution::PerRequest || !c.reference.is_raw_key() {
+                continue;
+            }
+            let how = match &c.reference {
+                KeyRef::RawKeyResource(k) => format!("KMS key {k}"),
+                KeyRef::RawKeyLiteral(s) => format!("KMS key `{s}`"),
+                _ => continue,
+            };
+            let mut d = cx
+                .finding(
+                    c.value.span,
+                    format!(
+                        "{} of {} pins {how} by id or ARN; alias rotation will not reach it",
+                        c.service, c.meta.address
+                    ),
+                )
+                .with_address(c.meta.address.clone());
+            if let Some(from) = c.value.from {
+                d = d.with_label(from, "key reference set here");
+            }
+            let aliases = aliases_for(cx.model, c);
+            match aliases.first() {
+                Some(a) => {
+                    d = d.with_label(
+                        a.meta.header,
+                        format!("alias for this key: {}", a.meta.address),
+                    );
+                    let attr = match a.meta.framework {
+                        Framework::Terraform => format!("use {}.arn", a.meta.ref_name),
+                        Framework::CloudFormation => format!("use !Ref {}", a.meta.ref_name),
+                    };
+                    d = d.with_help(attr);
+                }
+                None => {
+                    d = d.with_help("create an alias for the key and reference the alias (`alias/<name>` or its ARN)");
+                }
+            }
+            out.push(d);
+        }
+    }
+}

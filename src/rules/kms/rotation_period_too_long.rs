@@ -1,0 +1,62 @@
+//! KMS004 kms-rotation-period-too-long: the rotation period exceeds the policy maximum,
+//! or is outside what KMS accepts (90 to 2560 days).
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::resource::Framework;
+use crate::rules::{Context, Rule};
+use crate::value::format_number;
+
+pub struct RotationPeriodTooLong;
+
+impl Rule for RotationPeriodTooLong {
+    fn id(&self) -> &'static str {
+        "KMS004"
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let max = cx.settings.param_f64("KMS004", "max_days", 365.0);
+        for key in &cx.model.kms_keys {
+            let Some(days) = key.rotation_period_days.known().copied() else {
+                continue;
+            };
+            let attr = match key.meta.framework {
+                Framework::Terraform => "rotation_period_in_days",
+                Framework::CloudFormation => "RotationPeriodInDays",
+            };
+            let span = key.rotation_period_days.span;
+            let mut d = if !(90.0..=2560.0).contains(&days) {
+                let mut d = cx.finding(
+                    span,
+                    format!(
+                        "KMS key {} has a rotation period of {} days, outside the 90 to 2560 days KMS accepts",
+                        key.meta.address,
+                        format_number(days)
+                    ),
+                );
+                d.severity = Severity::Error;
+                d.with_help(format!(
+                    "set `{attr}` between 90 and {}",
+                    format_number(max.min(2560.0))
+                ))
+            } else if days > max && key.rotation_enabled.known() == Some(&true) {
+                cx.finding(
+                    span,
+                    format!(
+                        "KMS key {} rotates every {} days, longer than the {} days allowed",
+                        key.meta.address,
+                        format_number(days),
+                        format_number(max)
+                    ),
+                )
+                .with_help(format!("set `{attr}` to {} or less", format_number(max)))
+            } else {
+                continue;
+            };
+            d = d.with_address(key.meta.address.clone());
+            if let Some(from) = key.rotation_period_days.from {
+                d = d.with_label(from, "value set here");
+            }
+            out.push(d);
+        }
+    }
+}
