@@ -16,13 +16,13 @@ fn findings_exit_with_one_and_a_summary() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("error[KMS002]"))
-        .stdout(predicate::str::contains("3 findings (3 errors) in 1 file"));
+        .stdout(predicate::str::contains("6 findings (3 errors, 3 warnings) in 1 file"));
 }
 
 #[test]
 fn clean_input_exits_with_zero() {
     iacguard()
-        .args(["check", "testdata/KMS002/pass/rotating.tf"])
+        .args(["check", "testdata/KMS005/pass/template.yaml"])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("no findings in 1 file"));
@@ -100,7 +100,8 @@ fn json_output_has_the_documented_fields() {
     }
     assert_eq!(f["path"], "testdata/KMS002/fail/template.yaml");
     assert_eq!(f["name"], "kms-key-rotation-disabled");
-    assert_eq!(v["summary"]["findings"], 5);
+    assert_eq!(v["summary"]["findings"], 10);
+    assert_eq!(v["summary"]["errors"], 5);
 }
 
 #[test]
