@@ -89,13 +89,29 @@ fn messages_start_lower_case_without_a_trailing_period() {
     assert!(!report.diagnostics.is_empty());
     for d in &report.diagnostics {
         let first = d.message.chars().next().expect("non-empty message");
-        // Resource and product names (KMS, S3, REST) may lead.
+        // Acronyms (KMS, S3, REST) and AWS product names may lead; nothing else.
+        const PRODUCTS: &[&str] = &[
+            "Secrets",
+            "Performance",
+            "Lambda",
+            "CloudWatch",
+            "CloudTrail",
+            "CloudFront",
+            "Kinesis",
+            "Redshift",
+            "OpenSearch",
+            "ElastiCache",
+            "Backup",
+            "DynamoDB",
+        ];
         let leading_word = d.message.split_whitespace().next().unwrap_or("");
         assert!(
             first.is_lowercase()
+                || first == '`'
                 || leading_word
                     .chars()
-                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                || PRODUCTS.contains(&leading_word),
             "message starts upper-case: {}",
             d.message
         );

@@ -86,7 +86,13 @@ fn sarif_columns_count_utf16_units() {
     });
     let v: serde_json::Value =
         serde_json::from_str(&iacguard::report::sarif::render(&report)).expect("json");
-    let region = &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    let result = v["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "KMS002")
+        .expect("a KMS002 result");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
     // 😀 is 4 bytes but 2 UTF-16 units, é 2 bytes but 1 unit.
     let line = "    Properties: {Description: \"😀é\", EnableKeyRotation: ";
     let utf16 = line.encode_utf16().count() + 1;
