@@ -6,6 +6,7 @@
 pub mod cloudformation;
 pub mod diagnostic;
 pub mod discover;
+pub mod inventory;
 pub mod model;
 pub mod report;
 pub mod resource;

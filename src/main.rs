@@ -25,6 +25,8 @@ enum Command {
     Check(CheckArgs),
     /// List the rules: id, name, default severity, frameworks, summary
     Rules,
+    /// Print the KMS key rotation inventory: keys, aliases, environments, consumers
+    Keys(KeysArgs),
     /// Print a rule's documentation, by id (KMS002) or name (kms-key-rotation-disabled)
     Explain {
         /// Rule id or kebab-case name
@@ -37,6 +39,32 @@ enum Format {
     Text,
     Json,
     Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum KeysFormat {
+    Text,
+    Json,
+    Mermaid,
+    Dot,
+}
+
+#[derive(Args)]
+struct KeysArgs {
+    /// Files or directories to analyse (default: the current directory)
+    paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = KeysFormat::Text)]
+    format: KeysFormat,
+    /// The date rotation ages are computed against (YYYY-MM-DD; default: today)
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+    /// Set a Terraform root variable (NAME=VALUE)
+    #[arg(long = "var", value_parser = parse_kv)]
+    vars: Vec<(String, String)>,
+    /// Override a CloudFormation parameter (NAME=VALUE)
+    #[arg(long = "parameter", value_parser = parse_kv)]
+    parameters: Vec<(String, String)>,
 }
 
 #[derive(Args, Default)]
@@ -94,6 +122,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Check(CheckArgs::default())) {
         Command::Check(args) => check(args),
+        Command::Keys(args) => keys(args),
         Command::Rules => {
             let mut out = String::new();
             out.push_str(&format!(
@@ -137,16 +166,60 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(args: CheckArgs) -> ExitCode {
+fn scan_paths(paths: &[PathBuf]) -> (PathBuf, Vec<PathBuf>) {
     let root = iacguard::default_root();
-    let paths = if args.paths.is_empty() {
+    let paths = if paths.is_empty() {
         vec![root.clone()]
     } else {
-        args.paths
+        paths
             .iter()
             .map(|p| iacguard::absolutize(&root, p))
             .collect()
     };
+    (root, paths)
+}
+
+fn keys(args: KeysArgs) -> ExitCode {
+    let (root, paths) = scan_paths(&args.paths);
+    let mut settings = Settings::default();
+    if let Some(d) = args.today {
+        settings.today = d;
+    }
+    let options = ScanOptions {
+        paths,
+        root,
+        settings: settings.clone(),
+        terraform: iacguard::terraform::TfOptions { vars: args.vars },
+        cloudformation: iacguard::cloudformation::CfnOptions {
+            parameters: args.parameters,
+        },
+        ..ScanOptions::default()
+    };
+    let report = iacguard::scan(&options);
+    for b in &report.bad_paths {
+        eprintln!("error: cannot read {}: {}", b.path.display(), b.error);
+    }
+    let inv = iacguard::inventory::build(&report, &settings);
+    let out = match args.format {
+        KeysFormat::Text => iacguard::inventory::render_text(&inv),
+        KeysFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&inv).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        KeysFormat::Mermaid => iacguard::inventory::render_mermaid(&inv),
+        KeysFormat::Dot => iacguard::inventory::render_dot(&inv),
+    };
+    print!("{out}");
+    if report.bad_paths.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let (root, paths) = scan_paths(&args.paths);
     let mut settings = Settings::default();
     if let Some(d) = args.today {
         settings.today = d;

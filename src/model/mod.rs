@@ -42,6 +42,16 @@ impl ResourceMeta {
     }
 }
 
+/// A reference name as people write it: without the root module directory that keeps
+/// names of separate Terraform configurations apart (`envs/dev//aws_kms_key.a` →
+/// `aws_kms_key.a`).
+pub fn display_name(ref_name: &str) -> &str {
+    ref_name
+        .rsplit_once("//")
+        .map(|(_, n)| n)
+        .unwrap_or(ref_name)
+}
+
 /// Effective tags: the resource's own merged over provider `default_tags`.
 #[derive(Debug, Clone, Default)]
 pub struct Tags {

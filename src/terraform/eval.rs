@@ -20,8 +20,8 @@ pub trait Scope {
     fn local(&self, name: &str, span: Span) -> EvalResult;
     /// The outputs of a module call, as an object.
     fn module(&self, call: &str, span: Span) -> EvalResult;
-    /// `module.a.` for resources in a called module, empty in a root.
-    fn prefix(&self) -> &str;
+    /// What reference names in this module start with (see `Instance::ref_prefix`).
+    fn ref_prefix(&self) -> &str;
     fn path_module(&self) -> String;
 }
 
@@ -300,7 +300,7 @@ impl<'s> Evaluator<'s> {
         }
         Value::new(
             Kind::Ref(Reference {
-                resource: format!("{}{}", self.scope.prefix(), resource),
+                resource: format!("{}{}", self.scope.ref_prefix(), resource),
                 attr,
             }),
             span,

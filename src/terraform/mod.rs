@@ -106,8 +106,9 @@ pub fn evaluate(files: &[TfFile], options: &TfOptions) -> (Vec<ResourceInstance>
     }
     let mut out = project.out.into_inner();
     let mut diags = project.diags.into_inner();
-    out.sort_by(|a, b| (a.header, &a.address).cmp(&(b.header, &b.address)));
-    out.dedup_by(|a, b| a.address == b.address && a.header == b.header);
+    out.sort_by(|a, b| {
+        (a.header, &a.ref_name, &a.address).cmp(&(b.header, &b.ref_name, &b.address))
+    });
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diags.dedup();
     (out, diags)
@@ -168,6 +169,10 @@ struct Instance<'p, 'a> {
     module: &'p Module<'a>,
     /// `module.a.module.b.`
     prefix: String,
+    /// The prefix of reference names: the root module's directory, `//`, then `prefix`.
+    /// Root modules are separate configurations, so names must not collide across them.
+    ref_prefix: String,
+    root_dir: String,
     /// Variable values given by the caller (already evaluated in the caller's scope).
     inputs: BTreeMap<String, Value>,
     is_root: bool,
@@ -185,6 +190,8 @@ impl<'p, 'a> Instance<'p, 'a> {
             project,
             module,
             prefix: String::new(),
+            ref_prefix: format!("{}//", module.dir),
+            root_dir: module.dir.clone(),
             inputs: BTreeMap::new(),
             is_root: true,
             depth: 0,
@@ -277,7 +284,8 @@ impl<'p, 'a> Instance<'p, 'a> {
         } else {
             rtype.clone()
         };
-        let ref_name = format!("{}{}.{}", self.prefix, rtype_full, name);
+        let ref_name = format!("{}{}.{}", self.ref_prefix, rtype_full, name);
+        let address = format!("{}{}.{}", self.prefix, rtype_full, name);
         let mut instances: Vec<PendingInstance> = Vec::new();
         if let Some(count) = block.body.attr("count") {
             let v = Evaluator::new(self).eval_attr(&count.expr);
@@ -288,13 +296,13 @@ impl<'p, 'a> Instance<'p, 'a> {
                         let mut m = BTreeMap::new();
                         m.insert("index".to_string(), idx);
                         instances.push((
-                            format!("{ref_name}[{i}]"),
+                            format!("{address}[{i}]"),
                             vec![("count".into(), Value::new(Kind::Map(m), count.expr.span))],
                             false,
                         ));
                     }
                 }
-                _ => instances.push((ref_name.clone(), Vec::new(), true)),
+                _ => instances.push((address.clone(), Vec::new(), true)),
             }
         } else if let Some(fe) = block.body.attr("for_each") {
             let v = Evaluator::new(self).eval_attr(&fe.expr);
@@ -316,16 +324,16 @@ impl<'p, 'a> Instance<'p, 'a> {
                         );
                         m.insert("value".to_string(), val);
                         instances.push((
-                            format!("{ref_name}[{}]", quote(&k)),
+                            format!("{address}[{}]", quote(&k)),
                             vec![("each".into(), Value::new(Kind::Map(m), fe.expr.span))],
                             false,
                         ));
                     }
                 }
-                None => instances.push((ref_name.clone(), Vec::new(), true)),
+                None => instances.push((address.clone(), Vec::new(), true)),
             }
         } else {
-            instances.push((ref_name.clone(), Vec::new(), false));
+            instances.push((address.clone(), Vec::new(), false));
         }
         let provider = block
             .body
@@ -350,7 +358,7 @@ impl<'p, 'a> Instance<'p, 'a> {
                 body,
                 default_tags: default_tags.clone(),
                 maybe_absent,
-                scope: format!("{}|{}", self.module.dir, self.prefix),
+                scope: format!("{}|{}", self.module.dir, self.ref_prefix),
                 call_sites: self.call_sites.clone(),
             });
         }
@@ -525,6 +533,8 @@ impl<'p, 'a> Instance<'p, 'a> {
         let mut inst = Instance {
             project: self.project,
             module: child,
+            ref_prefix: format!("{}//{}", self.root_dir, prefix),
+            root_dir: self.root_dir.clone(),
             prefix,
             inputs,
             is_root: false,
@@ -617,7 +627,7 @@ impl Scope for EmptyScope {
     fn module(&self, _: &str, span: Span) -> EvalResult {
         Ok(Value::unknown(span))
     }
-    fn prefix(&self) -> &str {
+    fn ref_prefix(&self) -> &str {
         ""
     }
     fn path_module(&self) -> String {
@@ -672,8 +682,8 @@ impl Scope for Instance<'_, '_> {
         self.call(call, span)
     }
 
-    fn prefix(&self) -> &str {
-        &self.prefix
+    fn ref_prefix(&self) -> &str {
+        &self.ref_prefix
     }
 
     fn path_module(&self) -> String {

@@ -4,7 +4,7 @@
 use super::aliases_for;
 use crate::diagnostic::Diagnostic;
 use crate::model::kms::Resolution;
-use crate::model::KeyRef;
+use crate::model::{display_name, KeyRef};
 use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
@@ -21,7 +21,7 @@ impl Rule for KeyPinnedById {
                 continue;
             }
             let how = match &c.reference {
-                KeyRef::RawKeyResource(k) => format!("KMS key {k}"),
+                KeyRef::RawKeyResource(k) => format!("KMS key {}", display_name(k)),
                 KeyRef::RawKeyLiteral(s) => format!("KMS key `{s}`"),
                 _ => continue,
             };
@@ -45,8 +45,12 @@ impl Rule for KeyPinnedById {
                         format!("alias for this key: {}", a.meta.address),
                     );
                     let attr = match a.meta.framework {
-                        Framework::Terraform => format!("use {}.arn", a.meta.ref_name),
-                        Framework::CloudFormation => format!("use !Ref {}", a.meta.ref_name),
+                        Framework::Terraform => {
+                            format!("use {}.arn", display_name(&a.meta.ref_name))
+                        }
+                        Framework::CloudFormation => {
+                            format!("use !Ref {}", display_name(&a.meta.ref_name))
+                        }
                     };
                     d = d.with_help(attr);
                 }

@@ -9,17 +9,17 @@ pub mod key_rotation_disabled;
 pub mod key_without_alias;
 pub mod rotation_period_too_long;
 
-use crate::model::{KeyConsumer, KeyRef, Model};
+use crate::model::{display_name, KeyConsumer, KeyRef, Model};
 
 /// How a consumer's reference reads in a message.
 pub fn describe_reference(c: &KeyConsumer) -> String {
     match &c.reference {
-        KeyRef::RawKeyResource(k) => format!("KMS key {k}"),
+        KeyRef::RawKeyResource(k) => format!("KMS key {}", display_name(k)),
         KeyRef::RawKeyLiteral(s) => format!("KMS key `{s}`"),
         KeyRef::AliasName(s) | KeyRef::AliasArn(s) | KeyRef::AwsManagedAlias(s) => {
             format!("alias `{s}`")
         }
-        KeyRef::AliasResource(a) => format!("alias {a}"),
+        KeyRef::AliasResource(a) => format!("alias {}", display_name(a)),
         KeyRef::Unknown => "an unknown key".to_string(),
     }
 }

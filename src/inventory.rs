@@ -1,0 +1,371 @@
+//! The key rotation inventory (`iacguard keys`): every customer key with its origin,
+//! rotation state, aliases, environment and consumers, and a suggested rotation order.
+
+use crate::model::kms::{KeyOrigin, Resolution};
+use crate::model::{KeyConsumer, KeyRef, KmsKey};
+use crate::settings::{Date, Settings};
+use crate::Report;
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct Inventory {
+    pub keys: Vec<KeyEntry>,
+    /// Environments in the order to rotate them (dev first, prod last).
+    pub rotation_order: Vec<String>,
+    /// At-creation consumers that must be re-encrypted when their key is replaced.
+    pub reencrypt: Vec<ConsumerEntry>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KeyEntry {
+    pub address: String,
+    /// The Terraform root module (configuration directory) the key is deployed from.
+    pub configuration: Option<String>,
+    pub location: String,
+    pub origin: &'static str,
+    pub spec: Option<String>,
+    pub usage: Option<String>,
+    /// `automatic (365 days)`, `on-demand only`, `none`, `unknown`.
+    pub rotation: String,
+    pub rotation_date: Option<String>,
+    pub rotation_age_days: Option<i64>,
+    pub aliases: Vec<String>,
+    pub environment: Option<String>,
+    pub consumers: Vec<ConsumerEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsumerEntry {
+    pub resource: String,
+    pub location: String,
+    pub service: &'static str,
+    pub attribute: &'static str,
+    /// `alias` or `id`.
+    pub by: &'static str,
+    pub resolution: Resolution,
+    pub key: Option<String>,
+}
+
+const ENV_ORDER: &[(&str, u8)] = &[
+    ("dev", 0),
+    ("development", 0),
+    ("sandbox", 0),
+    ("test", 1),
+    ("int", 1),
+    ("integration", 1),
+    ("qa", 1),
+    ("uat", 1),
+    ("staging", 1),
+    ("stage", 1),
+    ("preprod", 2),
+    ("prod", 3),
+    ("production", 3),
+];
+
+fn env_rank(env: &str) -> u8 {
+    ENV_ORDER
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(env))
+        .map(|(_, r)| *r)
+        .unwrap_or(2)
+}
+
+fn location(report: &Report, span: crate::source::Span) -> String {
+    let f = report.sources.get(span.file);
+    format!("{}:{}", f.name, f.position(span.start as usize).line)
+}
+
+/// The environment of a key: its `Environment`/`env` tag, else a path segment after
+/// `envs/`, `environments/` or a well-known environment directory name.
+fn environment(report: &Report, key: &KmsKey) -> Option<String> {
+    for t in ["Environment", "environment", "Env", "env"] {
+        if let Some(v) = key.meta.tags.get(t).and_then(|v| v.to_plain_string()) {
+            return Some(v);
+        }
+    }
+    let name = &report.sources.get(key.meta.header.file).name;
+    let parts: Vec<&str> = name.split('/').collect();
+    for (i, p) in parts.iter().enumerate() {
+        if matches!(*p, "envs" | "environments" | "env") {
+            if let Some(next) = parts.get(i + 1) {
+                if i + 2 < parts.len() {
+                    return Some(next.to_string());
+                }
+            }
+        }
+    }
+    parts
+        .iter()
+        .rev()
+        .skip(1)
+        .find(|p| ENV_ORDER.iter().any(|(n, _)| n.eq_ignore_ascii_case(p)))
+        .map(|p| p.to_string())
+}
+
+fn consumer_entry(report: &Report, c: &KeyConsumer) -> ConsumerEntry {
+    ConsumerEntry {
+        resource: c.meta.address.clone(),
+        location: location(report, c.value.span),
+        service: c.service,
+        attribute: c.attribute,
+        by: if c.reference.is_alias() {
+            "alias"
+        } else {
+            "id"
+        },
+        resolution: c.resolution,
+        key: c
+            .key
+            .as_deref()
+            .map(|k| crate::model::display_name(k).to_string()),
+    }
+}
+
+pub fn build(report: &Report, settings: &Settings) -> Inventory {
+    let model = &report.model;
+    let tag = settings.param_str("KMS003", "tag", "RotationDate");
+    let mut keys = Vec::new();
+    for key in &model.kms_keys {
+        let origin = match key.origin.known() {
+            Some(KeyOrigin::AwsKms) => "AWS_KMS",
+            Some(KeyOrigin::External) => "EXTERNAL",
+            Some(KeyOrigin::CustomStore) => "custom key store",
+            None => "unknown",
+        };
+        let rotation = match (key.origin.known(), key.rotation_enabled.known()) {
+            (Some(KeyOrigin::External), _) => "on-demand only".to_string(),
+            (_, Some(true)) => format!(
+                "automatic ({} days)",
+                key.rotation_period_days
+                    .known()
+                    .map(|d| crate::value::format_number(*d))
+                    .unwrap_or_else(|| "365".into())
+            ),
+            (_, Some(false)) => "none".to_string(),
+            _ => "unknown".to_string(),
+        };
+        let rotation_date = key.meta.tags.get(&tag).and_then(|v| v.to_plain_string());
+        let rotation_age_days = rotation_date
+            .as_deref()
+            .and_then(Date::parse)
+            .map(|d| settings.today.0 - d.0);
+        let consumers: Vec<ConsumerEntry> = model
+            .kms_consumers
+            .iter()
+            .filter(|c| c.key.as_deref() == Some(key.meta.ref_name.as_str()))
+            .map(|c| consumer_entry(report, c))
+            .collect();
+        keys.push(KeyEntry {
+            address: key.meta.address.clone(),
+            configuration: key.meta.ref_name.split_once("//").map(|(root, _)| {
+                if root.is_empty() {
+                    ".".to_string()
+                } else {
+                    root.to_string()
+                }
+            }),
+            location: location(report, key.meta.header),
+            origin,
+            spec: key.spec.known().cloned(),
+            usage: key.usage.known().cloned(),
+            rotation,
+            rotation_date,
+            rotation_age_days,
+            aliases: model
+                .aliases_of(&key.meta.ref_name)
+                .map(|a| {
+                    a.name
+                        .known()
+                        .cloned()
+                        .unwrap_or_else(|| a.meta.address.clone())
+                })
+                .collect(),
+            environment: environment(report, key),
+            consumers,
+        });
+    }
+    keys.sort_by(|a, b| {
+        let rank = |k: &KeyEntry| k.environment.as_deref().map(env_rank).unwrap_or(2);
+        (
+            rank(a),
+            &a.environment,
+            &a.configuration,
+            &a.address,
+            &a.location,
+        )
+            .cmp(&(
+                rank(b),
+                &b.environment,
+                &b.configuration,
+                &b.address,
+                &b.location,
+            ))
+    });
+    let mut envs: Vec<String> = keys.iter().filter_map(|k| k.environment.clone()).collect();
+    envs.sort_by(|a, b| (env_rank(a), a).cmp(&(env_rank(b), b)));
+    envs.dedup();
+    let reencrypt = model
+        .kms_consumers
+        .iter()
+        .filter(|c| {
+            c.resolution == Resolution::AtCreation
+                && !matches!(c.reference, KeyRef::Unknown | KeyRef::AwsManagedAlias(_))
+        })
+        .map(|c| consumer_entry(report, c))
+        .collect();
+    Inventory {
+        keys,
+        rotation_order: envs,
+        reencrypt,
+    }
+}
+
+pub fn render_text(inv: &Inventory) -> String {
+    let mut s = String::new();
+    if inv.keys.is_empty() {
+        s.push_str("no customer KMS keys found\n");
+        return s;
+    }
+    for k in &inv.keys {
+        match &k.configuration {
+            Some(c) => s.push_str(&format!("{}  [{}]  ({})\n", k.address, c, k.location)),
+            None => s.push_str(&format!("{}  ({})\n", k.address, k.location)),
+        }
+        s.push_str(&format!(
+            "  origin: {}   spec: {}   usage: {}\n",
+            k.origin,
+            k.spec.as_deref().unwrap_or("unknown"),
+            k.usage.as_deref().unwrap_or("unknown")
+        ));
+        s.push_str(&format!("  rotation: {}", k.rotation));
+        if let Some(d) = &k.rotation_date {
+            s.push_str(&format!("   last rotated: {d}"));
+            if let Some(age) = k.rotation_age_days {
+                s.push_str(&format!(" ({age} days ago)"));
+            }
+        }
+        s.push('\n');
+        s.push_str(&format!(
+            "  environment: {}   aliases: {}\n",
+            k.environment.as_deref().unwrap_or("unknown"),
+            if k.aliases.is_empty() {
+                "none".to_string()
+            } else {
+                k.aliases.join(", ")
+            }
+        ));
+        if k.consumers.is_empty() {
+            s.push_str("  consumers: none in the scanned tree\n");
+        } else {
+            s.push_str("  consumers:\n");
+            for c in &k.consumers {
+                s.push_str(&format!(
+                    "    {:<60} {:<32} by {:<5} {}\n",
+                    c.resource,
+                    c.attribute,
+                    c.by,
+                    match c.resolution {
+                        Resolution::PerRequest => "resolved per request",
+                        Resolution::AtCreation =>
+                            "stored at creation: re-encrypt on key replacement",
+                    }
+                ));
+            }
+        }
+        s.push('\n');
+    }
+    if !inv.rotation_order.is_empty() {
+        s.push_str(&format!(
+            "rotation order: {}\n",
+            inv.rotation_order.join(" -> ")
+        ));
+    }
+    if !inv.reencrypt.is_empty() {
+        s.push_str("re-encrypt when the key is replaced:\n");
+        for c in &inv.reencrypt {
+            s.push_str(&format!(
+                "  {} {} ({})\n",
+                c.resource, c.attribute, c.location
+            ));
+        }
+    }
+    s
+}
+
+fn node_id(prefix: &str, name: &str) -> String {
+    let mut id = String::from(prefix);
+    for ch in name.chars() {
+        id.push(if ch.is_ascii_alphanumeric() { ch } else { '_' });
+    }
+    id
+}
+
+/// A Mermaid flowchart: aliases → keys ← consumers.
+pub fn render_mermaid(inv: &Inventory) -> String {
+    let mut s = String::from("flowchart LR\n");
+    for k in &inv.keys {
+        let kid = node_id(
+            "k_",
+            &format!("{}_{}", k.configuration.as_deref().unwrap_or(""), k.address),
+        );
+        s.push_str(&format!("  {kid}[\"{} ({})\"]\n", k.address, k.rotation));
+        for a in &k.aliases {
+            let aid = node_id("a_", a);
+            s.push_str(&format!("  {aid}([\"{a}\"]) --> {kid}\n"));
+        }
+        for c in &k.consumers {
+            let cid = node_id(
+                "c_",
+                &format!("{}_{}_{}", c.location, c.resource, c.attribute),
+            );
+            let arrow = if c.resolution == Resolution::AtCreation {
+                "-.->"
+            } else {
+                "-->"
+            };
+            s.push_str(&format!(
+                "  {cid}[\"{}: {}\"] {arrow}|by {}| {kid}\n",
+                c.resource, c.attribute, c.by
+            ));
+        }
+    }
+    s
+}
+
+/// A Graphviz digraph: aliases → keys ← consumers.
+pub fn render_dot(inv: &Inventory) -> String {
+    let mut s = String::from("digraph keys {\n  rankdir=LR;\n");
+    for k in &inv.keys {
+        let kid = node_id(
+            "k_",
+            &format!("{}_{}", k.configuration.as_deref().unwrap_or(""), k.address),
+        );
+        s.push_str(&format!(
+            "  {kid} [shape=box, label=\"{}\\n{}\"];\n",
+            k.address, k.rotation
+        ));
+        for a in &k.aliases {
+            let aid = node_id("a_", a);
+            s.push_str(&format!(
+                "  {aid} [shape=ellipse, label=\"{a}\"];\n  {aid} -> {kid};\n"
+            ));
+        }
+        for c in &k.consumers {
+            let cid = node_id(
+                "c_",
+                &format!("{}_{}_{}", c.location, c.resource, c.attribute),
+            );
+            let style = if c.resolution == Resolution::AtCreation {
+                "dashed"
+            } else {
+                "solid"
+            };
+            s.push_str(&format!(
+                "  {cid} [shape=note, label=\"{}\\n{}\"];\n  {cid} -> {kid} [style={style}, label=\"by {}\"];\n",
+                c.resource, c.attribute, c.by
+            ));
+        }
+    }
+    s.push_str("}\n");
+    s
+}
