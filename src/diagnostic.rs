@@ -106,4 +106,8 @@ pub mod codes {
     pub const FILE_SKIPPED: &str = "file-skipped";
     /// Something in an otherwise valid file that the evaluator could not follow.
     pub const EVAL_NOTE: &str = "evaluation-note";
+    /// A suppression comment that suppresses nothing.
+    pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+    /// A suppression comment with no `-- reason`.
+    pub const SUPPRESSION_WITHOUT_REASON: &str = "suppression-without-reason";
 }

@@ -82,7 +82,12 @@ pub struct Walk {
 
 /// Walks `paths`; names are relative to `root`. Files named explicitly are taken even when
 /// ignored.
-pub fn discover(root: &Path, paths: &[PathBuf], threads: usize) -> Walk {
+pub fn discover(
+    root: &Path,
+    paths: &[PathBuf],
+    threads: usize,
+    exclude: &globset::GlobSet,
+) -> Walk {
     let found = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     let mut bad = Vec::new();
@@ -100,13 +105,14 @@ pub fn discover(root: &Path, paths: &[PathBuf], threads: usize) -> Walk {
         if meta.is_file() {
             // An explicit file: the pre-commit case. `.template` or `.json` files are
             // still checked for CloudFormation content later.
-            if let Some(kind) = classify(p) {
+            let name = relative_name(root, p);
+            if let Some(kind) = classify(p).filter(|_| !exclude.is_match(&name)) {
                 found
                     .lock()
                     .expect("no panics while holding the lock")
                     .push(Discovered {
                         path: p.clone(),
-                        name: relative_name(root, p),
+                        name,
                         kind,
                     });
             }
@@ -148,6 +154,9 @@ pub fn discover(root: &Path, paths: &[PathBuf], threads: usize) -> Walk {
                         if let Some(kind) = classify(e.path()) {
                             let path = e.path().to_path_buf();
                             let name = relative_name(root, &path);
+                            if exclude.is_match(&name) {
+                                return WalkState::Continue;
+                            }
                             found
                                 .lock()
                                 .expect("no panics while holding the lock")

@@ -3,7 +3,9 @@
 //! The pipeline: [`discover`] → parse ([`syntax`]) → evaluate ([`terraform`],
 //! [`cloudformation`]) → adapt → [`model`] → [`rules`] → [`report`].
 
+pub mod baseline;
 pub mod cloudformation;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod inventory;
@@ -13,6 +15,7 @@ pub mod resource;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod suppress;
 pub mod syntax;
 pub mod terraform;
 pub mod value;
@@ -41,6 +44,10 @@ pub struct ScanOptions {
     pub settings: Settings,
     pub terraform: terraform::TfOptions,
     pub cloudformation: cloudformation::CfnOptions,
+    /// Globs of paths (relative to `root`) not to analyse.
+    pub exclude: Vec<String>,
+    /// Report only findings not recorded in this baseline file.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Default for ScanOptions {
@@ -53,6 +60,8 @@ impl Default for ScanOptions {
             settings: Settings::default(),
             terraform: Default::default(),
             cloudformation: Default::default(),
+            exclude: Vec::new(),
+            baseline: None,
         }
     }
 }
@@ -68,13 +77,24 @@ pub struct Report {
     pub files_analyzed: usize,
     /// Command-line paths that could not be read at all.
     pub bad_paths: Vec<BadPath>,
+    /// Findings silenced by a suppression or the baseline (SARIF lists them as suppressed).
+    pub suppressed: Vec<suppress::Suppressed>,
+    /// How the baseline applied, when one was given.
+    pub baseline: Option<baseline::Stats>,
 }
 
 impl Report {
     /// Whether anything calls for attention: rule findings and files that could not be
     /// analysed. Evaluation notes (an unresolved registry module) are information only.
     pub fn has_findings(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.rule != codes::EVAL_NOTE)
+        self.fails(Severity::Note)
+    }
+
+    /// Whether a finding at or above `threshold` exists (evaluation notes never count).
+    pub fn fails(&self, threshold: Severity) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.rule != codes::EVAL_NOTE && d.severity >= threshold)
     }
 }
 
@@ -278,7 +298,12 @@ fn tfvars_from_json(root: &Node, id: FileId) -> (syntax::hcl::Body, Vec<syntax::
 /// measured against. Returns the number of files and bytes read.
 pub fn parse_only(options: &ScanOptions) -> (usize, usize) {
     let run = || {
-        let walk = discover::discover(&options.root, &options.paths, rayon::current_num_threads());
+        let walk = discover::discover(
+            &options.root,
+            &options.paths,
+            rayon::current_num_threads(),
+            &exclude_set(&options.exclude),
+        );
         let parsed: Vec<Parsed> = walk
             .files
             .par_iter()
@@ -310,8 +335,24 @@ pub fn scan(options: &ScanOptions) -> Report {
     }
 }
 
+/// The exclude globs as a set; invalid globs are refused when the configuration is read.
+fn exclude_set(globs: &[String]) -> globset::GlobSet {
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        if let Ok(g) = globset::Glob::new(g) {
+            b.add(g);
+        }
+    }
+    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+}
+
 fn scan_inner(options: &ScanOptions) -> Report {
-    let walk = discover::discover(&options.root, &options.paths, rayon::current_num_threads());
+    let walk = discover::discover(
+        &options.root,
+        &options.paths,
+        rayon::current_num_threads(),
+        &exclude_set(&options.exclude),
+    );
     let parsed: Vec<Parsed> = walk
         .files
         .par_iter()
@@ -323,6 +364,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
     let mut diagnostics = Vec::new();
     let mut tf_files = Vec::new();
     let mut templates: Vec<Node> = Vec::new();
+    let mut suppressions: Vec<(FileId, suppress::Suppression)> = Vec::new();
     let mut files_analyzed = 0;
     for (f, p) in walk.files.iter().zip(parsed) {
         let (dir, name) = match f.name.rsplit_once('/') {
@@ -332,7 +374,28 @@ fn scan_inner(options: &ScanOptions) -> Report {
         if !matches!(p.content, Content::NotOurs) {
             files_analyzed += 1;
         }
-        sources.add(SourceFile::new(f.name.clone(), f.path.clone(), p.text));
+        let id = sources.add(SourceFile::new(f.name.clone(), f.path.clone(), p.text));
+        if matches!(
+            f.kind,
+            FileKind::Terraform | FileKind::Tfvars | FileKind::Yaml
+        ) && !matches!(p.content, Content::NotOurs)
+        {
+            let text = &sources.get(id).text;
+            if text.contains("iacguard:")
+                || text.contains("checkov:")
+                || text.contains("tfsec:")
+                || text.contains("trivy:")
+            {
+                suppressions.extend(
+                    suppress::scan_comments(id, text)
+                        .into_iter()
+                        .map(|s| (id, s)),
+                );
+            }
+        }
+        if let Content::CloudFormation(root) = &p.content {
+            suppressions.extend(suppress::scan_metadata(root).into_iter().map(|s| (id, s)));
+        }
         diagnostics.extend(p.diagnostics);
         match p.content {
             Content::Terraform(body) => tf_files.push(terraform::TfFile {
@@ -366,7 +429,35 @@ fn scan_inner(options: &ScanOptions) -> Report {
         files_analyzed += 1;
     }
 
-    let (mut instances, tf_diags) = terraform::evaluate(&tf_files, &options.terraform);
+    let mut bad_paths = walk.bad_roots;
+    let mut var_files = Vec::new();
+    for path in &options.terraform.var_files {
+        let kind = if path.to_string_lossy().ends_with(".json") {
+            FileKind::TfvarsJson
+        } else {
+            FileKind::Tfvars
+        };
+        let d = Discovered {
+            path: path.clone(),
+            name: discover::relative_name(&options.root, path),
+            kind,
+        };
+        if let Err(e) = std::fs::metadata(path) {
+            bad_paths.push(BadPath {
+                path: path.clone(),
+                error: e.to_string(),
+            });
+            continue;
+        }
+        let id = sources.len() as FileId;
+        let p = read_and_parse(&d, id, options.max_file_size);
+        sources.add(SourceFile::new(d.name.clone(), d.path.clone(), p.text));
+        diagnostics.extend(p.diagnostics);
+        if let Content::Tfvars(body) = p.content {
+            var_files.push(body);
+        }
+    }
+    let (mut instances, tf_diags) = terraform::evaluate(&tf_files, &options.terraform, &var_files);
     drop(tf_files);
     diagnostics.extend(tf_diags);
     let cfn: Vec<(Vec<ResourceInstance>, Vec<Diagnostic>)> = templates
@@ -378,8 +469,18 @@ fn scan_inner(options: &ScanOptions) -> Report {
         diagnostics.extend(d);
     }
 
+    let mut headers: std::collections::HashMap<(FileId, String), Vec<usize>> =
+        std::collections::HashMap::new();
     let mut model = Model::default();
     for r in &instances {
+        let line = sources
+            .get(r.header.file)
+            .position(r.header.start as usize)
+            .line;
+        headers
+            .entry((r.header.file, r.address.clone()))
+            .or_default()
+            .push(line);
         model.add_instance(r);
         model::kms::adapt_consumers(r, &mut model);
         match r.framework {
@@ -392,12 +493,37 @@ fn scan_inner(options: &ScanOptions) -> Report {
     diagnostics.extend(rules::run(&model, &options.settings));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
+    let (mut diagnostics, mut suppressed) =
+        suppress::apply(diagnostics, &suppressions, &headers, &sources);
+    let mut baseline_stats = None;
+    if let Some(path) = &options.baseline {
+        match baseline::read(path) {
+            Ok(b) => {
+                let (new, old, stats) = baseline::apply(&b, diagnostics, &sources);
+                diagnostics = new;
+                suppressed.extend(old.into_iter().map(|d| suppress::Suppressed {
+                    diagnostic: d,
+                    in_source: false,
+                    justification: Some("recorded in the baseline".into()),
+                }));
+                baseline_stats = Some(stats);
+            }
+            Err(e) => bad_paths.push(BadPath {
+                path: path.clone(),
+                error: e,
+            }),
+        }
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    suppressed.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
     Report {
         sources,
         diagnostics,
         model,
         files_analyzed,
-        bad_paths: walk.bad_roots,
+        bad_paths,
+        suppressed,
+        baseline: baseline_stats,
     }
 }
 

@@ -2,6 +2,8 @@
 //! exit status (0 clean, 1 findings, 2 usage or I/O error).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use iacguard::config::{self, ConfigFile};
+use iacguard::diagnostic::Severity;
 use iacguard::settings::{Date, Settings};
 use iacguard::{report, rules, ScanOptions};
 use std::io::{IsTerminal, Write};
@@ -23,10 +25,10 @@ struct Cli {
 enum Command {
     /// Analyse Terraform and CloudFormation files (the default command)
     Check(CheckArgs),
-    /// List the rules: id, name, default severity, frameworks, summary
-    Rules,
     /// Print the KMS key rotation inventory: keys, aliases, environments, consumers
     Keys(KeysArgs),
+    /// List the rules: id, name, default severity, frameworks, whether enabled, summary
+    Rules(ConfigArgs),
     /// Print a rule's documentation, by id (KMS002) or name (kms-key-rotation-disabled)
     Explain {
         /// Rule id or kebab-case name
@@ -49,57 +51,6 @@ enum KeysFormat {
     Dot,
 }
 
-#[derive(Args)]
-struct KeysArgs {
-    /// Files or directories to analyse (default: the current directory)
-    paths: Vec<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = KeysFormat::Text)]
-    format: KeysFormat,
-    /// The date rotation ages are computed against (YYYY-MM-DD; default: today)
-    #[arg(long, value_parser = parse_date)]
-    today: Option<Date>,
-    /// Set a Terraform root variable (NAME=VALUE)
-    #[arg(long = "var", value_parser = parse_kv)]
-    vars: Vec<(String, String)>,
-    /// Override a CloudFormation parameter (NAME=VALUE)
-    #[arg(long = "parameter", value_parser = parse_kv)]
-    parameters: Vec<(String, String)>,
-}
-
-#[derive(Args, Default)]
-struct CheckArgs {
-    /// Files or directories to analyse (default: the current directory)
-    paths: Vec<PathBuf>,
-    /// Output format (text on a terminal by default)
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-    /// Write the report to this file instead of standard output
-    #[arg(long, short)]
-    output: Option<PathBuf>,
-    /// The date date-based rules compare against (YYYY-MM-DD; default: today)
-    #[arg(long, value_parser = parse_date)]
-    today: Option<Date>,
-    /// Do not read a configuration file
-    #[arg(long)]
-    no_config: bool,
-    /// Set a Terraform root variable (NAME=VALUE), after tfvars files
-    #[arg(long = "var", value_parser = parse_kv)]
-    vars: Vec<(String, String)>,
-    /// Override a CloudFormation parameter (NAME=VALUE)
-    #[arg(long = "parameter", value_parser = parse_kv)]
-    parameters: Vec<(String, String)>,
-    /// Worker threads (default: one per core)
-    #[arg(long, short = 'j', default_value_t = 0)]
-    threads: usize,
-    /// Largest file analysed, in bytes; larger files are reported and skipped
-    #[arg(long, default_value_t = iacguard::DEFAULT_MAX_FILE_SIZE)]
-    max_file_size: u64,
-    /// Colour: auto (on a terminal), always, never
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
-}
-
 #[derive(Clone, Copy, ValueEnum, Default)]
 enum ColorChoice {
     #[default]
@@ -108,8 +59,90 @@ enum ColorChoice {
     Never,
 }
 
+#[derive(Args, Default, Clone)]
+struct ConfigArgs {
+    /// Read this configuration file instead of looking for .iacguard.toml
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Do not read a configuration file
+    #[arg(long)]
+    no_config: bool,
+    /// Rules to run (ids, names or prefixes such as KMS); replaces the configured set
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Rules not to run
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+}
+
+#[derive(Args, Default, Clone)]
+struct InputArgs {
+    /// Files or directories to analyse (default: the current directory)
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// The date date-based rules compare against (YYYY-MM-DD; default: today)
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+    /// Set a Terraform root variable (NAME=VALUE), after tfvars files
+    #[arg(long = "var", value_parser = parse_kv)]
+    vars: Vec<(String, String)>,
+    /// Read Terraform root variables from this file, after the automatic tfvars files
+    #[arg(long = "var-file")]
+    var_files: Vec<PathBuf>,
+    /// Override a CloudFormation parameter (NAME=VALUE)
+    #[arg(long = "parameter", value_parser = parse_kv)]
+    parameters: Vec<(String, String)>,
+    /// Do not analyse paths matching this glob (relative to the current directory)
+    #[arg(long)]
+    exclude: Vec<String>,
+    /// Worker threads (default: one per core)
+    #[arg(long, short = 'j', default_value_t = 0)]
+    threads: usize,
+    /// Largest file analysed, in bytes; larger files are reported and skipped
+    #[arg(long, default_value_t = iacguard::DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+}
+
+#[derive(Args)]
+struct KeysArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = KeysFormat::Text)]
+    format: KeysFormat,
+}
+
+#[derive(Args, Default)]
+struct CheckArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output format (text by default)
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Write the report to this file instead of standard output
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// The lowest severity that makes the exit status 1 (default: note)
+    #[arg(long, value_parser = parse_severity)]
+    fail_on: Option<Severity>,
+    /// Report only findings that are not in this baseline file
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file
+    #[arg(long)]
+    write_baseline: Option<PathBuf>,
+    /// Colour: auto (on a terminal), always, never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s).ok_or_else(|| format!("`{s}` is not a severity (error, warning, note)"))
 }
 
 fn parse_kv(s: &str) -> Result<(String, String), String> {
@@ -120,86 +153,178 @@ fn parse_kv(s: &str) -> Result<(String, String), String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Check(CheckArgs::default())) {
+    let result = match cli.command.unwrap_or(Command::Check(CheckArgs::default())) {
         Command::Check(args) => check(args),
         Command::Keys(args) => keys(args),
-        Command::Rules => {
-            let mut out = String::new();
-            out.push_str(&format!(
-                "{:<8} {:<48} {:<8} {:<26} {}\n",
-                "ID", "NAME", "SEVERITY", "FRAMEWORKS", "SUMMARY"
-            ));
-            for m in rules::all() {
-                let sev = if m.enabled_by_default {
-                    m.severity.as_str().to_string()
-                } else {
-                    format!("{} (off)", m.severity.as_str())
-                };
-                out.push_str(&format!(
-                    "{:<8} {:<48} {:<8} {:<26} {}\n",
-                    m.id,
-                    m.name,
-                    sev,
-                    m.frameworks.join(","),
-                    m.summary
-                ));
-            }
-            print!("{out}");
-            ExitCode::SUCCESS
+        Command::Rules(args) => list_rules(args),
+        Command::Explain { rule } => explain(&rule),
+    };
+    result.unwrap_or_else(|message| {
+        eprint!("{message}");
+        if !message.ends_with('\n') {
+            eprintln!();
         }
-        Command::Explain { rule } => match rules::find(&rule) {
-            Some(m) => {
-                println!("# {} {}\n", m.id, m.name);
-                println!(
-                    "Default severity: {}. Frameworks: {}.\n",
-                    m.severity.as_str(),
-                    m.frameworks.join(", ")
-                );
-                print!("{}", m.body);
-                ExitCode::SUCCESS
-            }
-            None => {
-                eprintln!("error: no rule `{rule}` (see `iacguard rules`)");
-                ExitCode::from(2)
-            }
-        },
+        ExitCode::from(2)
+    })
+}
+
+/// Reads the configuration file the arguments point at, if any.
+fn load_config(args: &ConfigArgs, root: &std::path::Path) -> Result<ConfigFile, String> {
+    if args.no_config {
+        return Ok(ConfigFile::default());
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => config::find(root),
+    };
+    match path {
+        Some(p) => config::load(&p).map_err(|e| e.render()),
+        None => Ok(ConfigFile::default()),
     }
 }
 
-fn scan_paths(paths: &[PathBuf]) -> (PathBuf, Vec<PathBuf>) {
+/// Settings from the configuration file, with command-line flags winning.
+fn settings(cfg: &ConfigFile, args: &ConfigArgs, today: Option<Date>) -> Settings {
+    let mut s = Settings::default();
+    if let Some(d) = today {
+        s.today = d;
+    }
+    s.select = if args.select.is_empty() {
+        cfg.select.clone().unwrap_or_default()
+    } else {
+        args.select.clone()
+    };
+    s.ignore = cfg.ignore.iter().chain(&args.ignore).cloned().collect();
+    for (rule, sev) in &cfg.severity {
+        if let (Some(meta), Some(sev)) = (rules::find(rule), Severity::parse(sev)) {
+            s.severity.insert(meta.id.clone(), sev);
+        }
+    }
+    for (rule, params) in &cfg.rules {
+        if let Some(meta) = rules::find(rule) {
+            s.params.insert(meta.id.clone(), params.clone());
+        }
+    }
+    if let Some(f) = cfg.fail_on.as_deref().and_then(Severity::parse) {
+        s.fail_on = f;
+    }
+    s
+}
+
+fn scan_options(input: &InputArgs) -> Result<(ScanOptions, ConfigFile), String> {
     let root = iacguard::default_root();
-    let paths = if paths.is_empty() {
+    let cfg = load_config(&input.config, &root)?;
+    let paths = if input.paths.is_empty() {
         vec![root.clone()]
     } else {
-        paths
+        input
+            .paths
             .iter()
             .map(|p| iacguard::absolutize(&root, p))
             .collect()
     };
-    (root, paths)
-}
-
-fn keys(args: KeysArgs) -> ExitCode {
-    let (root, paths) = scan_paths(&args.paths);
-    let mut settings = Settings::default();
-    if let Some(d) = args.today {
-        settings.today = d;
+    for g in &input.exclude {
+        globset::Glob::new(g).map_err(|e| format!("error: invalid --exclude glob `{g}`: {e}"))?;
     }
+    let settings = settings(&cfg, &input.config, input.today);
+    let mut vars: Vec<(String, String)> = cfg
+        .vars
+        .iter()
+        .map(|(k, v)| {
+            let text = match v {
+                toml::Value::String(s) => format!("{s:?}"),
+                other => other.to_string(),
+            };
+            (k.clone(), text)
+        })
+        .collect();
+    vars.extend(input.vars.iter().cloned());
+    let mut var_files: Vec<PathBuf> = cfg
+        .var_files
+        .iter()
+        .map(|f| iacguard::absolutize(&root, std::path::Path::new(f)))
+        .collect();
+    var_files.extend(
+        input
+            .var_files
+            .iter()
+            .map(|p| iacguard::absolutize(&root, p)),
+    );
+    let mut parameters: Vec<(String, String)> = cfg.parameters.clone().into_iter().collect();
+    parameters.extend(input.parameters.iter().cloned());
     let options = ScanOptions {
         paths,
         root,
-        settings: settings.clone(),
-        terraform: iacguard::terraform::TfOptions { vars: args.vars },
-        cloudformation: iacguard::cloudformation::CfnOptions {
-            parameters: args.parameters,
-        },
-        ..ScanOptions::default()
+        threads: input.threads,
+        max_file_size: input.max_file_size,
+        settings,
+        terraform: iacguard::terraform::TfOptions { vars, var_files },
+        cloudformation: iacguard::cloudformation::CfnOptions { parameters },
+        exclude: cfg.exclude.iter().chain(&input.exclude).cloned().collect(),
+        baseline: None,
     };
+    Ok((options, cfg))
+}
+
+fn list_rules(args: ConfigArgs) -> Result<ExitCode, String> {
+    let cfg = load_config(&args, &iacguard::default_root())?;
+    let settings = settings(&cfg, &args, None);
+    let mut out = format!(
+        "{:<9} {:<46} {:<8} {:<8} {:<26} {}\n",
+        "ID", "NAME", "SEVERITY", "ENABLED", "FRAMEWORKS", "SUMMARY"
+    );
+    for m in rules::all() {
+        let sev = settings.severity_override(&m.id).unwrap_or(m.severity);
+        out.push_str(&format!(
+            "{:<9} {:<46} {:<8} {:<8} {:<26} {}\n",
+            m.id,
+            m.name,
+            sev.as_str(),
+            if settings.rule_enabled(m) {
+                "yes"
+            } else {
+                "no"
+            },
+            m.frameworks.join(","),
+            m.summary
+        ));
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(rule: &str) -> Result<ExitCode, String> {
+    let m = rules::find(rule)
+        .ok_or_else(|| format!("error: no rule `{rule}` (see `iacguard rules`)"))?;
+    println!("# {} {}\n", m.id, m.name);
+    println!(
+        "Default severity: {}{}. Frameworks: {}.\n",
+        m.severity.as_str(),
+        if m.enabled_by_default {
+            ""
+        } else {
+            " (off by default)"
+        },
+        m.frameworks.join(", ")
+    );
+    if !m.params.is_empty() {
+        println!("Parameters ([rules.{}] in .iacguard.toml):", m.id);
+        for (k, v) in &m.params {
+            println!("  {k} = {v}");
+        }
+        println!();
+    }
+    print!("{}", m.body);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn keys(args: KeysArgs) -> Result<ExitCode, String> {
+    let (options, _) = scan_options(&args.input)?;
     let report = iacguard::scan(&options);
     for b in &report.bad_paths {
         eprintln!("error: cannot read {}: {}", b.path.display(), b.error);
     }
-    let inv = iacguard::inventory::build(&report, &settings);
+    let inv = iacguard::inventory::build(&report, &options.settings);
     let out = match args.format {
         KeysFormat::Text => iacguard::inventory::render_text(&inv),
         KeysFormat::Json => {
@@ -211,37 +336,38 @@ fn keys(args: KeysArgs) -> ExitCode {
         KeysFormat::Dot => iacguard::inventory::render_dot(&inv),
     };
     print!("{out}");
-    if report.bad_paths.is_empty() {
+    Ok(if report.bad_paths.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
-    }
+    })
 }
 
-fn check(args: CheckArgs) -> ExitCode {
-    let (root, paths) = scan_paths(&args.paths);
-    let mut settings = Settings::default();
-    if let Some(d) = args.today {
-        settings.today = d;
+fn check(args: CheckArgs) -> Result<ExitCode, String> {
+    let (mut options, _) = scan_options(&args.input)?;
+    if let Some(f) = args.fail_on {
+        options.settings.fail_on = f;
     }
-    let options = ScanOptions {
-        paths,
-        root,
-        threads: args.threads,
-        max_file_size: args.max_file_size,
-        settings,
-        terraform: iacguard::terraform::TfOptions { vars: args.vars },
-        cloudformation: iacguard::cloudformation::CfnOptions {
-            parameters: args.parameters,
-        },
-    };
+    options.baseline = args
+        .baseline
+        .as_ref()
+        .map(|p| iacguard::absolutize(&options.root, p));
     let report = iacguard::scan(&options);
+    if let Some(path) = &args.write_baseline {
+        iacguard::baseline::write(path, &report.diagnostics, &report.sources)
+            .map_err(|e| format!("error: cannot write the baseline {}: {e}", path.display()))?;
+        eprintln!(
+            "wrote {} findings to the baseline {}",
+            report.diagnostics.len(),
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     for b in &report.bad_paths {
         eprintln!("error: cannot read {}: {}", b.path.display(), b.error);
     }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let format = args.format.unwrap_or(Format::Text);
-    let rendered: Vec<u8> = match format {
+    let rendered: Vec<u8> = match args.format.unwrap_or(Format::Text) {
         Format::Json => report::json::render(&report).into_bytes(),
         Format::Sarif => report::sarif::render(&report).into_bytes(),
         Format::Text => {
@@ -253,32 +379,25 @@ fn check(args: CheckArgs) -> ExitCode {
             };
             if args.output.is_none() && color {
                 let mut s = StandardStream::stdout(CC::Always);
-                if report::text::render(&report, &mut s).is_err() {
-                    return ExitCode::from(2);
-                }
+                report::text::render(&report, &mut s).map_err(|e| format!("error: {e}"))?;
                 Vec::new()
             } else {
                 let mut buf = Buffer::no_color();
-                if report::text::render(&report, &mut buf).is_err() {
-                    return ExitCode::from(2);
-                }
+                report::text::render(&report, &mut buf).map_err(|e| format!("error: {e}"))?;
                 buf.into_inner()
             }
         }
     };
-    let written = match &args.output {
+    match &args.output {
         Some(path) => std::fs::write(path, &rendered),
         None => std::io::stdout().write_all(&rendered),
-    };
-    if let Err(e) = written {
-        eprintln!("error: cannot write the report: {e}");
-        return ExitCode::from(2);
     }
-    if !report.bad_paths.is_empty() {
+    .map_err(|e| format!("error: cannot write the report: {e}"))?;
+    Ok(if !report.bad_paths.is_empty() {
         ExitCode::from(2)
-    } else if report.has_findings() {
+    } else if report.fails(options.settings.fail_on) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    })
 }

@@ -69,6 +69,8 @@ pub struct Settings {
     pub severity: BTreeMap<String, Severity>,
     /// Rule parameters by rule id (`[rules.KMS003]` in the configuration file).
     pub params: BTreeMap<String, toml::Table>,
+    /// The lowest severity that makes the exit status 1.
+    pub fail_on: Severity,
 }
 
 impl Default for Settings {
@@ -79,17 +81,22 @@ impl Default for Settings {
             ignore: Vec::new(),
             severity: BTreeMap::new(),
             params: BTreeMap::new(),
+            fail_on: Severity::Note,
         }
     }
 }
 
 impl Settings {
     pub fn rule_enabled(&self, meta: &RuleMeta) -> bool {
-        let named = |list: &[String]| list.iter().any(|r| r == &meta.id || r == &meta.name);
+        let named = |list: &[String]| list.iter().any(|r| crate::config::selects(r, meta));
         if named(&self.ignore) {
             return false;
         }
-        meta.enabled_by_default || named(&self.select)
+        if self.select.is_empty() {
+            meta.enabled_by_default
+        } else {
+            named(&self.select)
+        }
     }
 
     pub fn severity_override(&self, id: &str) -> Option<Severity> {

@@ -52,6 +52,11 @@ struct Summary {
     errors: usize,
     warnings: usize,
     notes: usize,
+    suppressed: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baselined: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed_since_baseline: Option<usize>,
 }
 
 fn pos(report: &Report, file: u32, offset: u32) -> Pos {
@@ -114,6 +119,9 @@ pub fn render(report: &Report) -> String {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             notes: count(Severity::Note),
+            suppressed: report.suppressed.len(),
+            baselined: report.baseline.map(|b| b.baselined),
+            fixed_since_baseline: report.baseline.map(|b| b.fixed),
         },
     };
     let mut s = serde_json::to_string_pretty(&r).unwrap_or_default();

@@ -6,6 +6,21 @@ pub mod text;
 
 use crate::diagnostic::{Diagnostic, Severity};
 
+/// The summary of a report: the findings line, then suppression and baseline counts.
+pub fn summary(report: &crate::Report) -> String {
+    let mut s = summary_line(&report.diagnostics, report.files_analyzed);
+    if !report.suppressed.is_empty() {
+        s.push_str(&format!("; {} suppressed", report.suppressed.len()));
+    }
+    if let Some(b) = report.baseline {
+        s.push_str(&format!(
+            "\nbaseline: {} known findings not reported, {} baseline entries fixed since",
+            b.baselined, b.fixed
+        ));
+    }
+    s
+}
+
 /// `3 findings (2 errors, 1 warning) in 41 files`
 pub fn summary_line(diags: &[Diagnostic], files: usize) -> String {
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();

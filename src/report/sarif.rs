@@ -43,6 +43,8 @@ fn analysis_rules() -> Vec<(&'static str, &'static str, Severity)> {
         (codes::PARSE_ERROR, "the file could not be parsed, or holds input that iacguard refuses (YAML aliases, duplicate keys); it was not analysed", Severity::Error),
         (codes::FILE_SKIPPED, "the file could not be read or is over the size limit; it was not analysed", Severity::Error),
         (codes::EVAL_NOTE, "something in the configuration could not be followed statically (an unresolved module, a cycle)", Severity::Note),
+        (codes::UNUSED_SUPPRESSION, "a suppression comment that matches no finding", Severity::Warning),
+        (codes::SUPPRESSION_WITHOUT_REASON, "a suppression comment without a reason after `--`", Severity::Note),
     ]
 }
 
@@ -100,10 +102,19 @@ pub fn render(report: &Report) -> String {
         }));
     }
     let mut seen: HashMap<(String, String, u64), usize> = HashMap::new();
-    let results = report
+    let mut all: Vec<(
+        &crate::diagnostic::Diagnostic,
+        Option<&crate::suppress::Suppressed>,
+    )> = report
         .diagnostics
         .iter()
-        .map(|d| {
+        .map(|d| (d, None))
+        .chain(report.suppressed.iter().map(|s| (&s.diagnostic, Some(s))))
+        .collect();
+    all.sort_by(|a, b| a.0.sort_key().cmp(&b.0.sort_key()));
+    let results = all
+        .into_iter()
+        .map(|(d, sup)| {
             let file = report.sources.get(d.primary.file);
             let start = file.position(d.primary.start as usize);
             let end = file.position(d.primary.end as usize);
@@ -153,6 +164,14 @@ pub fn render(report: &Report) -> String {
                 "locations": [location],
                 "partialFingerprints": { "primaryLocationLineHash": format!("{h:016x}:{n}") },
             });
+            if let Some(s) = sup {
+                let mut entry =
+                    json!({ "kind": if s.in_source { "inSource" } else { "external" } });
+                if let Some(j) = &s.justification {
+                    entry["justification"] = json!(j);
+                }
+                result["suppressions"] = json!([entry]);
+            }
             if !d.labels.is_empty() {
                 let related: Vec<Value> = d
                     .labels

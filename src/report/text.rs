@@ -32,9 +32,5 @@ pub fn render(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> 
         term::emit_to_write_style(out, &config, &report.sources, &cs)
             .map_err(|e| std::io::Error::other(e.to_string()))?;
     }
-    writeln!(
-        out,
-        "{}",
-        super::summary_line(&report.diagnostics, report.files_analyzed)
-    )
+    writeln!(out, "{}", super::summary(report))
 }

@@ -83,6 +83,9 @@ pub struct RuleMeta {
     pub enabled_by_default: bool,
     #[serde(default)]
     pub references: Vec<String>,
+    /// Parameters with their defaults (`[rules.<ID>]` in the configuration).
+    #[serde(default)]
+    pub params: toml::Table,
     #[serde(skip)]
     pub body: String,
 }

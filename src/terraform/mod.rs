@@ -28,6 +28,8 @@ pub struct TfFile {
 pub struct TfOptions {
     /// `--var NAME=VALUE`, in command-line order.
     pub vars: Vec<(String, String)>,
+    /// `--var-file FILE`, in command-line order (applied before `--var`).
+    pub var_files: Vec<std::path::PathBuf>,
 }
 
 /// Deepest chain of module calls followed.
@@ -47,7 +49,11 @@ struct Module<'a> {
     tfvars: Vec<&'a TfFile>,
 }
 
-pub fn evaluate(files: &[TfFile], options: &TfOptions) -> (Vec<ResourceInstance>, Vec<Diagnostic>) {
+pub fn evaluate(
+    files: &[TfFile],
+    options: &TfOptions,
+    var_files: &[Body],
+) -> (Vec<ResourceInstance>, Vec<Diagnostic>) {
     let mut modules: BTreeMap<&str, Module<'_>> = BTreeMap::new();
     for f in files {
         let m = modules.entry(f.dir.as_str()).or_insert_with(|| Module {
@@ -93,6 +99,7 @@ pub fn evaluate(files: &[TfFile], options: &TfOptions) -> (Vec<ResourceInstance>
     let project = Project {
         modules: &modules,
         options,
+        var_files,
         out: RefCell::new(Vec::new()),
         diags: RefCell::new(Vec::new()),
     };
@@ -154,6 +161,8 @@ type PendingInstance = (String, Vec<(String, Value)>, bool);
 struct Project<'a> {
     modules: &'a BTreeMap<&'a str, Module<'a>>,
     options: &'a TfOptions,
+    /// Parsed `--var-file`s, applied to every root module.
+    var_files: &'a [Body],
     out: RefCell<Vec<ResourceInstance>>,
     diags: RefCell<Vec<Diagnostic>>,
 }
@@ -213,6 +222,12 @@ impl<'p, 'a> Instance<'p, 'a> {
                 continue;
             }
             for a in &f.body.attrs {
+                let v = Evaluator::new(&EmptyScope).eval_attr(&a.expr);
+                inputs.insert(a.name.clone(), v);
+            }
+        }
+        for body in self.project.var_files {
+            for a in &body.attrs {
                 let v = Evaluator::new(&EmptyScope).eval_attr(&a.expr);
                 inputs.insert(a.name.clone(), v);
             }
