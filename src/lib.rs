@@ -491,10 +491,19 @@ fn scan_inner(options: &ScanOptions) -> Report {
     model.finish();
 
     diagnostics.extend(rules::run(&model, &options.settings));
+    // Values given on the command line have no place in a file: drop labels that would
+    // point nowhere.
+    let n = sources.len() as FileId;
+    for d in &mut diagnostics {
+        d.labels
+            .retain(|l| l.span.file < n && l.span != Span::default());
+    }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let (mut diagnostics, mut suppressed) =
-        suppress::apply(diagnostics, &suppressions, &headers, &sources);
+        suppress::apply(diagnostics, &suppressions, &headers, &sources, |id| {
+            rules::find(id).is_some_and(|m| options.settings.rule_enabled(m))
+        });
     let mut baseline_stats = None;
     if let Some(path) = &options.baseline {
         match baseline::read(path) {

@@ -168,18 +168,25 @@ fn main() -> ExitCode {
     })
 }
 
-/// Reads the configuration file the arguments point at, if any.
-fn load_config(args: &ConfigArgs, root: &std::path::Path) -> Result<ConfigFile, String> {
+/// Reads the configuration file the arguments point at, if any, with its directory.
+fn load_config(
+    args: &ConfigArgs,
+    start: &std::path::Path,
+) -> Result<(ConfigFile, Option<PathBuf>), String> {
     if args.no_config {
-        return Ok(ConfigFile::default());
+        return Ok((ConfigFile::default(), None));
     }
     let path = match &args.config {
         Some(p) => Some(p.clone()),
-        None => config::find(root),
+        None => config::find(start),
     };
     match path {
-        Some(p) => config::load(&p).map_err(|e| e.render()),
-        None => Ok(ConfigFile::default()),
+        Some(p) => {
+            let cfg = config::load(&p).map_err(|e| e.render())?;
+            let dir = p.parent().map(PathBuf::from);
+            Ok((cfg, dir))
+        }
+        None => Ok((ConfigFile::default(), None)),
     }
 }
 
@@ -213,7 +220,6 @@ fn settings(cfg: &ConfigFile, args: &ConfigArgs, today: Option<Date>) -> Setting
 
 fn scan_options(input: &InputArgs) -> Result<(ScanOptions, ConfigFile), String> {
     let root = iacguard::default_root();
-    let cfg = load_config(&input.config, &root)?;
     let paths = if input.paths.is_empty() {
         vec![root.clone()]
     } else {
@@ -222,6 +228,26 @@ fn scan_options(input: &InputArgs) -> Result<(ScanOptions, ConfigFile), String> 
             .iter()
             .map(|p| iacguard::absolutize(&root, p))
             .collect()
+    };
+    // The configuration is looked for from the first path scanned, upwards.
+    let config_start = match paths.first() {
+        Some(p) if p.is_dir() => p.clone(),
+        Some(p) => p
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.clone()),
+        None => root.clone(),
+    };
+    let (cfg, cfg_dir) = load_config(&input.config, &config_start)?;
+    // Paths in the configuration are relative to its directory.
+    let cfg_dir = cfg_dir
+        .map(|d| iacguard::absolutize(&root, &d))
+        .unwrap_or_else(|| root.clone());
+    let cfg_prefix = iacguard::discover::relative_name(&root, &cfg_dir);
+    let cfg_prefix = if cfg_dir == root || cfg_prefix.starts_with('/') {
+        String::new()
+    } else {
+        format!("{cfg_prefix}/")
     };
     for g in &input.exclude {
         globset::Glob::new(g).map_err(|e| format!("error: invalid --exclude glob `{g}`: {e}"))?;
@@ -242,7 +268,7 @@ fn scan_options(input: &InputArgs) -> Result<(ScanOptions, ConfigFile), String> 
     let mut var_files: Vec<PathBuf> = cfg
         .var_files
         .iter()
-        .map(|f| iacguard::absolutize(&root, std::path::Path::new(f)))
+        .map(|f| iacguard::absolutize(&cfg_dir, std::path::Path::new(f)))
         .collect();
     var_files.extend(
         input
@@ -260,14 +286,19 @@ fn scan_options(input: &InputArgs) -> Result<(ScanOptions, ConfigFile), String> 
         settings,
         terraform: iacguard::terraform::TfOptions { vars, var_files },
         cloudformation: iacguard::cloudformation::CfnOptions { parameters },
-        exclude: cfg.exclude.iter().chain(&input.exclude).cloned().collect(),
+        exclude: cfg
+            .exclude
+            .iter()
+            .map(|g| format!("{cfg_prefix}{g}"))
+            .chain(input.exclude.iter().cloned())
+            .collect(),
         baseline: None,
     };
     Ok((options, cfg))
 }
 
 fn list_rules(args: ConfigArgs) -> Result<ExitCode, String> {
-    let cfg = load_config(&args, &iacguard::default_root())?;
+    let (cfg, _) = load_config(&args, &iacguard::default_root())?;
     let settings = settings(&cfg, &args, None);
     let mut out = format!(
         "{:<9} {:<46} {:<8} {:<8} {:<26} {}\n",

@@ -231,6 +231,7 @@ pub fn apply(
     suppressions: &[(FileId, Suppression)],
     headers: &HashMap<(FileId, String), Vec<usize>>,
     sources: &SourceMap,
+    rule_ran: impl Fn(&str) -> bool,
 ) -> (Vec<Diagnostic>, Vec<Suppressed>) {
     let mut used = vec![false; suppressions.len()];
     let mut kept = Vec::new();
@@ -280,7 +281,12 @@ pub fn apply(
         if s.origin != Origin::Iacguard {
             continue;
         }
-        if !used[i] {
+        // A suppression for a rule that did not run cannot be judged.
+        let judged = s
+            .rules
+            .iter()
+            .all(|r| rule_ran(r) || crate::rules::find(r).is_none());
+        if !used[i] && judged {
             kept.push(Diagnostic::new(
                 codes::UNUSED_SUPPRESSION,
                 Severity::Warning,
@@ -290,7 +296,7 @@ pub fn apply(
                     if s.rules.is_empty() { "every rule".to_string() } else { s.rules.join(", ") }
                 ),
             ).with_help("remove it, or move it to the line above the block or attribute it is meant for"));
-        } else if s.reason.is_none() {
+        } else if used[i] && s.reason.is_none() {
             kept.push(
                 Diagnostic::new(
                     codes::SUPPRESSION_WITHOUT_REASON,

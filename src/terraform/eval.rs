@@ -55,16 +55,10 @@ impl<'s> Evaluator<'s> {
     /// Evaluates an attribute's expression: errors read as unknown, and the value is
     /// placed at the expression, remembering where it was set when that was elsewhere.
     pub fn eval_attr(&mut self, expr: &Expr) -> Value {
-        let mut v = self
+        let v = self
             .eval(expr)
             .unwrap_or_else(|_| Value::unknown(expr.span));
-        if v.span != expr.span {
-            if v.from.is_none() && v.span != Span::default() {
-                v.from = Some(v.span);
-            }
-            v.span = expr.span;
-        }
-        v
+        place(v, expr.span)
     }
 
     pub fn eval(&mut self, expr: &Expr) -> EvalResult {

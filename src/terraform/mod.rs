@@ -238,7 +238,7 @@ impl<'p, 'a> Instance<'p, 'a> {
                     let body = crate::syntax::hcl::parse(&format!("x = {v}"), u32::MAX);
                     body.body
                         .and_then(|b| b.attrs.into_iter().next())
-                        .map(|a| Evaluator::new(&EmptyScope).eval_attr(&a.expr))
+                        .map(|a| without_spans(Evaluator::new(&EmptyScope).eval_attr(&a.expr)))
                         .unwrap_or_else(|| Value::new(Kind::Str(v.clone()), Span::default()))
                 }
                 _ => Value::new(Kind::Str(v.clone()), Span::default()),
@@ -576,6 +576,18 @@ impl<'p, 'a> Instance<'p, 'a> {
         }
         Value::new(Kind::Map(m), Span::default())
     }
+}
+
+/// A value given on the command line has no place in any file.
+fn without_spans(mut v: Value) -> Value {
+    v.span = Span::default();
+    v.from = None;
+    v.kind = match v.kind {
+        Kind::List(items) => Kind::List(items.into_iter().map(without_spans).collect()),
+        Kind::Map(m) => Kind::Map(m.into_iter().map(|(k, x)| (k, without_spans(x))).collect()),
+        k => k,
+    };
+    v
 }
 
 fn each(k: &str, v: Value, span: Span) -> Vec<(String, Value)> {
