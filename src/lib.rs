@@ -346,13 +346,115 @@ fn exclude_set(globs: &[String]) -> globset::GlobSet {
     b.build().unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
+/// Adds what every finding about a resource should say, whatever the rule: where the
+/// module holding it was called from, and that it may not be created at all.
+fn explain_instances(findings: &mut [Diagnostic], instances: &[ResourceInstance]) {
+    let by_address: std::collections::HashMap<(&str, FileId), &ResourceInstance> = instances
+        .iter()
+        .map(|r| ((r.address.as_str(), r.header.file), r))
+        .collect();
+    for d in findings {
+        let Some(r) = d
+            .address
+            .as_deref()
+            .and_then(|a| by_address.get(&(a, d.primary.file)))
+        else {
+            continue;
+        };
+        if r.maybe_absent {
+            d.message.push_str(
+                " (the resource may not be created: its count, for_each or condition is not known statically)",
+            );
+        }
+        let sites = &r.call_sites;
+        for (i, site) in sites.iter().enumerate() {
+            // The outermost and the innermost call say enough.
+            if i == 0 || i + 1 == sites.len() {
+                let what = if i + 1 == sites.len() {
+                    "module instantiated here"
+                } else {
+                    "module chain starts here"
+                };
+                d.labels.push(diagnostic::Label {
+                    span: *site,
+                    message: what.to_string(),
+                });
+            }
+        }
+    }
+}
+
+/// Adds the modules that `terraform init` installed (listed in
+/// `.terraform/modules/modules.json` beside a root module) to the files to parse, and
+/// returns the manifests.
+fn installed_modules(files: &mut Vec<Discovered>) -> terraform::Manifests {
+    let mut manifests = terraform::Manifests::new();
+    let mut dirs: Vec<(String, PathBuf)> = files
+        .iter()
+        .filter(|f| f.kind == FileKind::Terraform)
+        .filter_map(|f| {
+            let dir = f
+                .name
+                .rsplit_once('/')
+                .map(|(d, _)| d.to_string())
+                .unwrap_or_default();
+            Some((dir, f.path.parent()?.to_path_buf()))
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let mut extra = Vec::new();
+    for (dir, abs) in dirs {
+        let manifest = abs.join(".terraform/modules/modules.json");
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
+        let modules = terraform::read_manifest(&text, &dir);
+        for mdir in modules.values() {
+            // The manifest's directories are relative to the root module.
+            let Ok(read) = std::fs::read_dir(modules_dir_abs(&abs, &dir, mdir)) else {
+                continue;
+            };
+            for e in read.flatten() {
+                let path = e.path();
+                if let Some(kind @ (FileKind::Terraform | FileKind::TerraformJson)) =
+                    discover::classify(&path)
+                {
+                    let fname = e.file_name().to_string_lossy().into_owned();
+                    extra.push(Discovered {
+                        path,
+                        name: format!("{mdir}/{fname}"),
+                        kind,
+                    });
+                }
+            }
+        }
+        manifests.insert(dir, modules);
+    }
+    files.extend(extra);
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    files.dedup_by(|a, b| a.name == b.name);
+    manifests
+}
+
+/// The absolute directory of a module listed in a manifest, from the root module's
+/// absolute directory and the two scan-relative names.
+fn modules_dir_abs(root_abs: &Path, root_rel: &str, module_rel: &str) -> PathBuf {
+    let rest = module_rel
+        .strip_prefix(root_rel)
+        .map(|r| r.trim_start_matches('/'))
+        .unwrap_or(module_rel);
+    root_abs.join(rest)
+}
+
 fn scan_inner(options: &ScanOptions) -> Report {
-    let walk = discover::discover(
+    let mut walk = discover::discover(
         &options.root,
         &options.paths,
         rayon::current_num_threads(),
         &exclude_set(&options.exclude),
     );
+    let manifests = installed_modules(&mut walk.files);
     let parsed: Vec<Parsed> = walk
         .files
         .par_iter()
@@ -457,7 +559,8 @@ fn scan_inner(options: &ScanOptions) -> Report {
             var_files.push(body);
         }
     }
-    let (mut instances, tf_diags) = terraform::evaluate(&tf_files, &options.terraform, &var_files);
+    let (mut instances, tf_diags) =
+        terraform::evaluate(&tf_files, &options.terraform, &var_files, &manifests);
     drop(tf_files);
     diagnostics.extend(tf_diags);
     let cfn: Vec<(Vec<ResourceInstance>, Vec<Diagnostic>)> = templates
@@ -490,7 +593,9 @@ fn scan_inner(options: &ScanOptions) -> Report {
     }
     model.finish();
 
-    diagnostics.extend(rules::run(&model, &options.settings));
+    let mut findings = rules::run(&model, &options.settings);
+    explain_instances(&mut findings, &instances);
+    diagnostics.extend(findings);
     // Values given on the command line have no place in a file: drop labels that would
     // point nowhere.
     let n = sources.len() as FileId;

@@ -3,6 +3,8 @@
 
 use iacguard::settings::{Date, Settings};
 use iacguard::{scan, Report, ScanOptions};
+use std::collections::BTreeSet;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 pub fn root() -> PathBuf {
@@ -33,4 +35,62 @@ pub fn render_text(report: &Report) -> String {
     let mut buf = codespan_reporting::term::termcolor::Buffer::no_color();
     iacguard::report::text::render(report, &mut buf).expect("render");
     String::from_utf8(buf.into_inner()).expect("utf-8")
+}
+
+pub fn files_under(p: &Path) -> Vec<PathBuf> {
+    if p.is_file() {
+        return vec![p.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![p.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).expect("read dir") {
+            let path = e.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `(relative path, 1-based line)` of every `# expect: ID` marker: the hit is on the next
+/// line that is not itself a marker.
+pub fn markers(fixture: &Path, id: &str) -> BTreeSet<(String, usize)> {
+    let mut out = BTreeSet::new();
+    for f in files_under(fixture) {
+        let Ok(text) = fs::read_to_string(&f) else {
+            continue;
+        };
+        let rel = f
+            .strip_prefix(root())
+            .expect("under root")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            let t = l.trim_start();
+            let Some(rest) = t
+                .strip_prefix("# expect:")
+                .or_else(|| t.strip_prefix("// expect:"))
+            else {
+                continue;
+            };
+            let count = rest.split([',', ' ']).filter(|r| r.trim() == id).count();
+            let mut target = i + 1;
+            while lines
+                .get(target)
+                .is_some_and(|l| l.trim_start().starts_with("# expect:"))
+            {
+                target += 1;
+            }
+            for _ in 0..count {
+                out.insert((rel.clone(), target + 1));
+            }
+        }
+    }
+    out
 }

@@ -8,7 +8,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn fixtures(id: &str, kind: &str) -> Vec<PathBuf> {
     let dir = common::root().join("testdata").join(id).join(kind);
@@ -18,64 +18,6 @@ fn fixtures(id: &str, kind: &str) -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
-}
-
-fn files_under(p: &Path) -> Vec<PathBuf> {
-    if p.is_file() {
-        return vec![p.to_path_buf()];
-    }
-    let mut out = Vec::new();
-    let mut stack = vec![p.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).expect("read dir") {
-            let path = e.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// `(relative path, 1-based line)` of every `# expect: ID` marker: the hit is on the next
-/// line that is not itself a marker.
-fn markers(fixture: &Path, id: &str) -> BTreeSet<(String, usize)> {
-    let mut out = BTreeSet::new();
-    for f in files_under(fixture) {
-        let Ok(text) = fs::read_to_string(&f) else {
-            continue;
-        };
-        let rel = f
-            .strip_prefix(common::root())
-            .expect("under root")
-            .to_string_lossy()
-            .replace('\\', "/");
-        let lines: Vec<&str> = text.lines().collect();
-        for (i, l) in lines.iter().enumerate() {
-            let t = l.trim_start();
-            let Some(rest) = t
-                .strip_prefix("# expect:")
-                .or_else(|| t.strip_prefix("// expect:"))
-            else {
-                continue;
-            };
-            let count = rest.split([',', ' ']).filter(|r| r.trim() == id).count();
-            let mut target = i + 1;
-            while lines
-                .get(target)
-                .is_some_and(|l| l.trim_start().starts_with("# expect:"))
-            {
-                target += 1;
-            }
-            for _ in 0..count {
-                out.insert((rel.clone(), target + 1));
-            }
-        }
-    }
-    out
 }
 
 fn check_rule(id: &str) {
@@ -104,7 +46,7 @@ fn check_rule(id: &str) {
                     (f.name.clone(), f.position(d.primary.start as usize).line)
                 })
                 .collect();
-            let expected = markers(&fx, id);
+            let expected = common::markers(&fx, id);
             let is_json = fx.extension().is_some_and(|e| e == "json");
             if kind == "fail" && hits.is_empty() {
                 failures.push(format!(

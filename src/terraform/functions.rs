@@ -333,6 +333,124 @@ pub fn call(
             })),
             None => unknown(),
         },
+        "regex" => match (s(0), s(1)) {
+            (Some(pattern), Some(text)) => {
+                let re = regex::RegexBuilder::new(&pattern)
+                    .size_limit(1 << 20)
+                    .build()
+                    .map_err(|_| EvalError)?;
+                let caps = re.captures(&text).ok_or(EvalError)?;
+                let str_v = |m: Option<regex::Match<'_>>| match m {
+                    Some(m) => Value::new(Kind::Str(m.as_str().to_string()), span),
+                    None => Value::new(Kind::Null, span),
+                };
+                if re.captures_len() == 1 {
+                    Ok(str_v(caps.get(0)))
+                } else if re.capture_names().flatten().next().is_some() {
+                    let mut m = BTreeMap::new();
+                    for name in re.capture_names().flatten() {
+                        m.insert(name.to_string(), str_v(caps.name(name)));
+                    }
+                    out(Kind::Map(m))
+                } else {
+                    out(Kind::List(
+                        (1..re.captures_len()).map(|i| str_v(caps.get(i))).collect(),
+                    ))
+                }
+            }
+            _ => unknown(),
+        },
+        "substr" => match (
+            s(0),
+            vals.get(1).and_then(Value::as_number),
+            vals.get(2).and_then(Value::as_number),
+        ) {
+            (Some(x), Some(off), Some(len)) => {
+                let chars: Vec<char> = x.chars().collect();
+                let n = chars.len() as i64;
+                let mut start = off as i64;
+                if start < 0 {
+                    start += n;
+                }
+                let start = start.clamp(0, n) as usize;
+                let end = if len < 0.0 {
+                    n as usize
+                } else {
+                    (start + len as usize).min(n as usize)
+                };
+                out(Kind::Str(chars[start..end].iter().collect()))
+            }
+            _ => unknown(),
+        },
+        "alltrue" | "anytrue" => match vals.first().map(|v| &v.kind) {
+            Some(Kind::List(l)) => {
+                let bools: Vec<Option<bool>> = l.iter().map(Value::as_bool).collect();
+                let all = name == "alltrue";
+                if bools.contains(&Some(!all)) {
+                    out(Kind::Bool(!all))
+                } else if bools.iter().all(Option::is_some) {
+                    out(Kind::Bool(all))
+                } else {
+                    unknown()
+                }
+            }
+            _ => unknown(),
+        },
+        "sort" | "reverse" => match vals.first().map(|v| &v.kind) {
+            Some(Kind::List(l)) => {
+                let mut l = l.clone();
+                if name == "reverse" {
+                    l.reverse();
+                } else {
+                    let keys: Option<Vec<String>> = l.iter().map(Value::to_plain_string).collect();
+                    let Some(_) = keys else { return unknown() };
+                    l.sort_by_key(|v| v.to_plain_string().unwrap_or_default());
+                }
+                out(Kind::List(l))
+            }
+            _ => unknown(),
+        },
+        "setunion" => {
+            let mut seen: Vec<Value> = Vec::new();
+            for v in &vals {
+                let Kind::List(l) = &v.kind else {
+                    return unknown();
+                };
+                for x in l {
+                    if !seen.iter().any(|y| super::eval::same_value(x, y)) {
+                        seen.push(x.clone());
+                    }
+                }
+            }
+            out(Kind::List(seen))
+        }
+        "slice" => match (
+            vals.first().map(|v| &v.kind),
+            vals.get(1).and_then(Value::as_number),
+            vals.get(2).and_then(Value::as_number),
+        ) {
+            (Some(Kind::List(l)), Some(a), Some(b))
+                if a >= 0.0 && b >= a && (b as usize) <= l.len() =>
+            {
+                out(Kind::List(l[a as usize..b as usize].to_vec()))
+            }
+            (Some(Kind::List(_)), Some(_), Some(_)) => Err(EvalError),
+            _ => unknown(),
+        },
+        "chunklist" => match (
+            vals.first().map(|v| &v.kind),
+            vals.get(1).and_then(Value::as_number),
+        ) {
+            (Some(Kind::List(l)), Some(n)) if n >= 1.0 => out(Kind::List(
+                l.chunks(n as usize)
+                    .map(|c| Value::new(Kind::List(c.to_vec()), span))
+                    .collect(),
+            )),
+            (Some(Kind::List(l)), Some(0.0)) => {
+                out(Kind::List(vec![Value::new(Kind::List(l.clone()), span)]))
+            }
+            _ => unknown(),
+        },
         "range" => {
             let nums: Option<Vec<f64>> = vals.iter().map(Value::as_number).collect();
             let (start, end, step) = match nums.as_deref() {

@@ -4,6 +4,8 @@
 pub mod adapt;
 pub mod eval;
 pub mod functions;
+#[cfg(test)]
+mod tests;
 
 use crate::diagnostic::{codes, Diagnostic, Severity};
 use crate::resource::{Framework, ResourceInstance};
@@ -32,6 +34,48 @@ pub struct TfOptions {
     pub var_files: Vec<std::path::PathBuf>,
 }
 
+/// Modules installed by `terraform init`, from `.terraform/modules/modules.json`: per root
+/// module directory, the module key (`vpc`, `vpc.subnets`) to its directory (relative to
+/// the scan root, like every module directory).
+pub type Manifests = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Reads a `modules.json` manifest of the root module in `root_dir`.
+pub fn read_manifest(text: &str, root_dir: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(text) else {
+        return out;
+    };
+    for m in json["Modules"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        let (Some(key), Some(dir)) = (m["Key"].as_str(), m["Dir"].as_str()) else {
+            continue;
+        };
+        if key.is_empty() {
+            continue;
+        }
+        let mut parts: Vec<&str> = root_dir.split('/').filter(|p| !p.is_empty()).collect();
+        for seg in dir.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                p => parts.push(p),
+            }
+        }
+        out.insert(key.to_string(), parts.join("/"));
+    }
+    out
+}
+
+/// Whether a directory holds modules installed by `terraform init` (never a root).
+fn is_installed_module(dir: &str) -> bool {
+    dir.starts_with(".terraform/") || dir.contains("/.terraform/")
+}
+
 /// Deepest chain of module calls followed.
 const MAX_MODULE_DEPTH: usize = 16;
 
@@ -53,6 +97,7 @@ pub fn evaluate(
     files: &[TfFile],
     options: &TfOptions,
     var_files: &[Body],
+    manifests: &Manifests,
 ) -> (Vec<ResourceInstance>, Vec<Diagnostic>) {
     let mut modules: BTreeMap<&str, Module<'_>> = BTreeMap::new();
     for f in files {
@@ -100,12 +145,13 @@ pub fn evaluate(
         modules: &modules,
         options,
         var_files,
+        manifests,
         out: RefCell::new(Vec::new()),
         diags: RefCell::new(Vec::new()),
     };
     for (dir, m) in &modules {
         let has_config = !m.resources.is_empty() || !m.calls.is_empty();
-        if called.contains(*dir) || !has_config {
+        if called.contains(*dir) || !has_config || is_installed_module(dir) {
             continue;
         }
         let inst = Instance::root(&project, m);
@@ -163,6 +209,7 @@ struct Project<'a> {
     options: &'a TfOptions,
     /// Parsed `--var-file`s, applied to every root module.
     var_files: &'a [Body],
+    manifests: &'a Manifests,
     out: RefCell<Vec<ResourceInstance>>,
     diags: RefCell<Vec<Diagnostic>>,
 }
@@ -182,6 +229,8 @@ struct Instance<'p, 'a> {
     /// Root modules are separate configurations, so names must not collide across them.
     ref_prefix: String,
     root_dir: String,
+    /// The module key of this instance in `modules.json` terms (`vpc.subnets.`).
+    module_key: String,
     /// Variable values given by the caller (already evaluated in the caller's scope).
     inputs: BTreeMap<String, Value>,
     is_root: bool,
@@ -201,6 +250,7 @@ impl<'p, 'a> Instance<'p, 'a> {
             prefix: String::new(),
             ref_prefix: format!("{}//", module.dir),
             root_dir: module.dir.clone(),
+            module_key: String::new(),
             inputs: BTreeMap::new(),
             is_root: true,
             depth: 0,
@@ -355,7 +405,8 @@ impl<'p, 'a> Instance<'p, 'a> {
             .attr("provider")
             .and_then(|a| provider_name(&a.expr))
             .unwrap_or_else(|| "aws".to_string());
-        let default_tags = if block.kind == "resource" {
+        // `aws_autoscaling_group` does not take the provider's default tags.
+        let default_tags = if block.kind == "resource" && rtype != "aws_autoscaling_group" {
             self.default_tags.get(&provider).cloned()
         } else {
             None
@@ -403,7 +454,14 @@ impl<'p, 'a> Instance<'p, 'a> {
 
     fn instantiate(&self, name: &str, block: &Block) -> Value {
         let unknown = Value::unknown(block.header);
-        let Some(dir) = local_source(self.module, block) else {
+        let installed = || {
+            self.project
+                .manifests
+                .get(&self.root_dir)
+                .and_then(|m| m.get(&format!("{}{name}", self.module_key)))
+                .cloned()
+        };
+        let Some(dir) = local_source(self.module, block).or_else(installed) else {
             let src = block
                 .body
                 .attr("source")
@@ -426,7 +484,7 @@ impl<'p, 'a> Instance<'p, 'a> {
                 codes::EVAL_NOTE,
                 Severity::Note,
                 block.header,
-                format!("module `{name}`: source directory `{dir}` was not found in the scan"),
+                format!("module `{name}`: source directory `{dir}` is not in the scanned tree (outside the scan root?); its resources are not analysed"),
             ));
             return unknown;
         };
@@ -550,6 +608,7 @@ impl<'p, 'a> Instance<'p, 'a> {
             module: child,
             ref_prefix: format!("{}//{}", self.root_dir, prefix),
             root_dir: self.root_dir.clone(),
+            module_key: format!("{}{}.", self.module_key, block.labels[0]),
             prefix,
             inputs,
             is_root: false,
