@@ -563,9 +563,20 @@ fn scan_inner(options: &ScanOptions) -> Report {
         terraform::evaluate(&tf_files, &options.terraform, &var_files, &manifests);
     drop(tf_files);
     diagnostics.extend(tf_diags);
+    // Exports first, so that `Fn::ImportValue` in any template can see them.
+    let mut exports = cloudformation::Exports::new();
+    let per_template: Vec<cloudformation::Exports> = templates
+        .par_iter()
+        .map(|t| cloudformation::exports(t, &options.cloudformation))
+        .collect();
+    for e in per_template {
+        for (name, v) in e {
+            exports.entry(name).or_insert(v);
+        }
+    }
     let cfn: Vec<(Vec<ResourceInstance>, Vec<Diagnostic>)> = templates
         .par_iter()
-        .map(|t| cloudformation::evaluate(t, &options.cloudformation))
+        .map(|t| cloudformation::evaluate(t, &options.cloudformation, &exports))
         .collect();
     for (inst, d) in cfn {
         instances.extend(inst);

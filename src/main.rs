@@ -93,6 +93,10 @@ struct InputArgs {
     /// Override a CloudFormation parameter (NAME=VALUE)
     #[arg(long = "parameter", value_parser = parse_kv)]
     parameters: Vec<(String, String)>,
+    /// CloudFormation parameter overrides from a file: the `aws cloudformation`
+    /// `[{"ParameterKey": ..., "ParameterValue": ...}]` JSON, or `Key=Value` pairs
+    #[arg(long = "parameters-file")]
+    parameters_files: Vec<PathBuf>,
     /// Do not analyse paths matching this glob (relative to the current directory)
     #[arg(long)]
     exclude: Vec<String>,
@@ -277,6 +281,14 @@ fn scan_options(input: &InputArgs) -> Result<(ScanOptions, ConfigFile), String> 
             .map(|p| iacguard::absolutize(&root, p)),
     );
     let mut parameters: Vec<(String, String)> = cfg.parameters.clone().into_iter().collect();
+    for f in &input.parameters_files {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| format!("error: cannot read {}: {e}", f.display()))?;
+        parameters.extend(
+            iacguard::cloudformation::parse_parameters_file(&text)
+                .map_err(|e| format!("error: {}: {e}", f.display()))?,
+        );
+    }
     parameters.extend(input.parameters.iter().cloned());
     let options = ScanOptions {
         paths,

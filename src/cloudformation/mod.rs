@@ -20,8 +20,95 @@ pub struct CfnOptions {
 /// Deepest intrinsic nesting evaluated.
 const MAX_DEPTH: usize = 128;
 
-pub fn evaluate(root: &Node, options: &CfnOptions) -> (Vec<ResourceInstance>, Vec<Diagnostic>) {
-    let tpl = Template::new(root, options);
+/// Reads parameter overrides in the formats used with `aws cloudformation deploy` and
+/// `create-stack`: `[{"ParameterKey": "K", "ParameterValue": "V"}]`, a JSON object
+/// (`{"K": "V"}` or `{"Parameters": {"K": "V"}}`), or whitespace-separated `K=V` pairs.
+pub fn parse_parameters_file(text: &str) -> Result<Vec<(String, String)>, String> {
+    let scalar = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    };
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('[') || trimmed.starts_with('{') {
+        let json: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+        let mut out = Vec::new();
+        match &json {
+            serde_json::Value::Array(items) => {
+                for it in items {
+                    match (it["ParameterKey"].as_str(), scalar(&it["ParameterValue"])) {
+                        (Some(k), Some(v)) => out.push((k.to_string(), v)),
+                        (Some(_), None) => {}
+                        _ => {
+                            return Err(
+                                "expected objects with ParameterKey and ParameterValue".into()
+                            )
+                        }
+                    }
+                }
+            }
+            serde_json::Value::Object(map) => {
+                let map = map
+                    .get("Parameters")
+                    .and_then(|p| p.as_object())
+                    .unwrap_or(map);
+                for (k, v) in map {
+                    if let Some(v) = scalar(v) {
+                        out.push((k.clone(), v));
+                    }
+                }
+            }
+            _ => return Err("expected a JSON array or object".into()),
+        }
+        return Ok(out);
+    }
+    text.split_whitespace()
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| format!("`{pair}` is not Key=Value"))
+        })
+        .collect()
+}
+
+/// Exported output values of a template, by export name (known names only).
+pub type Exports = BTreeMap<String, Value>;
+
+/// The reference-name prefix of a template: logical ids are only unique within one.
+fn template_prefix(root: &Node) -> String {
+    format!("template{}//", root.span.file)
+}
+
+/// The `Outputs` of a template that are exported under a statically known name.
+pub fn exports(root: &Node, options: &CfnOptions) -> Exports {
+    let tpl = Template::new(root, options, &EMPTY_EXPORTS);
+    let mut out = Exports::new();
+    for o in root.get("Outputs").map(Node::entries).unwrap_or_default() {
+        let Some(name) = o
+            .value
+            .get("Export")
+            .and_then(|e| e.get("Name"))
+            .and_then(|n| tpl.eval(n, 0))
+            .and_then(|v| v.to_plain_string())
+        else {
+            continue;
+        };
+        if let Some(v) = o.value.get("Value").and_then(|v| tpl.eval(v, 0)) {
+            out.insert(name, v);
+        }
+    }
+    out
+}
+
+static EMPTY_EXPORTS: Exports = Exports::new();
+
+pub fn evaluate(
+    root: &Node,
+    options: &CfnOptions,
+    exports: &Exports,
+) -> (Vec<ResourceInstance>, Vec<Diagnostic>) {
+    let tpl = Template::new(root, options, exports);
     let mut out = Vec::new();
     for entry in root.get("Resources").map(Node::entries).unwrap_or_default() {
         let res = &entry.value;
@@ -45,7 +132,7 @@ pub fn evaluate(root: &Node, options: &CfnOptions) -> (Vec<ResourceInstance>, Ve
             framework: Framework::CloudFormation,
             rtype: rtype.to_string(),
             address: entry.key.clone(),
-            ref_name: entry.key.clone(),
+            ref_name: format!("{}{}", tpl.prefix, entry.key),
             header: entry.key_span,
             body,
             default_tags: None,
@@ -61,11 +148,14 @@ struct Template<'a> {
     root: &'a Node,
     params: BTreeMap<String, Value>,
     resources: BTreeMap<&'a str, ()>,
+    /// What reference names of this template's resources start with.
+    prefix: String,
+    exports: &'a Exports,
     conditions: RefCell<HashMap<String, Option<Option<bool>>>>,
 }
 
 impl<'a> Template<'a> {
-    fn new(root: &'a Node, options: &CfnOptions) -> Self {
+    fn new(root: &'a Node, options: &CfnOptions, exports: &'a Exports) -> Self {
         let mut params = BTreeMap::new();
         for p in root
             .get("Parameters")
@@ -117,6 +207,8 @@ impl<'a> Template<'a> {
             params,
             resources,
             conditions: RefCell::new(HashMap::new()),
+            prefix: template_prefix(root),
+            exports,
         }
     }
 
@@ -208,7 +300,7 @@ impl<'a> Template<'a> {
                 };
                 Some(Value::new(
                     Kind::Ref(Reference {
-                        resource: res,
+                        resource: format!("{}{res}", self.prefix),
                         attr,
                     }),
                     span,
@@ -233,7 +325,7 @@ impl<'a> Template<'a> {
                                     Some((r, a)) if self.resources.contains_key(r) => {
                                         Some(Value::new(
                                             Kind::Ref(Reference {
-                                                resource: r.to_string(),
+                                                resource: format!("{}{r}", self.prefix),
                                                 attr: a.to_string(),
                                             }),
                                             span,
@@ -362,6 +454,8 @@ impl<'a> Template<'a> {
                     .and_then(|x| x.get(&names[0]))
                     .and_then(|x| x.get(&names[1]))
                     .and_then(|x| x.get(&names[2]));
+                // The default-value form: `[Map, Key1, Key2, {DefaultValue: x}]`.
+                let found = found.or_else(|| args.get(3).and_then(|d| d.get("DefaultValue")));
                 match found {
                     Some(n) => self.eval(n, depth).map(|mut v| {
                         v.from = Some(v.span);
@@ -371,6 +465,31 @@ impl<'a> Template<'a> {
                     None => unknown,
                 }
             }
+            "Fn::ImportValue" => {
+                let name = self.eval(arg, depth).and_then(|v| v.to_plain_string());
+                match name.and_then(|n| self.exports.get(&n)) {
+                    Some(v) => {
+                        let mut v = v.clone();
+                        v.from = Some(v.span);
+                        v.span = span;
+                        Some(v)
+                    }
+                    None => unknown,
+                }
+            }
+            "Fn::Length" => match self.eval(arg, depth).map(|v| v.kind) {
+                Some(Kind::List(items)) => Some(Value::new(Kind::Number(items.len() as f64), span)),
+                _ => unknown,
+            },
+            "Fn::ToJsonString" => match self.eval(arg, depth) {
+                Some(v) if !v.has_unknown() => Some(Value::new(
+                    Kind::Str(crate::terraform::functions::to_json(&v).to_string()),
+                    span,
+                )),
+                // Partly known documents keep their structure for the policy readers.
+                Some(v) => Some(v),
+                None => unknown,
+            },
             _ => unknown,
         }
     }
@@ -390,7 +509,7 @@ impl<'a> Template<'a> {
         if self.resources.contains_key(target) {
             return Some(Value::new(
                 Kind::Ref(Reference {
-                    resource: target.to_string(),
+                    resource: format!("{}{target}", self.prefix),
                     attr: "Ref".to_string(),
                 }),
                 span,

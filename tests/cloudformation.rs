@@ -1,0 +1,102 @@
+//! End-to-end CloudFormation scenarios (`testdata/projects/cloudformation/`): parameters,
+//! conditions, mappings, `AWS::NoValue`, `Fn::Sub`, exports and imports.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+fn hits(report: &iacguard::Report, rule: &str) -> BTreeSet<(String, usize)> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == rule)
+        .map(|d| {
+            let f = report.sources.get(d.primary.file);
+            (f.name.clone(), f.position(d.primary.start as usize).line)
+        })
+        .collect()
+}
+
+#[test]
+fn conditions_mappings_and_no_value_follow_parameter_defaults() {
+    let path = common::root().join("testdata/projects/cloudformation/conditions.yaml");
+    let report = common::scan_path(&path, 1);
+    assert_eq!(hits(&report, "KMS002"), common::markers(&path, "KMS002"));
+    // The condition's parameter default is labelled.
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "KMS002" && d.address.as_deref() == Some("ByMapping"))
+        .expect("ByMapping");
+    assert!(!d.labels.is_empty());
+}
+
+#[test]
+fn a_parameter_override_flips_the_conditions() {
+    let out = assert_cmd::Command::cargo_bin("iacguard")
+        .expect("binary")
+        .current_dir(common::root())
+        .args([
+            "check",
+            "--select",
+            "KMS002",
+            "--parameter",
+            "Environment=prod",
+            "--format",
+            "json",
+            "testdata/projects/cloudformation/conditions.yaml",
+        ])
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let addresses: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["address"].as_str().unwrap_or(""))
+        .collect();
+    // In prod: OnlyInProd exists (no rotation set), the conditional keys rotate.
+    assert_eq!(addresses, vec!["OnlyInProd", "ByMappingDefault"]);
+}
+
+#[test]
+fn import_value_links_to_the_export_of_another_template() {
+    let dir = common::root().join("testdata/projects/cloudformation");
+    let report = common::scan_path(&dir, 2);
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "KMS001")
+        .expect("KMS001 through Fn::ImportValue");
+    assert_eq!(d.address.as_deref(), Some("Queue"));
+    assert!(d.message.contains("KMS key SharedKey"), "{}", d.message);
+    // A condition on literals in JSON templates is evaluated too.
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "KMS002" && d.address.as_deref() == Some("Key")));
+}
+
+#[test]
+fn parameters_files_in_every_format() {
+    use iacguard::cloudformation::parse_parameters_file as parse;
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        parse(r#"[{"ParameterKey": "Env", "ParameterValue": "prod"}, {"ParameterKey": "N", "ParameterValue": 3}]"#).expect("cli json"),
+        pairs(&[("Env", "prod"), ("N", "3")])
+    );
+    assert_eq!(
+        parse(r#"{"Parameters": {"Env": "prod"}}"#).expect("object"),
+        pairs(&[("Env", "prod")])
+    );
+    assert_eq!(
+        parse("Env=prod\nRotate=true ").expect("pairs"),
+        pairs(&[("Env", "prod"), ("Rotate", "true")])
+    );
+    assert!(parse("Env").is_err());
+    assert!(parse("[{\"Key\": 1}]").is_err());
+}
