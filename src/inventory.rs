@@ -157,13 +157,17 @@ pub fn build(report: &Report, settings: &Settings) -> Inventory {
             .collect();
         keys.push(KeyEntry {
             address: key.meta.address.clone(),
-            configuration: key.meta.ref_name.split_once("//").map(|(root, _)| {
-                if root.is_empty() {
-                    ".".to_string()
-                } else {
-                    root.to_string()
-                }
-            }),
+            // Terraform root modules are separate configurations; a template is its file.
+            configuration: (key.meta.framework == crate::resource::Framework::Terraform)
+                .then_some(key.meta.ref_name.as_str())
+                .and_then(|r| r.split_once("//"))
+                .map(|(root, _)| {
+                    if root.is_empty() {
+                        ".".to_string()
+                    } else {
+                        root.to_string()
+                    }
+                }),
             location: location(report, key.meta.header),
             origin,
             spec: key.spec.known().cloned(),
