@@ -48,6 +48,8 @@ pub struct Diagnostic {
     pub address: Option<String>,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// Spans holding secrets (key material): blanked in the sources before any output.
+    pub redact: Vec<Span>,
 }
 
 impl Diagnostic {
@@ -65,6 +67,7 @@ impl Diagnostic {
             address: None,
             labels: Vec::new(),
             help: None,
+            redact: Vec::new(),
         }
     }
 

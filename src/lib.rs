@@ -606,6 +606,11 @@ fn scan_inner(options: &ScanOptions) -> Report {
 
     let mut findings = rules::run(&model, &options.settings);
     explain_instances(&mut findings, &instances);
+    for d in &findings {
+        for span in &d.redact {
+            sources.redact(*span);
+        }
+    }
     diagnostics.extend(findings);
     // Values given on the command line have no place in a file: drop labels that would
     // point nowhere.

@@ -94,8 +94,13 @@ impl Settings {
         }
         if self.select.is_empty() {
             meta.enabled_by_default
-        } else {
+        } else if meta.enabled_by_default {
             named(&self.select)
+        } else {
+            // Rules off by default must be named, not reached by a prefix.
+            self.select
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(&meta.id) || *r == meta.name)
         }
     }
 

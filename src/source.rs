@@ -153,6 +153,28 @@ impl SourceMap {
         self.files.is_empty()
     }
 
+    /// Blanks a span's text with `*`, keeping every byte offset (and so every other span)
+    /// valid: used for secrets that must not reach any output.
+    pub fn redact(&mut self, span: Span) {
+        let Some(file) = self.files.get_mut(span.file as usize) else {
+            return;
+        };
+        let Some(slice) = file.text.get(span.range()) else {
+            return;
+        };
+        let blank: String = slice
+            .chars()
+            .map(|c| {
+                if c == '"' || c == '\n' {
+                    c.to_string()
+                } else {
+                    "*".repeat(c.len_utf8())
+                }
+            })
+            .collect();
+        file.text.replace_range(span.range(), &blank);
+    }
+
     pub fn text(&self, span: Span) -> &str {
         self.get(span.file)
             .text

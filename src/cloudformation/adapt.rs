@@ -28,6 +28,26 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                 key_material: None,
             });
         }
+        "AWS::Config::ConfigRule" => {
+            let id = match b.get("Source") {
+                Some(src) => field(src, "SourceIdentifier", h, None, string_of),
+                None => Val::default(None, h),
+            };
+            model.config_rules.push(crate::model::ConfigRule {
+                meta: meta(),
+                identifier: id,
+            });
+        }
+        "AWS::Config::OrganizationConfigRule" => {
+            let id = match b.get("OrganizationManagedRuleMetadata") {
+                Some(m) => field(m, "RuleIdentifier", h, None, string_of),
+                None => Val::default(None, h),
+            };
+            model.config_rules.push(crate::model::ConfigRule {
+                meta: meta(),
+                identifier: id,
+            });
+        }
         "AWS::KMS::Alias" => {
             model.kms_aliases.push(KmsAlias {
                 meta: meta(),

@@ -111,6 +111,16 @@ pub struct Model {
     pub kms_keys: Vec<KmsKey>,
     pub kms_aliases: Vec<KmsAlias>,
     pub kms_consumers: Vec<KeyConsumer>,
+    /// AWS Config rules (managed rule identifiers), for rotation monitoring.
+    pub config_rules: Vec<ConfigRule>,
+}
+
+/// An AWS Config rule (account or organization), by its managed rule identifier.
+#[derive(Debug, Clone)]
+pub struct ConfigRule {
+    pub meta: ResourceMeta,
+    /// `CMK_BACKING_KEY_ROTATION_ENABLED`, ...
+    pub identifier: Val<String>,
 }
 
 fn by_location(a: &ResourceMeta, b: &ResourceMeta) -> std::cmp::Ordering {

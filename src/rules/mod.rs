@@ -64,6 +64,18 @@ pub const REGISTRY: &[(&str, &dyn Rule)] = &[
         include_str!("../../rules/KMS008.md"),
         &kms::key_pinned_needs_reencryption::KeyPinnedNeedsReencryption,
     ),
+    (
+        include_str!("../../rules/KMS009.md"),
+        &kms::key_material_in_code::KeyMaterialInCode,
+    ),
+    (
+        include_str!("../../rules/KMS010.md"),
+        &kms::disabled_key_in_use::DisabledKeyInUse,
+    ),
+    (
+        include_str!("../../rules/KMS011.md"),
+        &kms::rotation_not_monitored::RotationNotMonitored,
+    ),
 ];
 
 /// Rule metadata: the TOML front matter of `rules/<ID>.md` and its body.

@@ -68,6 +68,16 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                     .cloned(),
             });
         }
+        "aws_config_config_rule" | "aws_config_organization_managed_rule" => {
+            let id = match b.blocks("source").first() {
+                Some(src) => field(src, "source_identifier", h, None, string_of),
+                None => field(b, "rule_identifier", h, None, string_of),
+            };
+            model.config_rules.push(crate::model::ConfigRule {
+                meta: meta(),
+                identifier: id,
+            });
+        }
         "aws_kms_alias" => {
             model.kms_aliases.push(KmsAlias {
                 meta: meta(),

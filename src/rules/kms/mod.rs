@@ -2,11 +2,14 @@
 
 pub mod alias_in_create_time_attribute;
 pub mod deletion_window_too_short;
+pub mod disabled_key_in_use;
 pub mod imported_key_rotation_untracked;
+pub mod key_material_in_code;
 pub mod key_pinned_by_id;
 pub mod key_pinned_needs_reencryption;
 pub mod key_rotation_disabled;
 pub mod key_without_alias;
+pub mod rotation_not_monitored;
 pub mod rotation_period_too_long;
 
 use crate::model::{display_name, KeyConsumer, KeyRef, Model};

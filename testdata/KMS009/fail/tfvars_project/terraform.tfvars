@@ -1,0 +1,1 @@
+material = "c2VjcmV0IG1hdGVyaWFsIGZyb20gdGZ2YXJzIDEyMzQ="
