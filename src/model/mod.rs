@@ -1,6 +1,8 @@
 //! The format-neutral AWS model: typed resources built by the adapters, read by the rules.
 
+pub mod backup;
 pub mod kms;
+pub mod tags;
 pub mod value;
 
 use crate::resource::{Framework, ResourceInstance};
@@ -8,7 +10,9 @@ use crate::source::Span;
 use crate::value::{Kind, Value};
 use std::collections::BTreeMap;
 
+pub use backup::{BackupPlan, BackupSelection, BackupVault, VaultLock};
 pub use kms::{KmsAlias, KmsKey};
+pub use tags::TaggableResource;
 pub use value::{How, Val};
 
 /// What every model resource carries: where it is and what it is called.
@@ -94,6 +98,12 @@ impl Tags {
 pub struct Model {
     pub kms_keys: Vec<KmsKey>,
     pub kms_aliases: Vec<KmsAlias>,
+    pub backup_vaults: Vec<BackupVault>,
+    pub vault_locks: Vec<VaultLock>,
+    pub backup_plans: Vec<BackupPlan>,
+    pub backup_selections: Vec<BackupSelection>,
+    /// Every taggable resource, with its effective tags.
+    pub taggables: Vec<TaggableResource>,
 }
 
 impl Model {
@@ -105,5 +115,20 @@ impl Model {
         self.kms_aliases.sort_by(|a, b| {
             (a.meta.header, &a.meta.address).cmp(&(b.meta.header, &b.meta.address))
         });
+        self.backup_vaults.sort_by(|a, b| {
+            (a.meta.header, &a.meta.address).cmp(&(b.meta.header, &b.meta.address))
+        });
+        self.vault_locks
+            .sort_by(|a, b| (a.span, &a.meta.address).cmp(&(b.span, &b.meta.address)));
+        self.backup_plans.sort_by(|a, b| {
+            (a.meta.header, &a.meta.address).cmp(&(b.meta.header, &b.meta.address))
+        });
+        self.backup_selections.sort_by(|a, b| {
+            (a.meta.header, &a.meta.address).cmp(&(b.meta.header, &b.meta.address))
+        });
+        self.taggables.sort_by(|a, b| {
+            (a.meta.header, &a.meta.address).cmp(&(b.meta.header, &b.meta.address))
+        });
+        backup::link(self);
     }
 }
