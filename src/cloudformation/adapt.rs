@@ -65,6 +65,7 @@ fn taggable(r: &ResourceInstance, model: &mut Model) {
         .is_some_and(|t| !t.is_null());
     if r.rtype.starts_with("AWS::") && (own || is_known_taggable(&r.rtype)) {
         model.taggables.push(TaggableResource {
+            scope: Scope::of(r),
             meta: tagged_meta(r),
             backup_eligible: is_backup_eligible(&r.rtype),
         });

@@ -51,6 +51,7 @@ pub fn evaluate(root: &Node, options: &CfnOptions) -> (Vec<ResourceInstance>, Ve
             default_tags: None,
             maybe_absent: presence.is_none(),
             call_sites: Vec::new(),
+            root: String::new(),
         });
     }
     (out, Vec::new())

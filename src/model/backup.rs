@@ -8,18 +8,19 @@ use crate::resource::{Framework, ResourceInstance};
 use crate::source::{FileId, Span};
 use crate::value::{Kind, Part, Value};
 
-/// Where references and names resolve: all Terraform resources of a scan, or one
-/// CloudFormation template (logical ids are local to it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where references and names resolve: one Terraform root module (with the modules it
+/// calls), or one CloudFormation template (logical ids are local to it).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
-    Terraform,
+    /// The root module's directory.
+    Terraform(String),
     Template(FileId),
 }
 
 impl Scope {
     pub fn of(r: &ResourceInstance) -> Scope {
         match r.framework {
-            Framework::Terraform => Scope::Terraform,
+            Framework::Terraform => Scope::Terraform(r.root.clone()),
             Framework::CloudFormation => Scope::Template(r.header.file),
         }
     }
@@ -210,59 +211,28 @@ pub const RESOURCE_TAG_PREFIX: &str = "aws:ResourceTag/";
 
 /// Resolves vault and plan references. Called once, after sorting.
 pub fn link(model: &mut Model) {
-    let vaults: Vec<(Scope, String, String, Option<String>)> = model
+    let vaults: Vec<VaultKeys> = model
         .backup_vaults
         .iter()
-        .map(|v| {
-            (
-                v.scope,
-                v.meta.ref_name.clone(),
-                v.meta.address.clone(),
-                v.name.known().cloned(),
-            )
+        .map(|v| VaultKeys {
+            scope: v.scope.clone(),
+            ref_name: v.meta.ref_name.clone(),
+            address: v.meta.address.clone(),
+            name: v.name.known().cloned(),
         })
         .collect();
-    let find_vaults = |scope: Scope, target: &Target, from_address: &str, from_ref: &str| {
-        let mut found: Vec<usize> = vaults
-            .iter()
-            .enumerate()
-            .filter(|(_, (s, ref_name, _, name))| {
-                *s == scope
-                    && match target {
-                        Target::Resource(r) => r == ref_name,
-                        Target::Name(n) => name.as_ref() == Some(n),
-                    }
-            })
-            .map(|(i, _)| i)
-            .collect();
-        // `for_each` pairs: `lock["a"]` names `vault[each.key]`, which is `vault["a"]`.
-        if found.len() > 1 {
-            let key = from_address.strip_prefix(from_ref).unwrap_or("");
-            let same_key: Vec<usize> = found
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    !key.is_empty() && vaults[i].2.strip_prefix(vaults[i].1.as_str()) == Some(key)
-                })
-                .collect();
-            if !same_key.is_empty() {
-                found = same_key;
-            }
-        }
-        found
-    };
 
     for li in 0..model.vault_locks.len() {
         let lock = &model.vault_locks[li];
         let found = match &lock.target {
-            Some(t) => find_vaults(lock.scope, t, &lock.meta.address, &lock.meta.ref_name),
+            Some(t) => find_vaults(&vaults, &lock.scope, t, &lock.meta),
             None => Vec::new(),
         };
         let uncertain = lock.target.is_none() || lock.meta.maybe_absent;
-        let scope = lock.scope;
         if lock.target.is_none() {
             // It may name any vault of its module.
-            let module = module_prefix(&lock.meta.ref_name).to_string();
+            let (scope, module) = (lock.scope.clone(), module_prefix(&lock.meta.ref_name));
+            let module = module.to_string();
             for v in model
                 .backup_vaults
                 .iter_mut()
@@ -283,14 +253,9 @@ pub fn link(model: &mut Model) {
     }
 
     for plan in &mut model.backup_plans {
-        let (scope, address, ref_name) = (
-            plan.scope,
-            plan.meta.address.clone(),
-            plan.meta.ref_name.clone(),
-        );
         for rule in plan.rules.iter_mut().flatten() {
             if let Some(t) = &rule.target {
-                rule.vaults = find_vaults(scope, t, &address, &ref_name);
+                rule.vaults = find_vaults(&vaults, &plan.scope, t, &plan.meta);
             }
         }
     }
@@ -298,7 +263,7 @@ pub fn link(model: &mut Model) {
     let plans: Vec<(Scope, String)> = model
         .backup_plans
         .iter()
-        .map(|p| (p.scope, p.meta.ref_name.clone()))
+        .map(|p| (p.scope.clone(), p.meta.ref_name.clone()))
         .collect();
     for sel in &mut model.backup_selections {
         if let Some(Target::Resource(r)) = &sel.plan {
@@ -309,6 +274,56 @@ pub fn link(model: &mut Model) {
                 .map(|(i, _)| i)
                 .collect();
         }
+    }
+}
+
+/// What a vault is found by.
+struct VaultKeys {
+    scope: Scope,
+    ref_name: String,
+    address: String,
+    name: Option<String>,
+}
+
+/// The vaults a target names, seen from a resource in `scope`.
+fn find_vaults(
+    vaults: &[VaultKeys],
+    scope: &Scope,
+    target: &Target,
+    from: &ResourceMeta,
+) -> Vec<usize> {
+    let found: Vec<usize> = vaults
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| {
+            v.scope == *scope
+                && match target {
+                    Target::Resource(r) => *r == v.ref_name,
+                    Target::Name(n) => v.name.as_ref() == Some(n),
+                }
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if found.len() < 2 {
+        return found;
+    }
+    // `for_each` pairs: `lock["a"]` names `vault[each.key]`, which is `vault["a"]`.
+    let key = from
+        .address
+        .strip_prefix(from.ref_name.as_str())
+        .unwrap_or("");
+    let same_key: Vec<usize> = found
+        .iter()
+        .copied()
+        .filter(|&i| {
+            !key.is_empty()
+                && vaults[i].address.strip_prefix(vaults[i].ref_name.as_str()) == Some(key)
+        })
+        .collect();
+    if same_key.is_empty() {
+        found
+    } else {
+        same_key
     }
 }
 
@@ -338,7 +353,7 @@ impl BackupSelection {
         if let Some(excluded) = &self.not_resources {
             if excluded
                 .iter()
-                .any(|v| names_resource(v, self.scope, r) == Some(true))
+                .any(|v| names_resource(v, &self.scope, r) == Some(true))
             {
                 return Some(false);
             }
@@ -352,7 +367,7 @@ impl BackupSelection {
             any3(
                 tags.iter()
                     .map(|t| tag_matches(t, r))
-                    .chain(resources.iter().map(|v| names_resource(v, self.scope, r))),
+                    .chain(resources.iter().map(|v| names_resource(v, &self.scope, r))),
             )
         };
         and3(base, all3(conditions.iter().map(|c| condition_holds(c, r))))
@@ -450,7 +465,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 
 /// Whether a `resources` entry names the resource: `"*"`, a reference to it, or an ARN
 /// pattern of its service (not known to match or not: unknown).
-fn names_resource(v: &Value, scope: Scope, r: &TaggableResource) -> Option<bool> {
+fn names_resource(v: &Value, scope: &Scope, r: &TaggableResource) -> Option<bool> {
     match &v.kind {
         Kind::Str(s) if s == "*" => Some(true),
         Kind::Str(s) => {
@@ -461,13 +476,7 @@ fn names_resource(v: &Value, scope: Scope, r: &TaggableResource) -> Option<bool>
                 Some(false)
             }
         }
-        Kind::Ref(reference) => {
-            let same_scope = match scope {
-                Scope::Terraform => r.meta.framework == Framework::Terraform,
-                Scope::Template(f) => r.meta.header.file == f,
-            };
-            Some(same_scope && reference.resource == r.meta.ref_name)
-        }
+        Kind::Ref(reference) => Some(r.scope == *scope && reference.resource == r.meta.ref_name),
         _ => None,
     }
 }

@@ -98,6 +98,7 @@ fn taggable(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
         && (own || is_known_taggable(&r.rtype))
     {
         model.taggables.push(TaggableResource {
+            scope: Scope::of(r),
             meta,
             backup_eligible: is_backup_eligible(&r.rtype),
         });

@@ -78,8 +78,9 @@ fn target_locks<'a>(cx: &Context<'a>, rule: &PlanRule) -> Vec<&'a VaultLock> {
     locks
 }
 
-/// The bound every lock sets, combined with `pick`; `None` when a lock leaves it unset or
-/// unknown, so that only a retention every lock rejects is reported.
+/// The loosest bound over the locks (`pick`: the smallest minimum, the largest maximum);
+/// `None` when a lock leaves it unset or unknown. When a target matches several vaults
+/// (instances of one `for_each`), only a retention every lock rejects is reported.
 fn common_bound<'a>(
     locks: &[&'a VaultLock],
     bound: impl Fn(&'a VaultLock) -> &'a Val<f64>,
@@ -123,9 +124,9 @@ fn check_rule(
     };
     let mut d = match delete_after.known() {
         Some(&days) => {
-            let below = common_bound(&locks, |l| &l.min_retention_days, f64::max)
+            let below = common_bound(&locks, |l| &l.min_retention_days, f64::min)
                 .filter(|(min, _)| days < *min);
-            let above = common_bound(&locks, |l| &l.max_retention_days, f64::min)
+            let above = common_bound(&locks, |l| &l.max_retention_days, f64::max)
                 .filter(|(max, _)| days > *max);
             if let Some((min, lock)) = below {
                 let mut d = cx.finding(
@@ -164,7 +165,7 @@ fn check_rule(
         }
         // Kept until deleted by hand: a vault lock with a maximum rejects the job.
         None if !delete_after.is_explicit() => {
-            match common_bound(&locks, |l| &l.max_retention_days, f64::min) {
+            match common_bound(&locks, |l| &l.max_retention_days, f64::max) {
                 Some((max, lock)) => {
                     // The rule's name, when it has one, rather than the whole block.
                     let span = if rule.name.is_explicit() {
