@@ -3,7 +3,7 @@
 
 use iacguard::settings::{Date, Settings};
 use iacguard::{scan, Report, ScanOptions};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -11,11 +11,28 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Scans one file or directory, with names relative to the crate root, a fixed date and
-/// every rule switched on.
+/// Rule parameters a fixture carries: `iacguard-params.toml` inside a directory fixture,
+/// or beside a file fixture, holding `[<ID>]` tables (as `[rules.<ID>]` in `.iacguard.toml`).
+pub const PARAMS_FILE: &str = "iacguard-params.toml";
+
+fn fixture_params(path: &Path) -> BTreeMap<String, toml::Table> {
+    let file = if path.is_dir() {
+        path.join(PARAMS_FILE)
+    } else {
+        path.with_file_name(PARAMS_FILE)
+    };
+    match std::fs::read_to_string(&file) {
+        Ok(text) => toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display())),
+        Err(_) => BTreeMap::new(),
+    }
+}
+
+/// Scans one file or directory, with names relative to the crate root, a fixed date,
+/// every rule switched on and the fixture's parameters.
 pub fn scan_path(path: &Path, threads: usize) -> Report {
     let mut settings = Settings {
         today: Date::parse("2026-06-01").expect("valid date"),
+        params: fixture_params(path),
         ..Settings::default()
     };
     settings.select = iacguard::rules::all()

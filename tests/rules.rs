@@ -2,7 +2,8 @@
 //!
 //! A fixture is a file or a directory (a multi-file project). Expected hits are marked on
 //! the line above with `# expect: <ID>`; every marker must be hit and every hit marked.
-//! Fail fixtures also get a snapshot of the rendered text output.
+//! Fail fixtures also get a snapshot of the rendered text output. Rule parameters for the
+//! fixtures of a directory go in `iacguard-params.toml` (see `common::scan_path`).
 
 mod common;
 
@@ -15,6 +16,7 @@ fn fixtures(id: &str, kind: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("dir entry").path())
+        .filter(|p| !p.ends_with(common::PARAMS_FILE))
         .collect();
     v.sort();
     v

@@ -1,14 +1,23 @@
 //! CloudFormation resources onto the AWS model.
 
+use crate::model::backup::{
+    value_list, BackupPlan, BackupSelection, BackupVault, ConditionOp, PlanRule, Scope,
+    SelectionCondition, SelectionTag, Target, VaultKey, VaultLock,
+};
 use crate::model::kms::KeyOrigin;
+use crate::model::tags::{
+    cfn_tags_property, is_backup_eligible, is_known_taggable, TaggableResource,
+};
 use crate::model::value::{bool_of, field, num_of, string_of};
 use crate::model::{KmsAlias, KmsKey, Model, ResourceMeta, Tags, Val};
 use crate::resource::ResourceInstance;
+use crate::value::Value;
 
 pub fn adapt(r: &ResourceInstance, model: &mut Model) {
     let b = &r.body;
     let h = r.header;
     let meta = || ResourceMeta::from_instance(r, Tags::effective(b.get("Tags"), None, h));
+    taggable(r, model);
     match r.rtype.as_str() {
         "AWS::KMS::Key" => {
             model.kms_keys.push(KmsKey {
@@ -57,6 +66,182 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                 target_unknown: false,
             });
         }
+        "AWS::Backup::BackupVault" => backup_vault(r, model),
+        "AWS::Backup::BackupPlan" => backup_plan(r, model),
+        "AWS::Backup::BackupSelection" => backup_selection(r, model),
         _ => {}
     }
+}
+
+/// Meta with the tags from the property this type keeps them in.
+fn tagged_meta(r: &ResourceInstance) -> ResourceMeta {
+    let tags = r.body.get(cfn_tags_property(&r.rtype));
+    ResourceMeta::from_instance(r, Tags::effective(tags, None, r.header))
+}
+
+/// Resources that take tags: a known taggable type, or any that sets its tags property.
+fn taggable(r: &ResourceInstance, model: &mut Model) {
+    let own = r
+        .body
+        .get(cfn_tags_property(&r.rtype))
+        .is_some_and(|t| !t.is_null());
+    if r.rtype.starts_with("AWS::") && (own || is_known_taggable(&r.rtype)) {
+        model.taggables.push(TaggableResource {
+            scope: Scope::of(r),
+            meta: tagged_meta(r),
+            backup_eligible: is_backup_eligible(&r.rtype),
+        });
+    }
+}
+
+fn backup_vault(r: &ResourceInstance, model: &mut Model) {
+    let (b, h) = (&r.body, r.header);
+    let meta = tagged_meta(r);
+    if let Some(lc) = b.get("LockConfiguration").filter(|v| !v.is_null()) {
+        let mut lock_meta = meta.clone();
+        // `!If [cond, {...}, !Ref AWS::NoValue]` with an unknown condition.
+        lock_meta.maybe_absent |= lc.is_unknown();
+        model.vault_locks.push(VaultLock {
+            meta: lock_meta,
+            scope: Scope::of(r),
+            span: lc.span,
+            target: Some(Target::Resource(r.ref_name.clone())),
+            vaults: Vec::new(),
+            min_retention_days: lock_field(lc, "MinRetentionDays"),
+            max_retention_days: lock_field(lc, "MaxRetentionDays"),
+            changeable_for_days: lock_field(lc, "ChangeableForDays"),
+        });
+    }
+    model.backup_vaults.push(BackupVault {
+        meta,
+        scope: Scope::of(r),
+        name: field(b, "BackupVaultName", h, None, string_of),
+        key: field(
+            b,
+            "EncryptionKeyArn",
+            h,
+            Some(VaultKey::ServiceDefault),
+            VaultKey::of,
+        ),
+        locks: Vec::new(),
+        lock_uncertain: false,
+    });
+}
+
+/// A lock setting; set but unknown when the whole `LockConfiguration` is unknown.
+fn lock_field(lc: &Value, key: &str) -> Val<f64> {
+    if lc.is_unknown() {
+        return Val {
+            value: None,
+            span: lc.span,
+            how: crate::model::How::Explicit,
+            from: lc.from,
+        };
+    }
+    field(lc, key, lc.span, None, num_of)
+}
+
+/// A list property, or `None` when it is not statically known.
+fn known_list<'a>(b: &'a Value, key: &str) -> Option<Vec<&'a Value>> {
+    match b.get(key) {
+        Some(v) if v.is_unknown() => None,
+        Some(v) if v.as_list().is_some() => Some(b.blocks(key)),
+        Some(v) if !v.is_null() => None,
+        _ => Some(Vec::new()),
+    }
+}
+
+fn backup_plan(r: &ResourceInstance, model: &mut Model) {
+    let plan = r.body.get("BackupPlan").filter(|p| p.as_map().is_some());
+    let rules = plan
+        .and_then(|p| known_list(p, "BackupPlanRule"))
+        .map(|rules| {
+            rules
+                .into_iter()
+                .map(|rule| {
+                    let target = rule.get("TargetBackupVault");
+                    let (delete_after, cold_storage_after) = match rule.get("Lifecycle") {
+                        Some(l) if l.as_map().is_some() => (
+                            field(l, "DeleteAfterDays", l.span, None, num_of),
+                            field(l, "MoveToColdStorageAfterDays", l.span, None, num_of),
+                        ),
+                        Some(l) if !l.is_null() => {
+                            let unknown = || Val {
+                                value: None,
+                                span: l.span,
+                                how: crate::model::How::Explicit,
+                                from: l.from,
+                            };
+                            (unknown(), unknown())
+                        }
+                        _ => (Val::default(None, rule.span), Val::default(None, rule.span)),
+                    };
+                    PlanRule {
+                        span: rule.span,
+                        name: field(rule, "RuleName", rule.span, None, string_of),
+                        target: target.and_then(Target::of),
+                        target_span: target.map(|t| t.span).unwrap_or(rule.span),
+                        vaults: Vec::new(),
+                        delete_after,
+                        cold_storage_after,
+                    }
+                })
+                .collect()
+        });
+    model.backup_plans.push(BackupPlan {
+        meta: tagged_meta(r),
+        scope: Scope::of(r),
+        rules,
+    });
+}
+
+fn backup_selection(r: &ResourceInstance, model: &mut Model) {
+    let b = &r.body;
+    let empty = Value::new(crate::value::Kind::Null, r.header);
+    let sel = match b.get("BackupSelection") {
+        Some(s) if s.as_map().is_some() => s,
+        _ => &empty,
+    };
+    let unknown = sel.is_null() && b.get("BackupSelection").is_some();
+    let tags = known_list(sel, "ListOfTags")
+        .filter(|_| !unknown)
+        .map(|tags| {
+            tags.into_iter()
+                .map(|t| SelectionTag {
+                    span: t.span,
+                    op: field(t, "ConditionType", t.span, None, string_of),
+                    key: field(t, "ConditionKey", t.span, None, string_of),
+                    value: field(t, "ConditionValue", t.span, None, string_of),
+                })
+                .collect()
+        });
+    let conditions = match sel.get("Conditions") {
+        _ if unknown => None,
+        None => Some(Vec::new()),
+        Some(c) => c.as_map().and_then(|m| {
+            let mut out = Vec::new();
+            for name in m.keys() {
+                let op = ConditionOp::parse(name)?;
+                for e in known_list(c, name)? {
+                    out.push(SelectionCondition {
+                        span: e.span,
+                        op,
+                        key: field(e, "ConditionKey", e.span, None, string_of),
+                        value: field(e, "ConditionValue", e.span, None, string_of),
+                    });
+                }
+            }
+            Some(out)
+        }),
+    };
+    model.backup_selections.push(BackupSelection {
+        meta: tagged_meta(r),
+        scope: Scope::of(r),
+        plan: b.get("BackupPlanId").and_then(Target::of),
+        plans: Vec::new(),
+        tags,
+        conditions,
+        resources: value_list(sel.get("Resources")).filter(|_| !unknown),
+        not_resources: value_list(sel.get("NotResources")).filter(|_| !unknown),
+    });
 }

@@ -139,6 +139,7 @@ pub fn evaluate(
             maybe_absent: presence.is_none(),
             scope: format!("template:{}", entry.key_span.file),
             call_sites: Vec::new(),
+            root: String::new(),
         });
     }
     (out, Vec::new())

@@ -1,6 +1,8 @@
 //! The format-neutral AWS model: typed resources built by the adapters, read by the rules.
 
+pub mod backup;
 pub mod kms;
+pub mod tags;
 pub mod value;
 
 use crate::resource::{Framework, ResourceInstance};
@@ -8,7 +10,9 @@ use crate::source::Span;
 use crate::value::{Kind, Value};
 use std::collections::BTreeMap;
 
+pub use backup::{BackupPlan, BackupSelection, BackupVault, VaultLock};
 pub use kms::{KeyConsumer, KeyRef, KmsAlias, KmsKey};
+pub use tags::TaggableResource;
 pub use value::{How, Val};
 
 /// What every model resource carries: where it is and what it is called.
@@ -113,6 +117,12 @@ pub struct Model {
     pub kms_consumers: Vec<KeyConsumer>,
     /// AWS Config rules (managed rule identifiers), for rotation monitoring.
     pub config_rules: Vec<ConfigRule>,
+    pub backup_vaults: Vec<BackupVault>,
+    pub vault_locks: Vec<VaultLock>,
+    pub backup_plans: Vec<BackupPlan>,
+    pub backup_selections: Vec<BackupSelection>,
+    /// Every taggable resource, with its effective tags.
+    pub taggables: Vec<TaggableResource>,
 }
 
 /// An AWS Config rule (account or organization), by its managed rule identifier.
@@ -141,7 +151,19 @@ impl Model {
             .sort_by(|a, b| by_location(&a.meta, &b.meta));
         self.kms_consumers
             .sort_by(|a, b| by_location(&a.meta, &b.meta).then(a.value.span.cmp(&b.value.span)));
+        self.config_rules
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.backup_vaults
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.vault_locks
+            .sort_by(|a, b| (a.span, &a.meta.address).cmp(&(b.span, &b.meta.address)));
+        self.backup_plans
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.backup_selections
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.taggables.sort_by(|a, b| by_location(&a.meta, &b.meta));
         kms::link(self);
+        backup::link(self);
     }
 
     pub fn key(&self, ref_name: &str) -> Option<&KmsKey> {

@@ -1,7 +1,9 @@
 //! The rule registry, rule metadata (from `rules/<ID>.md`) and the engine that runs rules
 //! over the model.
 
+pub mod backup;
 pub mod kms;
+pub mod tags;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
@@ -75,6 +77,34 @@ pub const REGISTRY: &[(&str, &dyn Rule)] = &[
     (
         include_str!("../../rules/KMS011.md"),
         &kms::rotation_not_monitored::RotationNotMonitored,
+    ),
+    (
+        include_str!("../../rules/BKP001.md"),
+        &backup::vault_without_lock::VaultWithoutLock,
+    ),
+    (
+        include_str!("../../rules/BKP002.md"),
+        &backup::vault_lock_governance_mode::VaultLockGovernanceMode,
+    ),
+    (
+        include_str!("../../rules/BKP003.md"),
+        &backup::retention_below_policy::RetentionBelowPolicy,
+    ),
+    (
+        include_str!("../../rules/BKP004.md"),
+        &backup::vault_without_cmk::VaultWithoutCmk,
+    ),
+    (
+        include_str!("../../rules/BKP005.md"),
+        &backup::resource_missing_tag::ResourceMissingTag,
+    ),
+    (
+        include_str!("../../rules/BKP006.md"),
+        &backup::tag_not_selected::TagNotSelected,
+    ),
+    (
+        include_str!("../../rules/TAG001.md"),
+        &tags::required_tags::RequiredTags,
     ),
 ];
 

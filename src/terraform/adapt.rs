@@ -1,6 +1,11 @@
 //! Terraform resources onto the AWS model.
 
+use crate::model::backup::{
+    value_list, BackupPlan, BackupSelection, BackupVault, ConditionOp, PlanRule, Scope,
+    SelectionCondition, SelectionTag, Target, VaultKey, VaultLock,
+};
 use crate::model::kms::KeyOrigin;
+use crate::model::tags::{is_backup_eligible, is_known_taggable, TaggableResource};
 use crate::model::value::{bool_of, field, num_of, string_of};
 use crate::model::{KmsAlias, KmsKey, Model, ResourceMeta, Tags, Val};
 use crate::resource::ResourceInstance;
@@ -14,6 +19,7 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
             Tags::effective(b.get("tags"), r.default_tags.as_ref(), h),
         )
     };
+    taggable(r, meta(), model);
     match r.rtype.as_str() {
         "aws_kms_key" => {
             // Any value set here, known or not, places the key in a custom key store.
@@ -87,6 +93,156 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                 target_unknown: false,
             });
         }
+        "aws_backup_vault" => backup_vault(r, meta(), model),
+        "aws_backup_vault_lock_configuration" => vault_lock(r, meta(), model),
+        "aws_backup_plan" => backup_plan(r, meta(), model),
+        "aws_backup_selection" => backup_selection(r, meta(), model),
         _ => {}
     }
+}
+
+/// Managed resources that take tags: those of a known taggable type, and any other that
+/// sets `tags` (the Auto Scaling group's `tag` blocks are not tags in this sense).
+fn taggable(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
+    let own = r.body.get("tags").is_some_and(|t| !t.is_null());
+    if r.rtype.starts_with("aws_")
+        && r.rtype != "aws_autoscaling_group"
+        && (own || is_known_taggable(&r.rtype))
+    {
+        model.taggables.push(TaggableResource {
+            scope: Scope::of(r),
+            meta,
+            backup_eligible: is_backup_eligible(&r.rtype),
+        });
+    }
+}
+
+fn backup_vault(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
+    let (b, h) = (&r.body, r.header);
+    model.backup_vaults.push(BackupVault {
+        meta,
+        scope: Scope::of(r),
+        name: field(b, "name", h, None, string_of),
+        key: field(
+            b,
+            "kms_key_arn",
+            h,
+            Some(VaultKey::ServiceDefault),
+            VaultKey::of,
+        ),
+        locks: Vec::new(),
+        lock_uncertain: false,
+    });
+}
+
+fn vault_lock(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
+    let (b, h) = (&r.body, r.header);
+    model.vault_locks.push(VaultLock {
+        meta,
+        scope: Scope::of(r),
+        span: h,
+        target: b.get("backup_vault_name").and_then(Target::of),
+        vaults: Vec::new(),
+        min_retention_days: field(b, "min_retention_days", h, None, num_of),
+        max_retention_days: field(b, "max_retention_days", h, None, num_of),
+        changeable_for_days: field(b, "changeable_for_days", h, None, num_of),
+    });
+}
+
+/// A value that is set but not statically known.
+fn unknown_val<T>(v: &crate::value::Value) -> Val<T> {
+    Val {
+        value: None,
+        span: v.span,
+        how: crate::model::How::Explicit,
+        from: v.from,
+    }
+}
+
+/// Nested blocks, or `None` when a `dynamic` block makes them unknown.
+fn known_blocks<'a>(b: &'a crate::value::Value, key: &str) -> Option<Vec<&'a crate::value::Value>> {
+    match b.get(key) {
+        Some(v) if v.is_unknown() => None,
+        _ => Some(b.blocks(key)),
+    }
+}
+
+fn backup_plan(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
+    let rules = known_blocks(&r.body, "rule").map(|rules| {
+        rules
+            .into_iter()
+            .map(|rule| {
+                let target = rule.get("target_vault_name");
+                let lifecycle = rule.get("lifecycle");
+                let (delete_after, cold_storage_after) = match lifecycle {
+                    Some(l) if l.is_unknown() => (unknown_val(l), unknown_val(l)),
+                    _ => match rule.blocks("lifecycle").first() {
+                        Some(l) => (
+                            field(l, "delete_after", l.span, None, num_of),
+                            field(l, "cold_storage_after", l.span, None, num_of),
+                        ),
+                        None => (Val::default(None, rule.span), Val::default(None, rule.span)),
+                    },
+                };
+                PlanRule {
+                    span: rule.span,
+                    name: field(rule, "rule_name", rule.span, None, string_of),
+                    target: target.and_then(Target::of),
+                    target_span: target.map(|t| t.span).unwrap_or(rule.span),
+                    vaults: Vec::new(),
+                    delete_after,
+                    cold_storage_after,
+                }
+            })
+            .collect()
+    });
+    model.backup_plans.push(BackupPlan {
+        meta,
+        scope: Scope::of(r),
+        rules,
+    });
+}
+
+fn backup_selection(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
+    let b = &r.body;
+    let tags = known_blocks(b, "selection_tag").map(|tags| {
+        tags.into_iter()
+            .map(|t| SelectionTag {
+                span: t.span,
+                op: field(t, "type", t.span, None, string_of),
+                key: field(t, "key", t.span, None, string_of),
+                value: field(t, "value", t.span, None, string_of),
+            })
+            .collect()
+    });
+    let conditions = known_blocks(b, "condition").and_then(|blocks| {
+        let mut out = Vec::new();
+        for c in blocks {
+            for (name, v) in c.as_map()? {
+                let op = ConditionOp::parse(name)?;
+                if v.is_unknown() {
+                    return None;
+                }
+                for e in c.blocks(name) {
+                    out.push(SelectionCondition {
+                        span: e.span,
+                        op,
+                        key: field(e, "key", e.span, None, string_of),
+                        value: field(e, "value", e.span, None, string_of),
+                    });
+                }
+            }
+        }
+        Some(out)
+    });
+    model.backup_selections.push(BackupSelection {
+        meta,
+        scope: Scope::of(r),
+        plan: b.get("plan_id").and_then(Target::of),
+        plans: Vec::new(),
+        tags,
+        conditions,
+        resources: value_list(b.get("resources")),
+        not_resources: value_list(b.get("not_resources")),
+    });
 }

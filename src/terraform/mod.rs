@@ -236,6 +236,8 @@ struct Instance<'p, 'a> {
     is_root: bool,
     depth: usize,
     call_sites: Vec<Span>,
+    /// The root module's directory.
+    root: String,
     /// Provider configuration name (`aws`, `aws.west`) to its `default_tags.tags`.
     default_tags: BTreeMap<String, Value>,
     locals: RefCell<HashMap<String, Slot>>,
@@ -255,6 +257,7 @@ impl<'p, 'a> Instance<'p, 'a> {
             is_root: true,
             depth: 0,
             call_sites: Vec::new(),
+            root: module.dir.clone(),
             default_tags: BTreeMap::new(),
             locals: RefCell::new(HashMap::new()),
             calls: RefCell::new(HashMap::new()),
@@ -426,6 +429,7 @@ impl<'p, 'a> Instance<'p, 'a> {
                 maybe_absent,
                 scope: format!("{}|{}", self.module.dir, self.ref_prefix),
                 call_sites: self.call_sites.clone(),
+                root: self.root.clone(),
             });
         }
         self.project.out.borrow_mut().extend(out);
@@ -614,6 +618,7 @@ impl<'p, 'a> Instance<'p, 'a> {
             is_root: false,
             depth: self.depth + 1,
             call_sites,
+            root: self.root.clone(),
             default_tags,
             locals: RefCell::new(HashMap::new()),
             calls: RefCell::new(HashMap::new()),

@@ -1,0 +1,504 @@
+//! AWS Backup: vaults, vault locks, plans and selections, and the links between them.
+//!
+//! The adapters fill the collections; [`link`] then resolves which vault a lock or a plan
+//! rule names and which plan a selection belongs to, by reference or by known vault name.
+
+use super::{Model, ResourceMeta, TaggableResource, Val};
+use crate::resource::{Framework, ResourceInstance};
+use crate::source::{FileId, Span};
+use crate::value::{Kind, Part, Value};
+
+/// Where references and names resolve: one Terraform root module (with the modules it
+/// calls), or one CloudFormation template (logical ids are local to it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The root module's directory.
+    Terraform(String),
+    Template(FileId),
+}
+
+impl Scope {
+    pub fn of(r: &ResourceInstance) -> Scope {
+        match r.framework {
+            Framework::Terraform => Scope::Terraform(r.root.clone()),
+            Framework::CloudFormation => Scope::Template(r.header.file),
+        }
+    }
+}
+
+/// How a lock, a plan rule or a selection names its vault or plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A reference to a resource, by its reference name (`aws_backup_vault.v`, a logical id).
+    Resource(String),
+    /// A literal vault name (or the name part of a vault ARN).
+    Name(String),
+}
+
+impl Target {
+    /// `None` when the target is not statically known.
+    pub fn of(v: &Value) -> Option<Target> {
+        match &v.kind {
+            Kind::Ref(r) => Some(Target::Resource(r.resource.clone())),
+            Kind::Str(s) => Some(Target::Name(vault_name_of(s).to_string())),
+            Kind::Template(parts) => {
+                // `"${aws_backup_vault.v.name}"` with nothing else around it.
+                match parts.as_slice() {
+                    [Part::Ref(r)] => Some(Target::Resource(r.resource.clone())),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `arn:aws:backup:eu-west-1:123456789012:backup-vault:name` → `name`; a name stays as is.
+fn vault_name_of(s: &str) -> &str {
+    match s.split_once(":backup-vault:") {
+        Some((prefix, name)) if prefix.starts_with("arn:") => name,
+        _ => s,
+    }
+}
+
+/// The key a vault encrypts recovery points with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VaultKey {
+    /// No key given: the AWS managed key `aws/backup`.
+    ServiceDefault,
+    /// The AWS managed key named explicitly (`alias/aws/backup`).
+    AwsManaged,
+    /// Any other key: assumed customer managed.
+    Customer,
+}
+
+impl VaultKey {
+    pub fn of(v: &Value) -> Option<VaultKey> {
+        match &v.kind {
+            Kind::Unknown => None,
+            Kind::Str(s) if s.is_empty() => Some(VaultKey::ServiceDefault),
+            Kind::Str(s) if s == "alias/aws/backup" || s.ends_with(":alias/aws/backup") => {
+                Some(VaultKey::AwsManaged)
+            }
+            _ => Some(VaultKey::Customer),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BackupVault {
+    pub meta: ResourceMeta,
+    pub scope: Scope,
+    pub name: Val<String>,
+    pub key: Val<VaultKey>,
+    /// Indexes into [`Model::vault_locks`] of the locks on this vault (set by [`link`]).
+    pub locks: Vec<usize>,
+    /// Whether a lock in scope may apply to this vault without being known to: its target
+    /// or its presence is not statically known.
+    pub lock_uncertain: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct VaultLock {
+    /// The lock resource (Terraform), or the vault that embeds it (CloudFormation).
+    pub meta: ResourceMeta,
+    pub scope: Scope,
+    /// The lock itself: the Terraform resource header, the CFN `LockConfiguration` value.
+    pub span: Span,
+    /// The vault, as named; `None` when not statically known.
+    pub target: Option<Target>,
+    /// Indexes into [`Model::backup_vaults`] (set by [`link`]).
+    pub vaults: Vec<usize>,
+    pub min_retention_days: Val<f64>,
+    pub max_retention_days: Val<f64>,
+    /// Absent: governance mode; set: compliance mode once the grace period has passed.
+    pub changeable_for_days: Val<f64>,
+}
+
+impl VaultLock {
+    /// How messages name the lock: a lock resource, or the lock inside a vault.
+    pub fn describe(&self) -> String {
+        if self.span == self.meta.header {
+            format!("vault lock {}", self.meta.address)
+        } else {
+            format!("vault lock of {}", self.meta.address)
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BackupPlan {
+    pub meta: ResourceMeta,
+    pub scope: Scope,
+    /// `None` when the rules are not statically known (a `dynamic` block).
+    pub rules: Option<Vec<PlanRule>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlanRule {
+    /// The rule block.
+    pub span: Span,
+    pub name: Val<String>,
+    /// The target vault, as named; `None` when not statically known.
+    pub target: Option<Target>,
+    pub target_span: Span,
+    /// Indexes into [`Model::backup_vaults`] (set by [`link`]).
+    pub vaults: Vec<usize>,
+    /// Days until recovery points are deleted; no value: kept until deleted by hand.
+    pub delete_after: Val<f64>,
+    pub cold_storage_after: Val<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BackupSelection {
+    pub meta: ResourceMeta,
+    pub scope: Scope,
+    /// The plan, as referenced; `None` when not statically known.
+    pub plan: Option<Target>,
+    /// Indexes into [`Model::backup_plans`] (set by [`link`]).
+    pub plans: Vec<usize>,
+    /// Tag matches, OR'ed with each other and with `resources`; `None` when unknown.
+    pub tags: Option<Vec<SelectionTag>>,
+    /// Conditions, AND'ed; `None` when unknown.
+    pub conditions: Option<Vec<SelectionCondition>>,
+    /// Resources named (ARNs, references, `"*"`); `None` when unknown.
+    pub resources: Option<Vec<Value>>,
+    pub not_resources: Option<Vec<Value>>,
+}
+
+/// `selection_tag` / `ListOfTags` entry: the key is a plain tag key.
+#[derive(Debug, Clone)]
+pub struct SelectionTag {
+    pub span: Span,
+    /// `STRINGEQUALS`.
+    pub op: Val<String>,
+    pub key: Val<String>,
+    pub value: Val<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConditionOp {
+    StringEquals,
+    StringNotEquals,
+    StringLike,
+    StringNotLike,
+}
+
+impl ConditionOp {
+    /// From the Terraform block name or the CloudFormation property name.
+    pub fn parse(s: &str) -> Option<ConditionOp> {
+        match s {
+            "string_equals" | "StringEquals" => Some(ConditionOp::StringEquals),
+            "string_not_equals" | "StringNotEquals" => Some(ConditionOp::StringNotEquals),
+            "string_like" | "StringLike" => Some(ConditionOp::StringLike),
+            "string_not_like" | "StringNotLike" => Some(ConditionOp::StringNotLike),
+            _ => None,
+        }
+    }
+}
+
+/// `condition` / `Conditions` entry: the key carries the `aws:ResourceTag/` prefix.
+#[derive(Debug, Clone)]
+pub struct SelectionCondition {
+    pub span: Span,
+    pub op: ConditionOp,
+    pub key: Val<String>,
+    pub value: Val<String>,
+}
+
+/// The prefix condition keys need to name a tag.
+pub const RESOURCE_TAG_PREFIX: &str = "aws:ResourceTag/";
+
+/// Resolves vault and plan references. Called once, after sorting.
+pub fn link(model: &mut Model) {
+    let vaults: Vec<VaultKeys> = model
+        .backup_vaults
+        .iter()
+        .map(|v| VaultKeys {
+            scope: v.scope.clone(),
+            ref_name: v.meta.ref_name.clone(),
+            address: v.meta.address.clone(),
+            name: v.name.known().cloned(),
+        })
+        .collect();
+
+    for li in 0..model.vault_locks.len() {
+        let lock = &model.vault_locks[li];
+        let found = match &lock.target {
+            Some(t) => find_vaults(&vaults, &lock.scope, t, &lock.meta),
+            None => Vec::new(),
+        };
+        let uncertain = lock.target.is_none() || lock.meta.maybe_absent;
+        if lock.target.is_none() {
+            // It may name any vault of its module.
+            let (scope, module) = (lock.scope.clone(), module_prefix(&lock.meta.ref_name));
+            let module = module.to_string();
+            for v in model
+                .backup_vaults
+                .iter_mut()
+                .filter(|v| v.scope == scope && module_prefix(&v.meta.ref_name) == module)
+            {
+                v.lock_uncertain = true;
+            }
+        }
+        for &vi in &found {
+            let v = &mut model.backup_vaults[vi];
+            if uncertain {
+                v.lock_uncertain = true;
+            } else {
+                v.locks.push(li);
+            }
+        }
+        model.vault_locks[li].vaults = found;
+    }
+
+    for plan in &mut model.backup_plans {
+        for rule in plan.rules.iter_mut().flatten() {
+            if let Some(t) = &rule.target {
+                rule.vaults = find_vaults(&vaults, &plan.scope, t, &plan.meta);
+            }
+        }
+    }
+
+    let plans: Vec<(Scope, String)> = model
+        .backup_plans
+        .iter()
+        .map(|p| (p.scope.clone(), p.meta.ref_name.clone()))
+        .collect();
+    for sel in &mut model.backup_selections {
+        if let Some(Target::Resource(r)) = &sel.plan {
+            sel.plans = plans
+                .iter()
+                .enumerate()
+                .filter(|(_, (s, ref_name))| *s == sel.scope && ref_name == r)
+                .map(|(i, _)| i)
+                .collect();
+        }
+    }
+}
+
+/// What a vault is found by.
+struct VaultKeys {
+    scope: Scope,
+    ref_name: String,
+    address: String,
+    name: Option<String>,
+}
+
+/// The vaults a target names, seen from a resource in `scope`.
+fn find_vaults(
+    vaults: &[VaultKeys],
+    scope: &Scope,
+    target: &Target,
+    from: &ResourceMeta,
+) -> Vec<usize> {
+    let found: Vec<usize> = vaults
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| {
+            v.scope == *scope
+                && match target {
+                    Target::Resource(r) => *r == v.ref_name,
+                    Target::Name(n) => v.name.as_ref() == Some(n),
+                }
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if found.len() < 2 {
+        return found;
+    }
+    // `for_each` pairs: `lock["a"]` names `vault[each.key]`, which is `vault["a"]`.
+    let key = from
+        .address
+        .strip_prefix(from.ref_name.as_str())
+        .unwrap_or("");
+    let same_key: Vec<usize> = found
+        .iter()
+        .copied()
+        .filter(|&i| {
+            !key.is_empty()
+                && vaults[i].address.strip_prefix(vaults[i].ref_name.as_str()) == Some(key)
+        })
+        .collect();
+    if same_key.is_empty() {
+        found
+    } else {
+        same_key
+    }
+}
+
+/// `module.a.` of `module.a.aws_backup_vault.v`; empty for a root resource or a logical id.
+fn module_prefix(ref_name: &str) -> &str {
+    let mut dots = ref_name.rmatch_indices('.').map(|(i, _)| i);
+    match (dots.next(), dots.next()) {
+        (Some(_), Some(i)) => &ref_name[..i + 1],
+        _ => "",
+    }
+}
+
+/// Reads a list of strings or references; `None` when the list itself is not known.
+pub fn value_list(v: Option<&Value>) -> Option<Vec<Value>> {
+    match v.map(|v| &v.kind) {
+        None | Some(Kind::Null) => Some(Vec::new()),
+        Some(Kind::List(items)) => Some(items.clone()),
+        _ => None,
+    }
+}
+
+impl BackupSelection {
+    /// Whether this selection selects a resource: a matching tag or a `resources` entry
+    /// (OR'ed; a selection with neither relies on its conditions alone), and every
+    /// condition (AND'ed). `None` when not statically known.
+    pub fn selects(&self, r: &TaggableResource) -> Option<bool> {
+        if let Some(excluded) = &self.not_resources {
+            if excluded
+                .iter()
+                .any(|v| names_resource(v, &self.scope, r) == Some(true))
+            {
+                return Some(false);
+            }
+        }
+        let tags = self.tags.as_ref()?;
+        let resources = self.resources.as_ref()?;
+        let conditions = self.conditions.as_ref()?;
+        let base = if tags.is_empty() && resources.is_empty() {
+            Some(!conditions.is_empty())
+        } else {
+            any3(
+                tags.iter()
+                    .map(|t| tag_matches(t, r))
+                    .chain(resources.iter().map(|v| names_resource(v, &self.scope, r))),
+            )
+        };
+        and3(base, all3(conditions.iter().map(|c| condition_holds(c, r))))
+    }
+}
+
+/// Tri-state OR: true if any is true, unknown if any is unknown, else false.
+fn any3(it: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut unknown = false;
+    for x in it {
+        match x {
+            Some(true) => return Some(true),
+            None => unknown = true,
+            Some(false) => {}
+        }
+    }
+    (!unknown).then_some(false)
+}
+
+/// Tri-state AND.
+fn all3(it: impl Iterator<Item = Option<bool>>) -> Option<bool> {
+    let mut unknown = false;
+    for x in it {
+        match x {
+            Some(false) => return Some(false),
+            None => unknown = true,
+            Some(true) => {}
+        }
+    }
+    (!unknown).then_some(true)
+}
+
+fn and3(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    all3([a, b].into_iter())
+}
+
+/// The resource's value for a tag: `Some(None)` when it lacks the tag, `None` when unknown.
+fn tag_value(r: &TaggableResource, key: &str) -> Option<Option<String>> {
+    let map = r.meta.tags.map.as_ref()?;
+    match map.get(key) {
+        None => Some(None),
+        Some(v) => v.to_plain_string().map(Some),
+    }
+}
+
+fn tag_matches(t: &SelectionTag, r: &TaggableResource) -> Option<bool> {
+    if !t.op.known()?.eq_ignore_ascii_case("STRINGEQUALS") {
+        return None;
+    }
+    let key = t.key.known()?;
+    let want = t.value.known()?;
+    Some(tag_value(r, key)?.as_deref() == Some(want.as_str()))
+}
+
+fn condition_holds(c: &SelectionCondition, r: &TaggableResource) -> Option<bool> {
+    let key = c.key.known()?;
+    let Some(tag) = key.strip_prefix(RESOURCE_TAG_PREFIX) else {
+        // A key without the prefix names no tag: the condition never holds.
+        return Some(false);
+    };
+    let want = c.value.known()?;
+    let have = tag_value(r, tag)?;
+    let have = have.as_deref();
+    Some(match c.op {
+        ConditionOp::StringEquals => have == Some(want.as_str()),
+        ConditionOp::StringNotEquals => have != Some(want.as_str()),
+        ConditionOp::StringLike => have.is_some_and(|h| glob_match(want, h)),
+        ConditionOp::StringNotLike => !have.is_some_and(|h| glob_match(want, h)),
+    })
+}
+
+/// `*` and `?` wildcards, as in IAM `StringLike`.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// Whether a `resources` entry names the resource: `"*"`, a reference to it, or an ARN
+/// pattern of its service (not known to match or not: unknown).
+fn names_resource(v: &Value, scope: &Scope, r: &TaggableResource) -> Option<bool> {
+    match &v.kind {
+        Kind::Str(s) if s == "*" => Some(true),
+        Kind::Str(s) => {
+            let service = s.strip_prefix("arn:")?.split(':').nth(1)?;
+            if service.contains('*') || Some(service) == arn_service(&r.meta.rtype) {
+                None
+            } else {
+                Some(false)
+            }
+        }
+        Kind::Ref(reference) => Some(r.scope == *scope && reference.resource == r.meta.ref_name),
+        _ => None,
+    }
+}
+
+/// The service part of a resource type's ARNs.
+fn arn_service(rtype: &str) -> Option<&'static str> {
+    Some(match rtype {
+        "aws_db_instance"
+        | "aws_rds_cluster"
+        | "aws_docdb_cluster"
+        | "aws_neptune_cluster"
+        | "AWS::RDS::DBInstance"
+        | "AWS::RDS::DBCluster"
+        | "AWS::DocDB::DBCluster"
+        | "AWS::Neptune::DBCluster" => "rds",
+        "aws_dynamodb_table" | "AWS::DynamoDB::Table" => "dynamodb",
+        "aws_ebs_volume" | "aws_instance" | "AWS::EC2::Volume" | "AWS::EC2::Instance" => "ec2",
+        "aws_efs_file_system" | "AWS::EFS::FileSystem" => "elasticfilesystem",
+        "aws_redshift_cluster" | "AWS::Redshift::Cluster" => "redshift",
+        "aws_s3_bucket" | "AWS::S3::Bucket" => "s3",
+        "aws_timestreamwrite_table" | "AWS::Timestream::Table" => "timestream",
+        t if t.starts_with("aws_fsx_") || t == "AWS::FSx::FileSystem" => "fsx",
+        _ => return None,
+    })
+}

@@ -1,0 +1,69 @@
+//! BKP002 backup-vault-lock-governance-mode: a vault lock without `changeable_for_days`
+//! (governance mode, removable), or with a grace period AWS rejects. See `rules/BKP002.md`.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::resource::Framework;
+use crate::rules::{Context, Rule};
+use crate::value::format_number;
+
+pub struct VaultLockGovernanceMode;
+
+/// The shortest grace period AWS accepts before a compliance-mode lock becomes immutable.
+const MIN_CHANGEABLE_DAYS: f64 = 3.0;
+
+impl Rule for VaultLockGovernanceMode {
+    fn id(&self) -> &'static str {
+        "BKP002"
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for lock in &cx.model.vault_locks {
+            let name = &lock.meta.address;
+            let lock_name = lock.describe();
+            let attr = match lock.meta.framework {
+                Framework::Terraform => "changeable_for_days",
+                Framework::CloudFormation => "ChangeableForDays",
+            };
+            let days = &lock.changeable_for_days;
+            let mut d = if !days.is_explicit() {
+                cx.finding(
+                    lock.span,
+                    format!("{lock_name} does not set `{attr}`, so it is in governance mode and can be removed"),
+                )
+                .with_help(format!(
+                    "set `{attr}` (3 days or more) to put the lock in compliance mode: after that grace period nobody, not even the root user, can remove it or shorten retention"
+                ))
+            } else {
+                match days.known() {
+                    Some(&n) if n < MIN_CHANGEABLE_DAYS => {
+                        let mut d = cx
+                            .finding(
+                                days.span,
+                                format!(
+                                    "{lock_name} sets `{attr}` to {}, below the 3 days AWS accepts",
+                                    format_number(n)
+                                ),
+                            )
+                            .with_help(format!("set `{attr}` to 3 or more"));
+                        d.severity = Severity::Error;
+                        if let Some(from) = days.from {
+                            d = d.with_label(from, "value set here");
+                        }
+                        d
+                    }
+                    _ => continue,
+                }
+            };
+            if lock.meta.framework == Framework::Terraform {
+                if let [vi] = lock.vaults.as_slice() {
+                    let vault = &cx.model.backup_vaults[*vi];
+                    d = d.with_label(
+                        vault.meta.header,
+                        format!("the locked vault: {}", vault.meta.address),
+                    );
+                }
+            }
+            out.push(d.with_address(name.clone()));
+        }
+    }
+}

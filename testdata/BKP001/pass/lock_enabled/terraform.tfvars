@@ -1,0 +1,1 @@
+enable_vault_lock = true

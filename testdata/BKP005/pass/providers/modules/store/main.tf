@@ -1,0 +1,10 @@
+variable "tags" {
+  type    = map(string)
+  default = {}
+}
+
+resource "aws_dynamodb_table" "this" {
+  name     = "store"
+  hash_key = "id"
+  tags = merge(var.tags, { Name = "store" })
+}

@@ -1,0 +1,42 @@
+resource "aws_backup_plan" "daily" {
+  name = "daily"
+  rule {
+    rule_name         = "daily"
+    target_vault_name = "main"
+    schedule          = "cron(0 5 * * ? *)"
+  }
+}
+
+# Selects production resources only.
+resource "aws_backup_selection" "prod" {
+  name         = "prod"
+  plan_id      = aws_backup_plan.daily.id
+  iam_role_arn = "arn:aws:iam::123456789012:role/backup"
+
+  selection_tag {
+    type  = "STRINGEQUALS"
+    key   = "Environment"
+    value = "prod"
+  }
+}
+
+resource "aws_db_instance" "staging" {
+  identifier     = "staging"
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+  tags = {
+    Environment = "staging"
+    # expect: BKP006
+    ToBackup = "true"
+  }
+}
+
+resource "aws_db_instance" "prod" {
+  identifier     = "prod"
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+  tags = {
+    Environment = "prod"
+    ToBackup    = "true"
+  }
+}

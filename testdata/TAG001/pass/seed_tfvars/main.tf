@@ -1,0 +1,8 @@
+variable "tags" {
+  type = map(string)
+}
+
+module "backup" {
+  source = "./modules/backup"
+  tags   = var.tags
+}

@@ -1,0 +1,6 @@
+tags = {
+  Owner       = "cloudfoundation@example.com"
+  ToBackup    = "true"
+  Environment = "prod"
+  CostCenter  = "IT-456"
+}
