@@ -352,7 +352,14 @@ fn scan_inner(options: &ScanOptions) -> Report {
         diagnostics.extend(d);
     }
 
-    let mut model = Model::default();
+    let mut model = Model {
+        file_dirs: sources
+            .files()
+            .iter()
+            .map(|f| f.name.rsplit_once('/').map_or("", |(d, _)| d).to_string())
+            .collect(),
+        ..Model::default()
+    };
     for r in &instances {
         match r.framework {
             resource::Framework::Terraform => terraform::adapt::adapt(r, &mut model),

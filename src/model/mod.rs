@@ -1,6 +1,8 @@
 //! The format-neutral AWS model: typed resources built by the adapters, read by the rules.
 
+pub mod apigateway;
 pub mod kms;
+pub mod policy;
 pub mod value;
 
 use crate::resource::{Framework, ResourceInstance};
@@ -8,6 +10,10 @@ use crate::source::Span;
 use crate::value::{Kind, Value};
 use std::collections::BTreeMap;
 
+pub use apigateway::{
+    ApiPolicy, ApiStage, CloudFrontDistribution, DomainMapping, HttpApi, NamedPolicyDocument,
+    RestApi, RestApiPolicy, WafAssociation,
+};
 pub use kms::{KmsAlias, KmsKey};
 pub use value::{How, Val};
 
@@ -23,6 +29,9 @@ pub struct ResourceMeta {
     pub header: Span,
     pub maybe_absent: bool,
     pub tags: Tags,
+    /// A file of the root module (Terraform) or the template (CloudFormation) the
+    /// resource was evaluated from: references by name resolve within it.
+    pub root_file: crate::source::FileId,
 }
 
 impl ResourceMeta {
@@ -35,6 +44,7 @@ impl ResourceMeta {
             header: r.header,
             maybe_absent: r.maybe_absent,
             tags,
+            root_file: r.call_sites.first().unwrap_or(&r.header).file,
         }
     }
 }
@@ -94,6 +104,17 @@ impl Tags {
 pub struct Model {
     pub kms_keys: Vec<KmsKey>,
     pub kms_aliases: Vec<KmsAlias>,
+    pub rest_apis: Vec<RestApi>,
+    pub http_apis: Vec<HttpApi>,
+    pub api_stages: Vec<ApiStage>,
+    pub rest_api_policies: Vec<RestApiPolicy>,
+    pub policy_documents: Vec<NamedPolicyDocument>,
+    pub waf_associations: Vec<WafAssociation>,
+    pub api_domain_mappings: Vec<DomainMapping>,
+    pub cloudfront_distributions: Vec<CloudFrontDistribution>,
+    /// The directory of each scanned file, by file id: Terraform root modules are
+    /// directories.
+    pub file_dirs: Vec<String>,
 }
 
 impl Model {
@@ -105,5 +126,20 @@ impl Model {
         self.kms_aliases.sort_by(|a, b| {
             (a.meta.header, &a.meta.address).cmp(&(b.meta.header, &b.meta.address))
         });
+        fn by_location<T>(v: &mut [T], meta: impl Fn(&T) -> &ResourceMeta) {
+            v.sort_by(|a, b| {
+                let (a, b) = (meta(a), meta(b));
+                (a.header, &a.address).cmp(&(b.header, &b.address))
+            });
+        }
+        by_location(&mut self.rest_apis, |x| &x.meta);
+        by_location(&mut self.http_apis, |x| &x.meta);
+        by_location(&mut self.api_stages, |x| &x.meta);
+        by_location(&mut self.rest_api_policies, |x| &x.meta);
+        by_location(&mut self.policy_documents, |x| &x.meta);
+        by_location(&mut self.waf_associations, |x| &x.meta);
+        by_location(&mut self.api_domain_mappings, |x| &x.meta);
+        by_location(&mut self.cloudfront_distributions, |x| &x.meta);
+        self.link_api_policies();
     }
 }
