@@ -910,6 +910,36 @@ mod tests {
     }
 
     #[test]
+    fn heredoc_with_references_keeps_the_deny_pattern() {
+        let lit = |s: &str| Part::Lit(s.into());
+        let arn = || {
+            Part::Ref(crate::value::Reference {
+                resource: "aws_api_gateway_rest_api.private".into(),
+                attr: "execution_arn".into(),
+            })
+        };
+        let v = Value::new(
+            Kind::Template(vec![
+                lit(
+                    r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":[""#,
+                ),
+                arn(),
+                lit(
+                    r#"/*"]},{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":[""#,
+                ),
+                arn(),
+                lit(r#"/*"],"Condition":{"StringNotEquals":{"aws:SourceVpc":""#),
+                Part::Unknown,
+                lit(r#""}}}]}"#),
+            ]),
+            span(),
+        );
+        let d = PolicyDocument::from_value(&v).expect("template parses");
+        assert_eq!(d.vpc_verdict(), Verdict::Restricted);
+        assert_eq!(d.anyone_verdict(), Verdict::Restricted);
+    }
+
+    #[test]
     fn not_json_is_not_a_document() {
         let v = Value::new(Kind::Str("not json".into()), span());
         assert!(PolicyDocument::from_value(&v).is_none());
