@@ -585,7 +585,14 @@ fn scan_inner(options: &ScanOptions) -> Report {
 
     let mut headers: std::collections::HashMap<(FileId, String), Vec<usize>> =
         std::collections::HashMap::new();
-    let mut model = Model::default();
+    let mut model = Model {
+        file_dirs: sources
+            .files()
+            .iter()
+            .map(|f| f.name.rsplit_once('/').map_or("", |(d, _)| d).to_string())
+            .collect(),
+        ..Model::default()
+    };
     for r in &instances {
         let line = sources
             .get(r.header.file)

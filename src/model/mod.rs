@@ -1,7 +1,9 @@
 //! The format-neutral AWS model: typed resources built by the adapters, read by the rules.
 
+pub mod apigateway;
 pub mod backup;
 pub mod kms;
+pub mod policy;
 pub mod tags;
 pub mod value;
 
@@ -10,6 +12,10 @@ use crate::source::Span;
 use crate::value::{Kind, Value};
 use std::collections::BTreeMap;
 
+pub use apigateway::{
+    ApiPolicy, ApiStage, CloudFrontDistribution, DomainMapping, HttpApi, NamedPolicyDocument,
+    RestApi, RestApiPolicy, WafAssociation,
+};
 pub use backup::{BackupPlan, BackupSelection, BackupVault, VaultLock};
 pub use kms::{KeyConsumer, KeyRef, KmsAlias, KmsKey};
 pub use tags::TaggableResource;
@@ -29,6 +35,9 @@ pub struct ResourceMeta {
     /// The module instance or template the resource belongs to.
     pub scope: String,
     pub tags: Tags,
+    /// A file of the root module (Terraform) or the template (CloudFormation) the
+    /// resource was evaluated from: references by name resolve within it.
+    pub root_file: crate::source::FileId,
 }
 
 impl ResourceMeta {
@@ -42,6 +51,7 @@ impl ResourceMeta {
             maybe_absent: r.maybe_absent,
             scope: r.scope.clone(),
             tags,
+            root_file: r.call_sites.first().unwrap_or(&r.header).file,
         }
     }
 }
@@ -123,6 +133,17 @@ pub struct Model {
     pub backup_selections: Vec<BackupSelection>,
     /// Every taggable resource, with its effective tags.
     pub taggables: Vec<TaggableResource>,
+    pub rest_apis: Vec<RestApi>,
+    pub http_apis: Vec<HttpApi>,
+    pub api_stages: Vec<ApiStage>,
+    pub rest_api_policies: Vec<RestApiPolicy>,
+    pub policy_documents: Vec<NamedPolicyDocument>,
+    pub waf_associations: Vec<WafAssociation>,
+    pub api_domain_mappings: Vec<DomainMapping>,
+    pub cloudfront_distributions: Vec<CloudFrontDistribution>,
+    /// The directory of each scanned file, by file id: Terraform root modules are
+    /// directories.
+    pub file_dirs: Vec<String>,
 }
 
 /// An AWS Config rule (account or organization), by its managed rule identifier.
@@ -162,8 +183,23 @@ impl Model {
         self.backup_selections
             .sort_by(|a, b| by_location(&a.meta, &b.meta));
         self.taggables.sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.rest_apis.sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.http_apis.sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.api_stages
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.rest_api_policies
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.policy_documents
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.waf_associations
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.api_domain_mappings
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.cloudfront_distributions
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
         kms::link(self);
         backup::link(self);
+        self.link_api_policies();
     }
 
     pub fn key(&self, ref_name: &str) -> Option<&KmsKey> {

@@ -1,7 +1,9 @@
 //! The rule registry, rule metadata (from `rules/<ID>.md`) and the engine that runs rules
 //! over the model.
 
+pub mod apigw;
 pub mod backup;
+pub mod cloudfront;
 pub mod kms;
 pub mod tags;
 
@@ -105,6 +107,38 @@ pub const REGISTRY: &[(&str, &dyn Rule)] = &[
     (
         include_str!("../../rules/TAG001.md"),
         &tags::required_tags::RequiredTags,
+    ),
+    (
+        include_str!("../../rules/APIGW001.md"),
+        &apigw::public_endpoint_without_resource_policy::PublicEndpointWithoutResourcePolicy,
+    ),
+    (
+        include_str!("../../rules/APIGW002.md"),
+        &apigw::stage_without_waf::StageWithoutWaf,
+    ),
+    (
+        include_str!("../../rules/APIGW003.md"),
+        &apigw::resource_policy_allows_anyone::ResourcePolicyAllowsAnyone,
+    ),
+    (
+        include_str!("../../rules/APIGW004.md"),
+        &apigw::private_api_without_vpce_policy::PrivateApiWithoutVpcePolicy,
+    ),
+    (
+        include_str!("../../rules/APIGW005.md"),
+        &apigw::default_endpoint_enabled::DefaultEndpointEnabled,
+    ),
+    (
+        include_str!("../../rules/APIGW006.md"),
+        &apigw::http_api_directly_exposed::HttpApiDirectlyExposed,
+    ),
+    (
+        include_str!("../../rules/CFR001.md"),
+        &cloudfront::api_origin_without_verify_header::ApiOriginWithoutVerifyHeader,
+    ),
+    (
+        include_str!("../../rules/CFR002.md"),
+        &cloudfront::api_origin_not_https_only::ApiOriginNotHttpsOnly,
     ),
 ];
 

@@ -1,0 +1,503 @@
+//! API Gateway (REST and HTTP APIs, stages, resource policies, custom domain mappings),
+//! WAF associations and CloudFront origins, with the lookups that link them.
+
+use super::policy::{json_value, PolicyDocument};
+use super::value::{bool_of, field};
+use super::{Model, ResourceMeta, Val};
+use crate::source::Span;
+use crate::value::{Kind, Part, Reference, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointType {
+    Edge,
+    Regional,
+    Private,
+}
+
+impl EndpointType {
+    pub fn parse(s: &str) -> Option<EndpointType> {
+        match s.to_ascii_uppercase().as_str() {
+            "EDGE" => Some(EndpointType::Edge),
+            "REGIONAL" => Some(EndpointType::Regional),
+            "PRIVATE" => Some(EndpointType::Private),
+            _ => None,
+        }
+    }
+
+    /// A list of endpoint types, or a single one.
+    pub fn list_of(v: &Value) -> Option<Vec<EndpointType>> {
+        match &v.kind {
+            Kind::List(items) => items
+                .iter()
+                .map(|i| i.as_str().and_then(EndpointType::parse))
+                .collect(),
+            _ => v.as_str().and_then(EndpointType::parse).map(|t| vec![t]),
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            EndpointType::Edge => "edge-optimized",
+            EndpointType::Regional => "regional",
+            EndpointType::Private => "private",
+        }
+    }
+}
+
+/// A resource policy: its document, or the data source that renders it.
+#[derive(Debug, Clone)]
+pub struct ApiPolicy {
+    /// The resource that carries the policy (the API, or a policy resource).
+    pub carrier: String,
+    /// `None` when not statically known.
+    pub document: Option<PolicyDocument>,
+    /// `data.aws_iam_policy_document.X.json`, resolved by [`Model::link_api_policies`].
+    pub rendered_by: Option<Reference>,
+    /// The policy value.
+    pub span: Span,
+    pub from: Option<Span>,
+}
+
+impl ApiPolicy {
+    /// Reads a policy value: a document, or a reference to a policy document data source.
+    pub fn from_value(carrier: &str, v: &Value) -> ApiPolicy {
+        let rendered_by = v
+            .as_ref()
+            .filter(|r| r.attr == "json" && is_policy_document(&r.resource))
+            .cloned();
+        ApiPolicy {
+            carrier: carrier.to_string(),
+            document: PolicyDocument::from_value(v),
+            rendered_by,
+            span: v.span,
+            from: v.from,
+        }
+    }
+}
+
+fn is_policy_document(resource: &str) -> bool {
+    super::display_name(resource)
+        .rsplit_once("data.")
+        .is_some_and(|(prefix, rest)| {
+            (prefix.is_empty() || prefix.ends_with('.'))
+                && rest.starts_with("aws_iam_policy_document.")
+        })
+}
+
+/// A REST API (API Gateway v1).
+#[derive(Debug, Clone)]
+pub struct RestApi {
+    pub meta: ResourceMeta,
+    /// EDGE when not set; `None` when not statically known.
+    pub endpoint_types: Val<Vec<EndpointType>>,
+    /// Whether the default `execute-api` endpoint is disabled (false by default).
+    pub execute_api_disabled: Val<bool>,
+    /// Policies written on the API itself (`policy`, OpenAPI body, CFN `Policy`, SAM
+    /// `Auth.ResourcePolicy`).
+    pub policies: Vec<ApiPolicy>,
+    /// The API may carry a policy that cannot be read (an OpenAPI body not statically
+    /// known).
+    pub policy_unknown: bool,
+}
+
+/// What an adapter reads from a REST API, in either format.
+pub struct RestApiSettings<'a> {
+    /// The endpoint types when set by the API's own argument.
+    pub endpoint_types: Option<Val<Vec<EndpointType>>>,
+    pub execute_api_disabled: Val<bool>,
+    /// The policy argument.
+    pub policy: Option<ApiPolicy>,
+    /// The OpenAPI definition written inline (a map or a JSON string).
+    pub body: Option<&'a Value>,
+    /// The OpenAPI definition comes from elsewhere (a file, S3).
+    pub body_elsewhere: bool,
+}
+
+impl RestApi {
+    /// Builds a REST API; the arguments win over the OpenAPI definition's
+    /// `x-amazon-apigateway-*` extensions, and EDGE is the default endpoint type.
+    pub fn new(meta: ResourceMeta, s: RestApiSettings<'_>) -> RestApi {
+        let h = meta.header;
+        let openapi = s.body.and_then(json_value);
+        let body_unknown = s.body_elsewhere || (s.body.is_some() && openapi.is_none());
+        let ext = openapi
+            .as_ref()
+            .and_then(|o| o.get("x-amazon-apigateway-endpoint-configuration"));
+        let endpoint_types = match s.endpoint_types {
+            Some(t) => t,
+            None => match ext.filter(|c| c.get("types").is_some()) {
+                Some(c) => field(c, "types", h, None, EndpointType::list_of),
+                None if body_unknown => Val::default(None, h),
+                None => Val::default(Some(vec![EndpointType::Edge]), h),
+            },
+        };
+        let mut execute_api_disabled = s.execute_api_disabled;
+        if !execute_api_disabled.is_explicit() {
+            match ext.filter(|c| c.get("disableExecuteApiEndpoint").is_some()) {
+                Some(c) => {
+                    execute_api_disabled = field(c, "disableExecuteApiEndpoint", h, None, bool_of)
+                }
+                None if body_unknown => execute_api_disabled.value = None,
+                None => {}
+            }
+        }
+        let policy = s.policy.or_else(|| {
+            openapi
+                .as_ref()
+                .and_then(|o| o.get("x-amazon-apigateway-policy"))
+                .map(|p| ApiPolicy::from_value(&meta.address, p))
+        });
+        RestApi {
+            endpoint_types,
+            execute_api_disabled,
+            policies: policy.into_iter().collect(),
+            policy_unknown: body_unknown,
+            meta,
+        }
+    }
+
+    /// The endpoint type, when known and single.
+    pub fn endpoint_type(&self) -> Option<EndpointType> {
+        match self.endpoint_types.known()?.as_slice() {
+            [t] => Some(*t),
+            _ => None,
+        }
+    }
+}
+
+/// An HTTP or WebSocket API (API Gateway v2).
+#[derive(Debug, Clone)]
+pub struct HttpApi {
+    pub meta: ResourceMeta,
+    /// `HTTP` or `WEBSOCKET`.
+    pub protocol: Val<String>,
+    pub execute_api_disabled: Val<bool>,
+}
+
+/// A REST API stage: `aws_api_gateway_stage`, a deployment with a stage name, or the
+/// stage a SAM API creates.
+#[derive(Debug, Clone)]
+pub struct ApiStage {
+    pub meta: ResourceMeta,
+    /// The REST API (`rest_api_id`), as written.
+    pub api: Option<Value>,
+    pub name: Val<String>,
+}
+
+/// `aws_api_gateway_rest_api_policy`.
+#[derive(Debug, Clone)]
+pub struct RestApiPolicy {
+    pub meta: ResourceMeta,
+    pub api: Option<Value>,
+    pub policy: ApiPolicy,
+}
+
+/// A WAF web ACL association (WAFv2 or WAF Classic Regional).
+#[derive(Debug, Clone)]
+pub struct WafAssociation {
+    pub meta: ResourceMeta,
+    /// The protected resource's ARN, as written.
+    pub resource_arn: Option<Value>,
+}
+
+/// A custom domain name's mapping onto an API (base path mapping, API mapping).
+#[derive(Debug, Clone)]
+pub struct DomainMapping {
+    pub meta: ResourceMeta,
+    pub api: Option<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OriginHeader {
+    pub name: Val<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CloudFrontOrigin {
+    /// The origin's domain name, as written.
+    pub domain: Option<Value>,
+    pub id: Val<String>,
+    /// Custom origin headers; `None` when not statically known.
+    pub headers: Option<Vec<OriginHeader>>,
+    /// `https-only`, `http-only`, `match-viewer`.
+    pub protocol_policy: Val<String>,
+    /// The origin block.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct CloudFrontDistribution {
+    pub meta: ResourceMeta,
+    pub origins: Vec<CloudFrontOrigin>,
+}
+
+/// Whether a value names `resource` (a reference to it or one of its attributes, in any
+/// part of a string). `None` when it may.
+fn names_resource(v: &Value, resource: &str) -> Option<bool> {
+    match &v.kind {
+        Kind::Ref(r) => Some(r.resource == resource),
+        Kind::Template(parts) => {
+            if parts
+                .iter()
+                .any(|p| matches!(p, Part::Ref(r) if r.resource == resource))
+            {
+                Some(true)
+            } else if parts.iter().any(|p| matches!(p, Part::Unknown)) {
+                None
+            } else {
+                Some(false)
+            }
+        }
+        Kind::Unknown => None,
+        _ => Some(false),
+    }
+}
+
+/// One piece of a parsed stage ARN.
+enum ArnPiece<'a> {
+    Lit(String),
+    Ref(&'a Reference),
+    Unknown,
+}
+
+/// Splits `arn:...:apigateway:region::/restapis/<api>/stages/<stage>` into the API and
+/// stage pieces; `None` when the value is not a stage ARN in a form that can be read.
+fn stage_arn_pieces(parts: &[Part]) -> Option<(ArnPiece<'_>, ArnPiece<'_>)> {
+    // Flatten into a sequence of characters and symbolic holes.
+    enum Tok<'a> {
+        Ch(char),
+        Ref(&'a Reference),
+        Unknown,
+    }
+    let mut toks = Vec::new();
+    for p in parts {
+        match p {
+            Part::Lit(l) => toks.extend(l.chars().map(Tok::Ch)),
+            Part::Ref(r) => toks.push(Tok::Ref(r)),
+            Part::Unknown => toks.push(Tok::Unknown),
+        }
+    }
+    let text: String = toks
+        .iter()
+        .map(|t| match t {
+            Tok::Ch(c) => *c,
+            _ => '\0',
+        })
+        .collect();
+    let chars: Vec<char> = text.chars().collect();
+    let find = |needle: &str, from: usize| -> Option<usize> {
+        let n: Vec<char> = needle.chars().collect();
+        (from..chars.len().saturating_sub(n.len() - 1)).find(|&i| chars[i..i + n.len()] == n[..])
+    };
+    let a = find("/restapis/", 0)? + "/restapis/".len();
+    let s = find("/stages/", a)?;
+    let piece = |from: usize, to: usize| -> ArnPiece<'_> {
+        let seg = &toks[from..to];
+        match seg {
+            [Tok::Ref(r)] => ArnPiece::Ref(r),
+            _ if seg.iter().all(|t| matches!(t, Tok::Ch(_))) => ArnPiece::Lit(
+                seg.iter()
+                    .map(|t| match t {
+                        Tok::Ch(c) => *c,
+                        _ => '\0',
+                    })
+                    .collect(),
+            ),
+            _ => ArnPiece::Unknown,
+        }
+    };
+    let stage_start = s + "/stages/".len();
+    let stage_end = (stage_start..chars.len())
+        .find(|&i| chars[i] == '/')
+        .unwrap_or(chars.len());
+    Some((piece(a, s), piece(stage_start, stage_end)))
+}
+
+impl Model {
+    /// Whether two resources come from the same evaluation (one Terraform root module
+    /// with its module calls, or one CloudFormation template), so that references by
+    /// name between them mean what they say.
+    pub fn same_scope(&self, a: &ResourceMeta, b: &ResourceMeta) -> bool {
+        if a.framework != b.framework {
+            return false;
+        }
+        match a.framework {
+            crate::resource::Framework::CloudFormation => a.header.file == b.header.file,
+            crate::resource::Framework::Terraform => {
+                let dir = |f: u32| self.file_dirs.get(f as usize);
+                a.root_file == b.root_file
+                    || (dir(a.root_file).is_some() && dir(a.root_file) == dir(b.root_file))
+            }
+        }
+    }
+
+    /// Whether `v` (a `rest_api_id`, `api_id`, ...) names the resource `target`, written
+    /// in the scope of `from`. `None` when it may.
+    pub fn refers_to(
+        &self,
+        from: &ResourceMeta,
+        v: Option<&Value>,
+        target: &ResourceMeta,
+    ) -> Option<bool> {
+        let v = v?;
+        if !self.same_scope(from, target) {
+            return Some(false);
+        }
+        names_resource(v, &target.ref_name)
+    }
+
+    /// The REST API a value names, in the scope of `from`.
+    pub fn rest_api_named(&self, from: &ResourceMeta, v: Option<&Value>) -> Option<&RestApi> {
+        self.rest_apis
+            .iter()
+            .find(|a| self.refers_to(from, v, &a.meta) == Some(true))
+    }
+
+    /// Policies attached to an API through a policy resource. The flag says whether a
+    /// policy resource may target it without saying so statically.
+    pub fn attached_policies<'a>(&'a self, api: &'a RestApi) -> (Vec<&'a ApiPolicy>, bool) {
+        let mut out: Vec<&ApiPolicy> = api.policies.iter().collect();
+        let mut maybe = false;
+        for p in &self.rest_api_policies {
+            if !self.same_scope(&p.meta, &api.meta) {
+                continue;
+            }
+            match self.refers_to(&p.meta, p.api.as_ref(), &api.meta) {
+                Some(true) => out.push(&p.policy),
+                Some(false) => {}
+                None => maybe = true,
+            }
+        }
+        (out, maybe || api.policy_unknown)
+    }
+
+    /// Whether a WAF association protects `stage` (of `api`). `None` when it may.
+    pub fn waf_protects(
+        &self,
+        waf: &WafAssociation,
+        stage: &ApiStage,
+        api: &RestApi,
+    ) -> Option<bool> {
+        if !self.same_scope(&waf.meta, &stage.meta) {
+            return Some(false);
+        }
+        let arn = waf.resource_arn.as_ref()?;
+        match &arn.kind {
+            Kind::Ref(r) => return Some(r.resource == stage.meta.ref_name),
+            Kind::Unknown => return None,
+            _ => {}
+        }
+        let parts = arn.parts()?;
+        let Some((api_piece, stage_piece)) = stage_arn_pieces(&parts) else {
+            // A known ARN of something else (a load balancer, an AppSync API).
+            return if parts.iter().any(|p| matches!(p, Part::Unknown)) {
+                None
+            } else {
+                Some(false)
+            };
+        };
+        let api_match = match api_piece {
+            ArnPiece::Ref(r) => Some(r.resource == api.meta.ref_name),
+            // A literal API id cannot be told from the configuration.
+            ArnPiece::Lit(_) | ArnPiece::Unknown => None,
+        };
+        let stage_match = match stage_piece {
+            ArnPiece::Ref(r) => {
+                if r.resource == stage.meta.ref_name {
+                    Some(true)
+                } else if r.resource == api.meta.ref_name && r.attr == "Stage" {
+                    // `${Api.Stage}`: the stage a SAM API creates.
+                    Some(stage.meta.ref_name == api.meta.ref_name)
+                } else {
+                    // Another resource: another stage, or not a stage name at all.
+                    Some(false)
+                }
+            }
+            ArnPiece::Lit(name) => stage.name.known().map(|n| *n == name),
+            ArnPiece::Unknown => None,
+        };
+        match (api_match, stage_match) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        }
+    }
+
+    /// Resolves policies rendered by `data.aws_iam_policy_document` data sources.
+    pub fn link_api_policies(&mut self) {
+        let docs = std::mem::take(&mut self.policy_documents);
+        let resolve = |p: &mut ApiPolicy, meta: &ResourceMeta, model: &Model| {
+            if let Some(r) = &p.rendered_by {
+                p.document = docs
+                    .iter()
+                    .find(|d| d.meta.ref_name == r.resource && model.same_scope(&d.meta, meta))
+                    .and_then(|d| d.document.clone());
+            }
+        };
+        let mut apis = std::mem::take(&mut self.rest_apis);
+        for a in &mut apis {
+            let meta = a.meta.clone();
+            for p in &mut a.policies {
+                resolve(p, &meta, self);
+            }
+        }
+        let mut pols = std::mem::take(&mut self.rest_api_policies);
+        for p in &mut pols {
+            let meta = p.meta.clone();
+            resolve(&mut p.policy, &meta, self);
+        }
+        self.rest_apis = apis;
+        self.rest_api_policies = pols;
+        self.policy_documents = docs;
+    }
+}
+
+/// A Terraform `aws_iam_policy_document` data source.
+#[derive(Debug, Clone)]
+pub struct NamedPolicyDocument {
+    pub meta: ResourceMeta,
+    pub document: Option<PolicyDocument>,
+}
+
+/// Whether a CloudFront origin domain is an API Gateway endpoint: a reference to an API
+/// Gateway resource, or a string containing `.execute-api.`. `None` when it may be.
+pub fn is_api_domain(model: &Model, dist: &ResourceMeta, domain: &Value) -> Option<bool> {
+    let is_api_ref = |r: &Reference| {
+        let ty = super::display_name(&r.resource)
+            .rsplit('.')
+            .nth(1)
+            .unwrap_or("");
+        ty.starts_with("aws_api_gateway_")
+            || ty.starts_with("aws_apigatewayv2_")
+            || model
+                .rest_apis
+                .iter()
+                .map(|a| &a.meta)
+                .chain(model.http_apis.iter().map(|a| &a.meta))
+                .chain(model.api_stages.iter().map(|s| &s.meta))
+                .any(|m| m.ref_name == r.resource && model.same_scope(m, dist))
+    };
+    match &domain.kind {
+        Kind::Str(s) => Some(s.contains(".execute-api.")),
+        Kind::Ref(r) => Some(is_api_ref(r)),
+        Kind::Template(parts) => {
+            let text: String = parts
+                .iter()
+                .map(|p| match p {
+                    Part::Lit(l) => l.as_str(),
+                    _ => "\0",
+                })
+                .collect();
+            if text.contains(".execute-api.")
+                || parts
+                    .iter()
+                    .any(|p| matches!(p, Part::Ref(r) if is_api_ref(r)))
+            {
+                Some(true)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,53 @@
+//! APIGW005 apigw-default-endpoint-enabled: a REST API served through a custom domain whose
+//! default execute-api endpoint still answers. See `rules/APIGW005.md`.
+
+use crate::diagnostic::Diagnostic;
+use crate::resource::Framework;
+use crate::rules::{Context, Rule};
+
+pub struct DefaultEndpointEnabled;
+
+impl Rule for DefaultEndpointEnabled {
+    fn id(&self) -> &'static str {
+        "APIGW005"
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let model = cx.model;
+        for api in &model.rest_apis {
+            if api.execute_api_disabled.known() != Some(&false) {
+                continue;
+            }
+            let mappings: Vec<_> = model
+                .api_domain_mappings
+                .iter()
+                .filter(|m| model.refers_to(&m.meta, m.api.as_ref(), &api.meta) == Some(true))
+                .collect();
+            if mappings.is_empty() {
+                continue;
+            }
+            let name = &api.meta.address;
+            let attr = match api.meta.framework {
+                Framework::Terraform => "disable_execute_api_endpoint",
+                Framework::CloudFormation => "DisableExecuteApiEndpoint",
+            };
+            let message = if api.execute_api_disabled.is_explicit() {
+                format!("REST API {name} is served through a custom domain but keeps its default execute-api endpoint enabled")
+            } else {
+                format!("REST API {name} is served through a custom domain but does not set `{attr}`, so its default execute-api endpoint stays enabled")
+            };
+            let mut d = cx.finding(api.execute_api_disabled.span, message);
+            if let Some(from) = api.execute_api_disabled.from {
+                d = d.with_label(from, "value set here");
+            }
+            for m in mappings {
+                if m.meta.header != api.execute_api_disabled.span {
+                    d = d.with_label(m.meta.header, "custom domain mapping here");
+                }
+            }
+            out.push(d.with_address(name.clone()).with_help(format!(
+                "set `{attr}` to true so that clients can reach the API only through the custom domain"
+            )));
+        }
+    }
+}

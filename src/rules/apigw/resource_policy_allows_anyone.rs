@@ -1,0 +1,56 @@
+//! APIGW003 apigw-resource-policy-allows-anyone: a resource policy that lets anyone invoke
+//! the API without a condition on network, VPC endpoint, organization or account. See
+//! `rules/APIGW003.md`.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::policy::Verdict;
+use crate::model::ApiPolicy;
+use crate::rules::{Context, Rule};
+
+pub struct ResourcePolicyAllowsAnyone;
+
+impl Rule for ResourcePolicyAllowsAnyone {
+    fn id(&self) -> &'static str {
+        "APIGW003"
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let own = cx.model.rest_apis.iter().flat_map(|a| {
+            a.policies
+                .iter()
+                .map(move |p| (p, format!("of REST API {}", a.meta.address)))
+        });
+        let separate = cx
+            .model
+            .rest_api_policies
+            .iter()
+            .map(|p| (&p.policy, p.meta.address.clone()));
+        for (policy, what) in own.chain(separate) {
+            report(cx, policy, &what, out);
+        }
+    }
+}
+
+fn report(cx: &Context<'_>, policy: &ApiPolicy, what: &str, out: &mut Vec<Diagnostic>) {
+    let Some(doc) = &policy.document else {
+        return;
+    };
+    let Verdict::Open(statement) = doc.anyone_verdict() else {
+        return;
+    };
+    let mut d = cx.finding(
+        statement.span,
+        format!(
+            "resource policy {what} allows anyone to invoke the API without a condition on source IP, VPC endpoint, VPC or organization"
+        ),
+    );
+    if statement.span != policy.span {
+        d = d.with_label(policy.span, "policy attached here");
+    }
+    if let Some(from) = policy.from {
+        d = d.with_label(from, "value set here");
+    }
+    out.push(d.with_address(policy.carrier.clone()).with_help(
+        "add a condition on `aws:SourceIp`, `aws:SourceVpce`, `aws:SourceVpc` or `aws:PrincipalOrgID` to the `Allow`, or a `Deny` of `execute-api:Invoke` with the negated condition (`NotIpAddress`, `StringNotEquals`)",
+    ));
+}

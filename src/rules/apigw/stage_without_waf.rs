@@ -1,0 +1,66 @@
+//! APIGW002 apigw-stage-without-waf: a stage of an edge-optimized or regional REST API with
+//! no WAF web ACL association. See `rules/APIGW002.md`.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::apigateway::EndpointType;
+use crate::rules::{Context, Rule};
+
+pub struct StageWithoutWaf;
+
+impl Rule for StageWithoutWaf {
+    fn id(&self) -> &'static str {
+        "APIGW002"
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let model = cx.model;
+        for stage in &model.api_stages {
+            let Some(api) = model.rest_api_named(&stage.meta, stage.api.as_ref()) else {
+                continue;
+            };
+            if !matches!(
+                api.endpoint_type(),
+                Some(EndpointType::Edge | EndpointType::Regional)
+            ) {
+                continue;
+            }
+            let mut guarded = Some(false);
+            for waf in &model.waf_associations {
+                match model.waf_protects(waf, stage, api) {
+                    Some(true) => {
+                        guarded = Some(true);
+                        break;
+                    }
+                    None => guarded = None,
+                    Some(false) => {}
+                }
+            }
+            if guarded != Some(false) {
+                continue;
+            }
+            let what = if stage.meta.address == api.meta.address {
+                match stage.name.known() {
+                    Some(n) => format!("stage `{n}`"),
+                    None => "the stage".to_string(),
+                }
+            } else {
+                format!("stage {}", stage.meta.address)
+            };
+            let mut d = cx.finding(
+                stage.meta.header,
+                format!(
+                    "{what} of REST API {} has no WAF web ACL association",
+                    api.meta.address
+                ),
+            );
+            if api.meta.header != stage.meta.header {
+                d = d.with_label(api.meta.header, "REST API defined here");
+            }
+            out.push(
+                d.with_address(stage.meta.address.clone()).with_help(
+                    "associate a regional WAF web ACL with the stage (`aws_wafv2_web_acl_association` with `resource_arn` set to the stage ARN; CloudFormation `AWS::WAFv2::WebACLAssociation`)",
+                ),
+            );
+        }
+    }
+}

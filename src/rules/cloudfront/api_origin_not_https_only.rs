@@ -1,0 +1,51 @@
+//! CFR002 cloudfront-api-origin-not-https-only: a CloudFront origin on API Gateway whose
+//! origin protocol policy is not `https-only`. See `rules/CFR002.md`.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::apigateway::is_api_domain;
+use crate::rules::{Context, Rule};
+
+pub struct ApiOriginNotHttpsOnly;
+
+impl Rule for ApiOriginNotHttpsOnly {
+    fn id(&self) -> &'static str {
+        "CFR002"
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for dist in &cx.model.cloudfront_distributions {
+            for origin in &dist.origins {
+                let Some(domain) = &origin.domain else {
+                    continue;
+                };
+                if is_api_domain(cx.model, &dist.meta, domain) != Some(true) {
+                    continue;
+                }
+                let Some(policy) = origin.protocol_policy.known() else {
+                    continue;
+                };
+                if policy == "https-only" {
+                    continue;
+                }
+                let id = match origin.id.known() {
+                    Some(id) => format!("origin `{id}`"),
+                    None => "an origin".to_string(),
+                };
+                let mut d = cx.finding(
+                    origin.protocol_policy.span,
+                    format!(
+                        "{id} of CloudFront distribution {} reaches API Gateway with origin protocol policy `{policy}` instead of `https-only`",
+                        dist.meta.address
+                    ),
+                );
+                if let Some(from) = origin.protocol_policy.from {
+                    d = d.with_label(from, "value set here");
+                }
+                d = d.with_label(domain.span, "API Gateway origin");
+                out.push(d.with_address(dist.meta.address.clone()).with_help(
+                    "set the origin protocol policy to `https-only`: API Gateway serves HTTPS only",
+                ));
+            }
+        }
+    }
+}

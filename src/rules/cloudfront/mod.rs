@@ -1,0 +1,4 @@
+//! CloudFront rules: distributions in front of API Gateway.
+
+pub mod api_origin_not_https_only;
+pub mod api_origin_without_verify_header;
