@@ -54,12 +54,15 @@ pub fn classify(path: &Path) -> Option<FileKind> {
 
 /// The display name of a path relative to the root.
 pub fn relative_name(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let s = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
+    let s = match path.strip_prefix(root) {
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        // Outside the root: the path as given (absolute), with `/` separators.
+        Err(_) => path.to_string_lossy().replace('\\', "/"),
+    };
     if s.is_empty() {
         path.file_name()
             .map(|n| n.to_string_lossy().into_owned())

@@ -627,7 +627,10 @@ fn scan_inner(options: &ScanOptions) -> Report {
             .retain(|l| l.span.file < n && l.span != Span::default());
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics.dedup();
+    // The same module instantiated by several root modules yields the same finding at the
+    // same place: report it once.
+    diagnostics
+        .dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
     let (mut diagnostics, mut suppressed) =
         suppress::apply(diagnostics, &suppressions, &headers, &sources, |id| {
             rules::find(id).is_some_and(|m| options.settings.rule_enabled(m))

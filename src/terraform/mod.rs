@@ -56,19 +56,35 @@ pub fn read_manifest(text: &str, root_dir: &str) -> BTreeMap<String, String> {
         if key.is_empty() {
             continue;
         }
-        let mut parts: Vec<&str> = root_dir.split('/').filter(|p| !p.is_empty()).collect();
-        for seg in dir.split('/') {
-            match seg {
-                "" | "." => {}
-                ".." => {
-                    parts.pop();
-                }
-                p => parts.push(p),
-            }
+        if let Some(d) = join_dir(root_dir, dir) {
+            out.insert(key.to_string(), d);
         }
-        out.insert(key.to_string(), parts.join("/"));
     }
     out
+}
+
+/// Joins a relative path onto a module directory name lexically, keeping an absolute
+/// directory absolute. `None` when `..` climbs above the start of the name.
+fn join_dir(dir: &str, rel: &str) -> Option<String> {
+    let absolute = dir.starts_with('/');
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            ".." if absolute => return None,
+            ".." => parts.push(".."),
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    Some(if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    })
 }
 
 /// Whether a directory holds modules installed by `terraform init` (never a root).
@@ -187,17 +203,7 @@ fn local_source(m: &Module<'_>, call: &Block) -> Option<String> {
     if !(s.starts_with("./") || s.starts_with("../")) {
         return None;
     }
-    let mut parts: Vec<&str> = m.dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in s.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
+    join_dir(&m.dir, s)
 }
 
 /// An instance to evaluate: its address, its `count`/`each` bindings, and whether it may
