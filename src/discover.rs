@@ -81,6 +81,33 @@ pub struct Walk {
     pub bad_roots: Vec<BadPath>,
     /// Entries inside the tree that could not be read (permissions, broken links).
     pub unreadable: Vec<BadPath>,
+    /// Names of the files given explicitly on the command line.
+    pub explicit: Vec<String>,
+}
+
+/// The Terraform files of one module directory (not its subdirectories).
+pub fn module_files(root: &Path, dir: &Path, exclude: &globset::GlobSet) -> Vec<Discovered> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if !e.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let name = relative_name(root, &path);
+        match classify(&path) {
+            Some(
+                kind @ (FileKind::Terraform
+                | FileKind::TerraformJson
+                | FileKind::Tfvars
+                | FileKind::TfvarsJson),
+            ) if !exclude.is_match(&name) => out.push(Discovered { path, name, kind }),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Walks `paths`; names are relative to `root`. Files named explicitly are taken even when
@@ -90,10 +117,12 @@ pub fn discover(
     paths: &[PathBuf],
     threads: usize,
     exclude: &globset::GlobSet,
+    with_modules: bool,
 ) -> Walk {
     let found = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     let mut bad = Vec::new();
+    let mut explicit = Vec::new();
     for p in paths {
         let meta = match std::fs::metadata(p) {
             Ok(m) => m,
@@ -109,6 +138,27 @@ pub fn discover(
             // An explicit file: the pre-commit case. `.template` or `.json` files are
             // still checked for CloudFormation content later.
             let name = relative_name(root, p);
+            explicit.push(name.clone());
+            // A Terraform file is understood with its module: the other files of its
+            // directory (the pre-commit case passes only the changed ones).
+            if with_modules
+                && matches!(
+                    classify(p),
+                    Some(
+                        FileKind::Terraform
+                            | FileKind::TerraformJson
+                            | FileKind::Tfvars
+                            | FileKind::TfvarsJson
+                    )
+                )
+            {
+                if let Some(dir) = p.parent() {
+                    found
+                        .lock()
+                        .expect("no panics while holding the lock")
+                        .extend(module_files(root, dir, exclude));
+                }
+            }
             if let Some(kind) = classify(p).filter(|_| !exclude.is_match(&name)) {
                 found
                     .lock()
@@ -180,9 +230,11 @@ pub fn discover(
         .into_inner()
         .expect("no panics while holding the lock");
     unreadable.sort_by(|a, b| a.path.cmp(&b.path));
+    explicit.sort();
     Walk {
         files,
         bad_roots: bad,
         unreadable,
+        explicit,
     }
 }

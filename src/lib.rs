@@ -48,6 +48,9 @@ pub struct ScanOptions {
     pub exclude: Vec<String>,
     /// Report only findings not recorded in this baseline file.
     pub baseline: Option<PathBuf>,
+    /// Analyse files named on the command line on their own, without the rest of their
+    /// module (test fixtures); by default a named Terraform file brings its module.
+    pub isolate_files: bool,
 }
 
 impl Default for ScanOptions {
@@ -62,6 +65,7 @@ impl Default for ScanOptions {
             cloudformation: Default::default(),
             exclude: Vec::new(),
             baseline: None,
+            isolate_files: false,
         }
     }
 }
@@ -303,6 +307,7 @@ pub fn parse_only(options: &ScanOptions) -> (usize, usize) {
             &options.paths,
             rayon::current_num_threads(),
             &exclude_set(&options.exclude),
+            !options.isolate_files,
         );
         let parsed: Vec<Parsed> = walk
             .files
@@ -344,6 +349,70 @@ fn exclude_set(globs: &[String]) -> globset::GlobSet {
         }
     }
     b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+}
+
+/// Loads, module directory by module directory, the local modules (`source = "./x"`)
+/// that the parsed Terraform files call, within the scan root.
+fn follow_local_modules(
+    files: &mut Vec<Discovered>,
+    parsed: &mut Vec<Parsed>,
+    options: &ScanOptions,
+) {
+    let exclude = exclude_set(&options.exclude);
+    let mut loaded: std::collections::BTreeSet<String> = files
+        .iter()
+        .map(|f| {
+            f.name
+                .rsplit_once('/')
+                .map_or(String::new(), |(d, _)| d.to_string())
+        })
+        .collect();
+    let mut next = 0;
+    // Bounded: a module tree is not this large, a cycle is cut by `loaded`.
+    while next < parsed.len() && loaded.len() < 10_000 {
+        let end = parsed.len();
+        let mut wanted = std::collections::BTreeSet::new();
+        for i in next..end {
+            let Content::Terraform(body) = &parsed[i].content else {
+                continue;
+            };
+            let dir = files[i].name.rsplit_once('/').map_or("", |(d, _)| d);
+            for m in body.blocks("module") {
+                let Some(syntax::hcl::ExprKind::Str(src)) =
+                    m.body.attr("source").map(|a| &a.expr.kind)
+                else {
+                    continue;
+                };
+                if !(src.starts_with("./") || src.starts_with("../")) {
+                    continue;
+                }
+                let target = options.root.join(dir).join(src);
+                let Ok(target) = target.canonicalize() else {
+                    continue;
+                };
+                let Ok(root) = options.root.canonicalize() else {
+                    continue;
+                };
+                if !target.starts_with(&root) {
+                    continue;
+                }
+                let name = discover::relative_name(&root, &target);
+                if loaded.insert(name) {
+                    wanted.insert(target);
+                }
+            }
+        }
+        next = end;
+        for dir in wanted {
+            let mut found = discover::module_files(&options.root, &dir, &exclude);
+            found.sort_by(|a, b| a.name.cmp(&b.name));
+            for f in found {
+                let id = files.len() as FileId;
+                parsed.push(read_and_parse(&f, id, options.max_file_size));
+                files.push(f);
+            }
+        }
+    }
 }
 
 /// Adds what every finding about a resource should say, whatever the rule: where the
@@ -453,14 +522,21 @@ fn scan_inner(options: &ScanOptions) -> Report {
         &options.paths,
         rayon::current_num_threads(),
         &exclude_set(&options.exclude),
+        !options.isolate_files,
     );
     let manifests = installed_modules(&mut walk.files);
-    let parsed: Vec<Parsed> = walk
+    let mut parsed: Vec<Parsed> = walk
         .files
         .par_iter()
         .enumerate()
         .map(|(i, f)| read_and_parse(f, i as FileId, options.max_file_size))
         .collect();
+    // Only files were named (the pre-commit case): load the local modules they call, and
+    // later report only what is located in those files.
+    let files_only = !walk.explicit.is_empty() && options.paths.iter().all(|p| p.is_file());
+    if files_only && !options.isolate_files {
+        follow_local_modules(&mut walk.files, &mut parsed, options);
+    }
 
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
@@ -653,6 +729,19 @@ fn scan_inner(options: &ScanOptions) -> Report {
                 error: e,
             }),
         }
+    }
+    if files_only {
+        let named: std::collections::BTreeSet<&str> =
+            walk.explicit.iter().map(String::as_str).collect();
+        // A finding belongs to the named files when it is located there, or when one of
+        // its labels is (a value set in a changed tfvars file, a changed module call).
+        let here = |d: &Diagnostic| {
+            std::iter::once(d.primary.file)
+                .chain(d.labels.iter().map(|l| l.span.file))
+                .any(|f| named.contains(sources.get(f).name.as_str()))
+        };
+        diagnostics.retain(|d| here(d));
+        suppressed.retain(|s| here(&s.diagnostic));
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     suppressed.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));

@@ -41,6 +41,12 @@ enum Format {
     Text,
     Json,
     Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// JUnit XML
+    Junit,
+    /// GitLab code quality JSON
+    Gitlab,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -305,6 +311,7 @@ fn scan_options(input: &InputArgs) -> Result<(ScanOptions, ConfigFile), String> 
             .chain(input.exclude.iter().cloned())
             .collect(),
         baseline: None,
+        isolate_files: false,
     };
     Ok((options, cfg))
 }
@@ -413,6 +420,9 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let rendered: Vec<u8> = match args.format.unwrap_or(Format::Text) {
         Format::Json => report::json::render(&report).into_bytes(),
         Format::Sarif => report::sarif::render(&report).into_bytes(),
+        Format::Github => report::github::render(&report).into_bytes(),
+        Format::Junit => report::junit::render(&report).into_bytes(),
+        Format::Gitlab => report::gitlab::render(&report).into_bytes(),
         Format::Text => {
             use codespan_reporting::term::termcolor::{Buffer, ColorChoice as CC, StandardStream};
             let color = match args.color {

@@ -17,7 +17,7 @@ fn findings_exit_with_one_and_a_summary() {
         .code(1)
         .stdout(predicate::str::contains("error[KMS002]"))
         .stdout(predicate::str::contains(
-            "6 findings (3 errors, 3 warnings) in 1 file",
+            "6 findings (3 errors, 3 warnings) in 2 files",
         ));
 }
 

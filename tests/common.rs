@@ -44,6 +44,7 @@ pub fn scan_path(path: &Path, threads: usize) -> Report {
         root: root(),
         threads,
         settings,
+        isolate_files: true,
         ..ScanOptions::default()
     })
 }

@@ -1,6 +1,9 @@
 //! Rendering a [`Report`](crate::Report): rustc-style text, JSON and SARIF 2.1.0.
 
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 pub mod text;
 

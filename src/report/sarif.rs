@@ -11,6 +11,9 @@ use std::collections::HashMap;
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const INFORMATION_URI: &str = "https://github.com/iacguard/iacguard";
 
+/// Results per run that GitHub code scanning accepts.
+pub const MAX_RESULTS: usize = 5000;
+
 fn level(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
@@ -34,6 +37,7 @@ struct Run {
     tool: Value,
     original_uri_base_ids: Value,
     results: Vec<Value>,
+    invocations: Vec<Value>,
     column_kind: &'static str,
 }
 
@@ -112,6 +116,26 @@ pub fn render(report: &Report) -> String {
         .chain(report.suppressed.iter().map(|s| (&s.diagnostic, Some(s))))
         .collect();
     all.sort_by(|a, b| a.0.sort_key().cmp(&b.0.sort_key()));
+    // GitHub code scanning takes at most 5,000 results a run: keep the most severe (and
+    // unsuppressed first), in report order, and say what was left out.
+    let total = all.len();
+    if total > MAX_RESULTS {
+        let mut ranked: Vec<usize> = (0..total).collect();
+        ranked.sort_by_key(|&i| (all[i].1.is_some(), std::cmp::Reverse(all[i].0.severity), i));
+        let mut keep: Vec<usize> = ranked.into_iter().take(MAX_RESULTS).collect();
+        keep.sort_unstable();
+        all = keep.into_iter().map(|i| all[i]).collect();
+    }
+    let mut notifications = Vec::new();
+    if total > MAX_RESULTS {
+        notifications.push(json!({
+            "level": "warning",
+            "message": { "text": format!(
+                "{} of {total} results were left out: GitHub code scanning accepts {MAX_RESULTS} a run; the most severe are kept",
+                total - MAX_RESULTS
+            ) }
+        }));
+    }
     let results = all
         .into_iter()
         .map(|(d, sup)| {
@@ -220,6 +244,10 @@ pub fn render(report: &Report) -> String {
             }),
             original_uri_base_ids: json!({ "%SRCROOT%": { "description": { "text": "the scan root" } } }),
             results,
+            invocations: vec![json!({
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            })],
             column_kind: "utf16CodeUnits",
         }],
     };
