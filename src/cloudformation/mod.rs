@@ -72,6 +72,59 @@ pub fn parse_parameters_file(text: &str) -> Result<Vec<(String, String)>, String
         .collect()
 }
 
+/// SAM creates an implicit REST API, `ServerlessRestApi` (stage `Prod`), for function
+/// events of type `Api` that name no `RestApiId`; `Globals.Api` configures it.
+fn implicit_serverless_api(root: &Node, tpl: &Template<'_>) -> Option<ResourceInstance> {
+    let event = root
+        .get("Resources")
+        .map(Node::entries)
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.value.get("Type").and_then(Node::as_str) == Some("AWS::Serverless::Function"))
+        .flat_map(|r| {
+            r.value
+                .get("Properties")
+                .and_then(|p| p.get("Events"))
+                .map(Node::entries)
+                .unwrap_or_default()
+        })
+        .find(|e| {
+            e.value.get("Type").and_then(Node::as_str) == Some("Api")
+                && e.value
+                    .get("Properties")
+                    .is_none_or(|p| p.get("RestApiId").is_none())
+        })?;
+    if root
+        .get("Resources")
+        .and_then(|r| r.get("ServerlessRestApi"))
+        .is_some()
+    {
+        return None;
+    }
+    let mut body = match root.get("Globals").and_then(|g| g.get("Api")) {
+        Some(g) => tpl.eval(g, 0)?,
+        None => Value::new(Kind::Map(BTreeMap::new()), event.key_span),
+    };
+    if let Kind::Map(m) = &mut body.kind {
+        m.entry("StageName".into())
+            .or_insert_with(|| Value::new(Kind::Str("Prod".into()), event.key_span));
+    }
+    let name = "ServerlessRestApi";
+    Some(ResourceInstance {
+        framework: Framework::CloudFormation,
+        rtype: "AWS::Serverless::Api".into(),
+        address: name.into(),
+        ref_name: format!("{}{name}", tpl.prefix),
+        header: event.key_span,
+        body,
+        default_tags: None,
+        maybe_absent: false,
+        scope: format!("template:{}", event.key_span.file),
+        root: String::new(),
+        call_sites: Vec::new(),
+    })
+}
+
 /// Exported output values of a template, by export name (known names only).
 pub type Exports = BTreeMap<String, Value>;
 
@@ -141,6 +194,9 @@ pub fn evaluate(
             call_sites: Vec::new(),
             root: String::new(),
         });
+    }
+    if let Some(api) = implicit_serverless_api(root, &tpl) {
+        out.push(api);
     }
     (out, Vec::new())
 }
