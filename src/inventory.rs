@@ -14,6 +14,9 @@ pub struct Inventory {
     pub rotation_order: Vec<String>,
     /// At-creation consumers that must be re-encrypted when their key is replaced.
     pub reencrypt: Vec<ConsumerEntry>,
+    /// The AWS Config rules that monitor key rotation (`CMK_BACKING_KEY_ROTATION_ENABLED`),
+    /// by address and location; empty when rotation is not monitored in the tree.
+    pub rotation_monitoring: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -217,10 +220,20 @@ pub fn build(report: &Report, settings: &Settings) -> Inventory {
         })
         .map(|c| consumer_entry(report, c))
         .collect();
+    let rotation_monitoring = model
+        .config_rules
+        .iter()
+        .filter(|r| {
+            r.identifier.known().map(String::as_str)
+                == Some(crate::rules::kms::rotation_not_monitored::ROTATION_RULE)
+        })
+        .map(|r| format!("{} ({})", r.meta.address, location(report, r.meta.header)))
+        .collect();
     Inventory {
         keys,
         rotation_order: envs,
         reencrypt,
+        rotation_monitoring,
     }
 }
 
@@ -277,6 +290,14 @@ pub fn render_text(inv: &Inventory) -> String {
             }
         }
         s.push('\n');
+    }
+    if inv.rotation_monitoring.is_empty() {
+        s.push_str("rotation monitoring: no AWS Config rule CMK_BACKING_KEY_ROTATION_ENABLED in the scanned tree\n");
+    } else {
+        s.push_str(&format!(
+            "rotation monitoring: {}\n",
+            inv.rotation_monitoring.join(", ")
+        ));
     }
     if !inv.rotation_order.is_empty() {
         s.push_str(&format!(
