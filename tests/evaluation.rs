@@ -98,3 +98,14 @@ fn a_variable_without_a_value_is_unknown_not_a_violation() {
     let r = check("no_value", &["KMS002"]);
     assert!(r.diagnostics.iter().all(|d| d.rule != "KMS002"));
 }
+
+#[test]
+fn optional_attributes_get_their_type_defaults() {
+    let r = check("optional_defaults", &["KMS002", "KMS006", "KMS005"]);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "KMS002")
+        .expect("KMS002");
+    assert_eq!(d.address.as_deref(), Some("aws_kms_key.svc[\"orders\"]"));
+}

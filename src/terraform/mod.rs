@@ -795,19 +795,85 @@ impl Scope for Instance<'_, '_> {
 /// Applies a variable's simple type constraint where it changes the value
 /// (`"true"` for a `bool` variable).
 fn convert_to_type(v: Value, ty: Option<&Attr>) -> Value {
-    use crate::syntax::hcl::ExprKind;
-    let Some(ty) = ty else { return v };
-    let ExprKind::Var(t) = &ty.expr.kind else {
-        return v;
-    };
-    let kind = match (t.as_str(), &v.kind) {
-        ("bool", Kind::Str(_)) => v.as_bool().map(Kind::Bool),
-        ("number", Kind::Str(_)) => v.as_number().map(Kind::Number),
-        ("string", Kind::Bool(_) | Kind::Number(_)) => v.to_plain_string().map(Kind::Str),
-        _ => None,
-    };
-    match kind {
-        Some(k) => Value { kind: k, ..v },
+    match ty {
+        Some(ty) => apply_type(v, &ty.expr, 0),
         None => v,
+    }
+}
+
+/// Applies a type constraint: primitive conversions, and `optional(type, default)`
+/// attributes of object types (also inside `list(object(...))` and `map(object(...))`).
+fn apply_type(v: Value, ty: &crate::syntax::hcl::Expr, depth: usize) -> Value {
+    use crate::syntax::hcl::ExprKind;
+    if depth > 32 {
+        return v;
+    }
+    match &ty.kind {
+        ExprKind::Var(t) => {
+            let kind = match (t.as_str(), &v.kind) {
+                ("bool", Kind::Str(_)) => v.as_bool().map(Kind::Bool),
+                ("number", Kind::Str(_)) => v.as_number().map(Kind::Number),
+                ("string", Kind::Bool(_) | Kind::Number(_)) => v.to_plain_string().map(Kind::Str),
+                _ => None,
+            };
+            match kind {
+                Some(k) => Value { kind: k, ..v },
+                None => v,
+            }
+        }
+        ExprKind::Call(name, args, _) if name == "object" => {
+            let (Some(ExprKind::Object(fields)), Kind::Map(m)) =
+                (args.first().map(|a| &a.kind), &v.kind)
+            else {
+                return v;
+            };
+            let mut m = m.clone();
+            for (k, fty) in fields {
+                let key = match &k.kind {
+                    ExprKind::Var(n) | ExprKind::Str(n) => n.clone(),
+                    _ => continue,
+                };
+                let (inner, default) = match &fty.kind {
+                    ExprKind::Call(n, a, _) if n == "optional" => (a.first(), a.get(1)),
+                    _ => (Some(fty), None),
+                };
+                let current = m.get(&key).filter(|x| !x.is_null()).cloned();
+                let value = match (current, default) {
+                    (Some(x), _) => Some(x),
+                    (None, Some(d)) => Some(Evaluator::new(&EmptyScope).eval_attr(d)),
+                    (None, None) => None,
+                };
+                if let Some(x) = value {
+                    let x = match inner {
+                        Some(t) => apply_type(x, t, depth + 1),
+                        None => x,
+                    };
+                    m.insert(key, x);
+                }
+            }
+            Value {
+                kind: Kind::Map(m),
+                ..v
+            }
+        }
+        ExprKind::Call(name, args, _) if matches!(name.as_str(), "list" | "set" | "map") => {
+            let Some(inner) = args.first() else { return v };
+            let kind = match v.kind {
+                Kind::List(items) => Kind::List(
+                    items
+                        .into_iter()
+                        .map(|x| apply_type(x, inner, depth + 1))
+                        .collect(),
+                ),
+                Kind::Map(m) if name == "map" => Kind::Map(
+                    m.into_iter()
+                        .map(|(k, x)| (k, apply_type(x, inner, depth + 1)))
+                        .collect(),
+                ),
+                other => other,
+            };
+            Value { kind, ..v }
+        }
+        _ => v,
     }
 }
