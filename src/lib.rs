@@ -650,11 +650,96 @@ fn scan_inner(options: &ScanOptions) -> Report {
             exports.entry(name).or_insert(v);
         }
     }
+    // Nested stacks: a template that a parent's `AWS::CloudFormation::Stack` names by a
+    // local `TemplateURL` is evaluated through its parents, with their `Parameters`.
+    let by_name: std::collections::HashMap<&str, usize> = templates
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (sources.get(t.span.file).name.as_str(), i))
+        .collect();
+    let child_of = |parent: usize, url: &str| -> Option<usize> {
+        if url.contains("://") || url.starts_with("s3:") {
+            return None;
+        }
+        let parent_name = &sources.get(templates[parent].span.file).name;
+        let dir = parent_name.rsplit_once('/').map_or("", |(d, _)| d);
+        let joined = terraform::join_dir(dir, url)?;
+        by_name.get(joined.as_str()).copied()
+    };
+    let mut nested: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+    for (i, t) in templates.iter().enumerate() {
+        for r in t.get("Resources").map(Node::entries).unwrap_or_default() {
+            let url = r
+                .value
+                .get("Properties")
+                .and_then(|p| p.get("TemplateURL"))
+                .and_then(Node::as_str);
+            if r.value.get("Type").and_then(Node::as_str) == Some("AWS::CloudFormation::Stack") {
+                if let Some(c) = url.and_then(|u| child_of(i, u)).filter(|c| *c != i) {
+                    nested.insert(c);
+                }
+            }
+        }
+    }
     let cfn: Vec<(Vec<ResourceInstance>, Vec<Diagnostic>)> = templates
         .par_iter()
-        .map(|t| cloudformation::evaluate(t, &options.cloudformation, &exports))
+        .enumerate()
+        .filter(|(i, _)| !nested.contains(i))
+        .map(|(_, t)| cloudformation::evaluate(t, &options.cloudformation, &exports))
+        .collect();
+    let mut pending: Vec<(usize, ResourceInstance)> = Vec::new();
+    let push_stacks = |parent: usize,
+                       insts: &[ResourceInstance],
+                       pending: &mut Vec<(usize, ResourceInstance)>| {
+        for r in insts
+            .iter()
+            .filter(|r| r.rtype == "AWS::CloudFormation::Stack")
+        {
+            if let Some(url) = r.body.get("TemplateURL").and_then(value::Value::as_str) {
+                if let Some(c) = child_of(parent, url) {
+                    pending.push((c, r.clone()));
+                }
+            }
+        }
+    };
+    let file_index: std::collections::HashMap<FileId, usize> = templates
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.span.file, i))
         .collect();
     for (inst, d) in cfn {
+        if let Some(parent) = inst.first().and_then(|r| file_index.get(&r.header.file)) {
+            push_stacks(*parent, &inst, &mut pending);
+        }
+        instances.extend(inst);
+        diagnostics.extend(d);
+    }
+    let mut rounds = 0;
+    while let Some((child, stack)) = pending.pop() {
+        rounds += 1;
+        if rounds > 1_000 || stack.call_sites.len() > 16 {
+            break;
+        }
+        let parameters: Vec<(String, String)> = stack
+            .body
+            .get("Parameters")
+            .and_then(value::Value::as_map)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| v.to_plain_string().map(|s| (k.clone(), s)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut call_sites = stack.call_sites.clone();
+        call_sites.push(stack.header);
+        let how = cloudformation::Instantiation {
+            address_prefix: format!("{}.", stack.address),
+            parameters,
+            call_sites,
+        };
+        let (inst, d) =
+            cloudformation::evaluate_as(&templates[child], &options.cloudformation, &exports, &how);
+        push_stacks(child, &inst, &mut pending);
         instances.extend(inst);
         diagnostics.extend(d);
     }

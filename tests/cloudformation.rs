@@ -100,3 +100,29 @@ fn parameters_files_in_every_format() {
     assert!(parse("Env").is_err());
     assert!(parse("[{\"Key\": 1}]").is_err());
 }
+
+#[test]
+fn nested_stacks_are_evaluated_with_their_parents_parameters() {
+    let dir = common::root().join("testdata/projects/cloudformation/nested");
+    let report = common::scan_path(&dir, 2);
+    let kms002: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "KMS002")
+        .filter_map(|d| d.address.as_deref())
+        .collect();
+    // Only the instantiation that passes Rotate=false; the child alone is not reported.
+    assert_eq!(kms002, vec!["ProdKeys.Key"]);
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "KMS002")
+        .expect("KMS002");
+    assert!(d.labels.iter().any(|l| report
+        .sources
+        .get(l.span.file)
+        .name
+        .ends_with("nested/parent.yaml")));
+    // The aliases link within each instantiation.
+    assert!(report.diagnostics.iter().all(|d| d.rule != "KMS005"));
+}

@@ -156,12 +156,43 @@ pub fn exports(root: &Node, options: &CfnOptions) -> Exports {
 
 static EMPTY_EXPORTS: Exports = Exports::new();
 
+/// How a template is instantiated: on its own, or as a nested stack of a parent.
+#[derive(Debug, Clone, Default)]
+pub struct Instantiation {
+    /// `Parent.` for the resources of a nested stack (empty for a template on its own).
+    pub address_prefix: String,
+    /// Parameters passed by the parent stack, after the user's overrides.
+    pub parameters: Vec<(String, String)>,
+    /// Where the parent stack resource is (module call site, in Terraform terms).
+    pub call_sites: Vec<Span>,
+}
+
 pub fn evaluate(
     root: &Node,
     options: &CfnOptions,
     exports: &Exports,
 ) -> (Vec<ResourceInstance>, Vec<Diagnostic>) {
-    let tpl = Template::new(root, options, exports);
+    evaluate_as(root, options, exports, &Instantiation::default())
+}
+
+/// Evaluates a template, as a nested stack when `inst` says so.
+pub fn evaluate_as(
+    root: &Node,
+    options: &CfnOptions,
+    exports: &Exports,
+    inst: &Instantiation,
+) -> (Vec<ResourceInstance>, Vec<Diagnostic>) {
+    let mut opts = options.clone();
+    opts.parameters.extend(inst.parameters.iter().cloned());
+    let mut tpl = Template::new(root, &opts, exports);
+    if !inst.address_prefix.is_empty() {
+        // Each instantiation gets its own reference names.
+        tpl.prefix = format!(
+            "{}{}",
+            tpl.prefix.trim_end_matches('/'),
+            format_args!("/{}//", inst.address_prefix.trim_end_matches('.'))
+        );
+    }
     let mut out = Vec::new();
     for entry in root.get("Resources").map(Node::entries).unwrap_or_default() {
         let res = &entry.value;
@@ -184,14 +215,14 @@ pub fn evaluate(
         out.push(ResourceInstance {
             framework: Framework::CloudFormation,
             rtype: rtype.to_string(),
-            address: entry.key.clone(),
+            address: format!("{}{}", inst.address_prefix, entry.key),
             ref_name: format!("{}{}", tpl.prefix, entry.key),
             header: entry.key_span,
             body,
             default_tags: None,
             maybe_absent: presence.is_none(),
-            scope: format!("template:{}", entry.key_span.file),
-            call_sites: Vec::new(),
+            scope: format!("template:{}:{}", entry.key_span.file, inst.address_prefix),
+            call_sites: inst.call_sites.clone(),
             root: String::new(),
         });
     }

@@ -65,7 +65,7 @@ pub fn read_manifest(text: &str, root_dir: &str) -> BTreeMap<String, String> {
 
 /// Joins a relative path onto a module directory name lexically, keeping an absolute
 /// directory absolute. `None` when `..` climbs above the start of the name.
-fn join_dir(dir: &str, rel: &str) -> Option<String> {
+pub fn join_dir(dir: &str, rel: &str) -> Option<String> {
     let absolute = dir.starts_with('/');
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for seg in rel.split('/') {
