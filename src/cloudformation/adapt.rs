@@ -1,10 +1,13 @@
 //! CloudFormation resources onto the AWS model.
 
-use crate::model::apigateway::{CloudFrontOrigin, EndpointType, OriginHeader, RestApiSettings};
+use crate::model::apigateway::{
+    ApiDomainName, CloudFrontOrigin, EndpointType, OriginHeader, RestApiSettings,
+};
 use crate::model::backup::{
     value_list, BackupPlan, BackupSelection, BackupVault, ConditionOp, PlanRule, Scope,
     SelectionCondition, SelectionTag, Target, VaultKey, VaultLock,
 };
+use crate::model::cloudfront::{header_names, CacheBehavior, OriginRequestPolicy};
 use crate::model::kms::KeyOrigin;
 use crate::model::policy::PolicyDocument;
 use crate::model::tags::{
@@ -173,7 +176,25 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
             model.cloudfront_distributions.push(CloudFrontDistribution {
                 meta: meta(),
                 origins,
+                behaviors: cache_behaviors(b),
             })
+        }
+        "AWS::CloudFront::OriginRequestPolicy" => {
+            let config = b.path(&["OriginRequestPolicyConfig", "HeadersConfig"]);
+            model.origin_request_policies.push(OriginRequestPolicy {
+                meta: meta(),
+                header_behavior: match config {
+                    Some(c) => field(c, "HeaderBehavior", c.span, None, string_of),
+                    None => Val::default(None, h),
+                },
+                headers: match config {
+                    Some(c) => field(c, "Headers", c.span, Some(Vec::new()), header_names),
+                    None => Val::default(None, h),
+                },
+            })
+        }
+        "AWS::ApiGateway::DomainName" | "AWS::ApiGatewayV2::DomainName" => {
+            model.api_domain_names.push(ApiDomainName { meta: meta() })
         }
         _ => {}
     }
@@ -427,4 +448,41 @@ fn cloudfront_origin(o: &Value, h: Span) -> CloudFrontOrigin {
         protocol_policy,
         span: o.span,
     }
+}
+
+/// The default cache behaviour, then the ordered ones.
+fn cache_behaviors(b: &Value) -> Vec<CacheBehavior> {
+    let default = b
+        .path(&["DistributionConfig", "DefaultCacheBehavior"])
+        .filter(|c| c.as_map().is_some())
+        .map(|c| (c, false));
+    let ordered = b
+        .path(&["DistributionConfig", "CacheBehaviors"])
+        .and_then(Value::as_list)
+        .unwrap_or_default()
+        .iter()
+        .filter(|c| c.as_map().is_some())
+        .map(|c| (c, true));
+    default
+        .into_iter()
+        .chain(ordered)
+        .map(|(c, ordered)| {
+            let forwarded_headers = match c.get("ForwardedValues") {
+                Some(f) if !f.is_null() => {
+                    field(f, "Headers", f.span, Some(Vec::new()), header_names)
+                }
+                _ => Val::default(Some(Vec::new()), c.span),
+            };
+            CacheBehavior {
+                path_pattern: ordered.then(|| field(c, "PathPattern", c.span, None, string_of)),
+                target_origin_id: field(c, "TargetOriginId", c.span, None, string_of),
+                forwarded_headers,
+                origin_request_policy: c
+                    .get("OriginRequestPolicyId")
+                    .filter(|v| !v.is_null())
+                    .cloned(),
+                span: c.span,
+            }
+        })
+        .collect()
 }

@@ -229,6 +229,24 @@ pub struct CloudFrontOrigin {
 pub struct CloudFrontDistribution {
     pub meta: ResourceMeta,
     pub origins: Vec<CloudFrontOrigin>,
+    /// The default cache behaviour first, then the ordered ones.
+    pub behaviors: Vec<super::cloudfront::CacheBehavior>,
+}
+
+impl CloudFrontDistribution {
+    /// The origin a cache behaviour routes to, when its id is known.
+    pub fn origin_of(&self, b: &super::cloudfront::CacheBehavior) -> Option<&CloudFrontOrigin> {
+        let target = b.target_origin_id.known()?;
+        self.origins.iter().find(|o| o.id.known() == Some(target))
+    }
+}
+
+/// An API Gateway custom domain name (`aws_api_gateway_domain_name`,
+/// `aws_apigatewayv2_domain_name`, `AWS::ApiGateway::DomainName`,
+/// `AWS::ApiGatewayV2::DomainName`).
+#[derive(Debug, Clone)]
+pub struct ApiDomainName {
+    pub meta: ResourceMeta,
 }
 
 /// Whether a value names `resource` (a reference to it or one of its attributes, in any
@@ -500,4 +518,40 @@ pub fn is_api_domain(model: &Model, dist: &ResourceMeta, domain: &Value) -> Opti
         }
         _ => None,
     }
+}
+
+/// Whether a CloudFront origin domain is an API's default execute-api endpoint: a
+/// reference to an API Gateway API or stage (not to a custom domain name), or a string
+/// containing `.execute-api.`. `None` when it may be.
+pub fn is_default_api_domain(model: &Model, dist: &ResourceMeta, domain: &Value) -> Option<bool> {
+    let is_custom_domain = |r: &Reference| {
+        let ty = super::display_name(&r.resource)
+            .rsplit('.')
+            .nth(1)
+            .unwrap_or("");
+        ty == "aws_api_gateway_domain_name"
+            || ty == "aws_apigatewayv2_domain_name"
+            || model
+                .api_domain_names
+                .iter()
+                .any(|d| d.meta.ref_name == r.resource && model.same_scope(&d.meta, dist))
+    };
+    let parts = domain.parts()?;
+    let text: String = parts
+        .iter()
+        .map(|p| match p {
+            Part::Lit(l) => l.as_str(),
+            _ => "\0",
+        })
+        .collect();
+    if text.contains(".execute-api.") {
+        return Some(true);
+    }
+    if parts
+        .iter()
+        .any(|p| matches!(p, Part::Ref(r) if is_custom_domain(r)))
+    {
+        return Some(false);
+    }
+    is_api_domain(model, dist, domain)
 }

@@ -2,6 +2,7 @@
 
 pub mod apigateway;
 pub mod backup;
+pub mod cloudfront;
 pub mod kms;
 pub mod policy;
 pub mod tags;
@@ -141,6 +142,10 @@ pub struct Model {
     pub waf_associations: Vec<WafAssociation>,
     pub api_domain_mappings: Vec<DomainMapping>,
     pub cloudfront_distributions: Vec<CloudFrontDistribution>,
+    pub origin_request_policies: Vec<cloudfront::OriginRequestPolicy>,
+    pub origin_request_policy_lookups: Vec<cloudfront::OriginRequestPolicyLookup>,
+    /// API Gateway custom domain names (REST and HTTP APIs).
+    pub api_domain_names: Vec<apigateway::ApiDomainName>,
     /// The directory of each scanned file, by file id: Terraform root modules are
     /// directories.
     pub file_dirs: Vec<String>,
@@ -196,6 +201,12 @@ impl Model {
         self.api_domain_mappings
             .sort_by(|a, b| by_location(&a.meta, &b.meta));
         self.cloudfront_distributions
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.origin_request_policies
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.origin_request_policy_lookups
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.api_domain_names
             .sort_by(|a, b| by_location(&a.meta, &b.meta));
         kms::link(self);
         backup::link(self);

@@ -140,6 +140,10 @@ pub const REGISTRY: &[(&str, &dyn Rule)] = &[
         include_str!("../../rules/CFR002.md"),
         &cloudfront::api_origin_not_https_only::ApiOriginNotHttpsOnly,
     ),
+    (
+        include_str!("../../rules/CFR003.md"),
+        &cloudfront::forwards_host_to_api_origin::ForwardsHostToApiOrigin,
+    ),
 ];
 
 /// Rule metadata: the TOML front matter of `rules/<ID>.md` and its body.

@@ -1,9 +1,14 @@
 //! Terraform resources onto the AWS model.
 
-use crate::model::apigateway::{CloudFrontOrigin, EndpointType, OriginHeader, RestApiSettings};
+use crate::model::apigateway::{
+    ApiDomainName, CloudFrontOrigin, EndpointType, OriginHeader, RestApiSettings,
+};
 use crate::model::backup::{
     value_list, BackupPlan, BackupSelection, BackupVault, ConditionOp, PlanRule, Scope,
     SelectionCondition, SelectionTag, Target, VaultKey, VaultLock,
+};
+use crate::model::cloudfront::{
+    header_names, CacheBehavior, OriginRequestPolicy, OriginRequestPolicyLookup,
 };
 use crate::model::kms::KeyOrigin;
 use crate::model::policy::PolicyDocument;
@@ -152,7 +157,41 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                     .into_iter()
                     .map(|o| cloudfront_origin(o, h))
                     .collect(),
+                behaviors: cache_behaviors(b),
             })
+        }
+        "aws_cloudfront_origin_request_policy" => {
+            let config = b.blocks("headers_config");
+            let config = config.first();
+            model.origin_request_policies.push(OriginRequestPolicy {
+                meta: meta(),
+                header_behavior: match config {
+                    Some(c) => field(c, "header_behavior", c.span, None, string_of),
+                    None => field(b, "headers_config", h, Some("none".into()), |_| None),
+                },
+                headers: match config {
+                    Some(c) => match c.get("headers") {
+                        Some(l) if l.is_unknown() => unknown_val(l),
+                        _ => match c.blocks("headers").first() {
+                            Some(l) => field(l, "items", l.span, Some(Vec::new()), header_names),
+                            None => Val::default(Some(Vec::new()), c.span),
+                        },
+                    },
+                    None => Val::default(None, h),
+                },
+            })
+        }
+        "data.aws_cloudfront_origin_request_policy" => {
+            model
+                .origin_request_policy_lookups
+                .push(OriginRequestPolicyLookup {
+                    meta: meta(),
+                    name: field(b, "name", h, None, string_of),
+                    id: field(b, "id", h, None, string_of),
+                })
+        }
+        "aws_api_gateway_domain_name" | "aws_apigatewayv2_domain_name" => {
+            model.api_domain_names.push(ApiDomainName { meta: meta() })
         }
         _ => {}
     }
@@ -365,4 +404,38 @@ fn cloudfront_origin(o: &Value, h: Span) -> CloudFrontOrigin {
         protocol_policy,
         span: o.span,
     }
+}
+
+/// The default cache behaviour, then the ordered ones.
+fn cache_behaviors(b: &Value) -> Vec<CacheBehavior> {
+    let default = b
+        .blocks("default_cache_behavior")
+        .into_iter()
+        .map(|c| (c, false));
+    let ordered = b
+        .blocks("ordered_cache_behavior")
+        .into_iter()
+        .map(|c| (c, true));
+    default
+        .chain(ordered)
+        .map(|(c, ordered)| {
+            let forwarded_headers = match c.get("forwarded_values") {
+                Some(f) if f.is_unknown() => unknown_val(f),
+                _ => match c.blocks("forwarded_values").first() {
+                    Some(f) => field(f, "headers", f.span, Some(Vec::new()), header_names),
+                    None => Val::default(Some(Vec::new()), c.span),
+                },
+            };
+            CacheBehavior {
+                path_pattern: ordered.then(|| field(c, "path_pattern", c.span, None, string_of)),
+                target_origin_id: field(c, "target_origin_id", c.span, None, string_of),
+                forwarded_headers,
+                origin_request_policy: c
+                    .get("origin_request_policy_id")
+                    .filter(|v| !v.is_null())
+                    .cloned(),
+                span: c.span,
+            }
+        })
+        .collect()
 }
