@@ -50,6 +50,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Spans holding secrets (key material): blanked in the sources before any output.
     pub redact: Vec<Span>,
+    /// In a CloudFormation template, the path of the primary span
+    /// (`Resources.Key.Properties.EnableKeyRotation`).
+    pub logical_path: Option<String>,
 }
 
 impl Diagnostic {
@@ -68,6 +71,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             redact: Vec::new(),
+            logical_path: None,
         }
     }
 

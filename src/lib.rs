@@ -774,6 +774,13 @@ fn scan_inner(options: &ScanOptions) -> Report {
 
     let mut findings = rules::run(&model, &options.settings);
     explain_instances(&mut findings, &instances);
+    let by_file: std::collections::HashMap<FileId, &Node> =
+        templates.iter().map(|t| (t.span.file, t)).collect();
+    for d in &mut findings {
+        if let Some(t) = by_file.get(&d.primary.file) {
+            d.logical_path = syntax::tree::path_to(t, d.primary);
+        }
+    }
     for d in &findings {
         for span in &d.redact {
             sources.redact(*span);

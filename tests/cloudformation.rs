@@ -126,3 +126,20 @@ fn nested_stacks_are_evaluated_with_their_parents_parameters() {
     // The aliases link within each instantiation.
     assert!(report.diagnostics.iter().all(|d| d.rule != "KMS005"));
 }
+
+#[test]
+fn template_findings_carry_their_logical_path() {
+    let path = common::root().join("testdata/KMS002/fail/template.yaml");
+    let report = common::scan_path(&path, 1);
+    let paths: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "KMS002")
+        .filter_map(|d| d.logical_path.as_deref())
+        .collect();
+    assert!(paths.contains(&"Resources.LeftOut"), "{paths:?}");
+    assert!(
+        paths.contains(&"Resources.ExplicitOff.Properties.EnableKeyRotation"),
+        "{paths:?}"
+    );
+}

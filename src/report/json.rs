@@ -27,6 +27,8 @@ struct Finding<'a> {
     start: Pos,
     end: Pos,
     address: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logical_path: Option<&'a str>,
     help: Option<&'a str>,
     labels: Vec<LabelOut<'a>>,
 }
@@ -85,6 +87,7 @@ pub fn render(report: &Report) -> String {
                 start: pos(report, d.primary.file, d.primary.start),
                 end: pos(report, d.primary.file, d.primary.end),
                 address: d.address.as_deref(),
+                logical_path: d.logical_path.as_deref(),
                 help: d.help.as_deref(),
                 labels: d
                     .labels

@@ -175,6 +175,9 @@ pub fn render(report: &Report) -> String {
             if let Some(a) = &d.address {
                 location["logicalLocations"] =
                     json!([{ "fullyQualifiedName": a, "kind": "resource" }]);
+                if let Some(p) = &d.logical_path {
+                    location["logicalLocations"][0]["properties"] = json!({ "logicalPath": p });
+                }
             }
             let mut message = d.message.clone();
             if let Some(h) = &d.help {

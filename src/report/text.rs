@@ -21,6 +21,9 @@ pub fn render(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> 
         if let Some(a) = &d.address {
             notes.push(format!("resource: {a}"));
         }
+        if let Some(p) = &d.logical_path {
+            notes.push(format!("path: {p}"));
+        }
         if let Some(h) = &d.help {
             notes.push(format!("help: {h}"));
         }

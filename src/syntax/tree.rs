@@ -57,6 +57,45 @@ impl Node {
     }
 }
 
+/// The path of keys and indices from the root to the innermost node that holds `span`
+/// (`Resources.Key.Properties.EnableKeyRotation`).
+pub fn path_to(root: &Node, span: crate::source::Span) -> Option<String> {
+    let contains = |n: &Node| n.span.start <= span.start && span.end <= n.span.end;
+    if !contains(root) {
+        return None;
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut node = root;
+    loop {
+        let next = match &node.kind {
+            NodeKind::Map(entries) => entries.iter().find_map(|e| {
+                if e.key_span == span {
+                    parts.push(e.key.clone());
+                    None
+                } else if contains(&e.value) {
+                    Some((e.key.clone(), &e.value))
+                } else {
+                    None
+                }
+            }),
+            NodeKind::Seq(items) => items
+                .iter()
+                .enumerate()
+                .find(|(_, n)| contains(n))
+                .map(|(i, n)| (i.to_string(), n)),
+            _ => None,
+        };
+        match next {
+            Some((k, n)) if n.span != node.span => {
+                parts.push(k);
+                node = n;
+            }
+            _ => break,
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("."))
+}
+
 /// The CloudFormation intrinsic for a short-form YAML tag (`!GetAtt` → `Fn::GetAtt`).
 pub fn intrinsic_for_tag(tag: &str) -> Option<&'static str> {
     Some(match tag {
