@@ -388,3 +388,49 @@ fn bad_input_is_answered_without_ending_the_server() {
     assert!(codes(&client.diagnostics(&uri(&path))).contains(&"parse-error".into()));
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn applied_quick_fix_silences_the_finding() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("main.tf");
+    let text = "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n";
+    let mut client = Client::start();
+    client.open(&uri(&path), "terraform", text);
+    let params = client.diagnostics(&uri(&path));
+    let d = with_code(&params, "KMS002").clone();
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri(&path) },
+            "range": d["range"],
+            "context": { "diagnostics": [d] },
+        }),
+    );
+    let edit = &response["result"][0]["edit"]["changes"][uri(&path)][0];
+    let line = edit["range"]["start"]["line"].as_u64().expect("line") as usize;
+    let mut lines: Vec<&str> = text.lines().collect();
+    let comment = edit["newText"].as_str().expect("text").trim_end();
+    lines.insert(line, comment);
+    client.change(&uri(&path), 2, &(lines.join("\n") + "\n"));
+    let params = client.diagnostics(&uri(&path));
+    let codes = codes(&params);
+    assert!(!codes.contains(&"KMS002".into()), "{params}");
+    assert!(!codes.contains(&"unused-suppression".into()), "{params}");
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn invalid_configuration_is_shown_in_its_file_and_the_defaults_apply() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join(".iacguard.toml");
+    std::fs::write(&config, "ignore = [\"KMS002\"]\nunknown-key = 1\n").expect("write");
+    let path = dir.path().join("main.tf");
+    let mut client = Client::start();
+    client.open(&uri(&path), "terraform", KEY_WITHOUT_ROTATION);
+    let shown = client.diagnostics(&uri(&config));
+    assert_eq!(codes(&shown), vec!["config".to_string()]);
+    assert_eq!(shown["diagnostics"][0]["range"]["start"]["line"], 1);
+    let params = client.diagnostics(&uri(&path));
+    assert!(codes(&params).contains(&"KMS002".into()), "{params}");
+    assert!(client.shutdown().success());
+}
