@@ -9,7 +9,9 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod inventory;
+pub mod lsp;
 pub mod model;
+pub mod options;
 pub mod report;
 pub mod resource;
 pub mod rules;
@@ -51,6 +53,10 @@ pub struct ScanOptions {
     /// Analyse files named on the command line on their own, without the rest of their
     /// module (test fixtures); by default a named Terraform file brings its module.
     pub isolate_files: bool,
+    /// Texts that replace the files at these paths when read: an editor's unsaved buffers.
+    /// A buffer whose file is not on disk yet is analysed when its path, or its directory,
+    /// is one of `paths`.
+    pub overlays: Vec<(PathBuf, String)>,
 }
 
 impl Default for ScanOptions {
@@ -66,6 +72,7 @@ impl Default for ScanOptions {
             exclude: Vec::new(),
             baseline: None,
             isolate_files: false,
+            overlays: Vec::new(),
         }
     }
 }
@@ -119,21 +126,30 @@ struct Parsed {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn read_and_parse(f: &Discovered, id: FileId, max_size: u64) -> Parsed {
+/// The text that replaces a file's content on disk, if any.
+fn overlay<'a>(options: &'a ScanOptions, path: &Path) -> Option<&'a str> {
+    options
+        .overlays
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, text)| text.as_str())
+}
+
+fn read_and_parse(f: &Discovered, id: FileId, max_size: u64, overlay: Option<&str>) -> Parsed {
     let fail = |msg: String, text: String, span: Span, code: &str| Parsed {
         text,
         content: Content::Failed,
         diagnostics: vec![Diagnostic::new(code, Severity::Error, span, msg)],
     };
     let empty = Span::new(id, 0, 0);
-    match std::fs::metadata(&f.path) {
-        Ok(m) if m.len() > max_size => {
+    let size = match overlay {
+        Some(text) => Some(text.len() as u64),
+        None => std::fs::metadata(&f.path).ok().map(|m| m.len()),
+    };
+    match size {
+        Some(len) if len > max_size => {
             return fail(
-                format!(
-                    "file is {} bytes, over the {} byte limit; not analysed",
-                    m.len(),
-                    max_size
-                ),
+                format!("file is {len} bytes, over the {max_size} byte limit; not analysed"),
                 String::new(),
                 empty,
                 codes::FILE_SKIPPED,
@@ -141,16 +157,19 @@ fn read_and_parse(f: &Discovered, id: FileId, max_size: u64) -> Parsed {
         }
         _ => {}
     }
-    let bytes = match std::fs::read(&f.path) {
-        Ok(b) => b,
-        Err(e) => {
-            return fail(
-                format!("cannot read file: {e}"),
-                String::new(),
-                empty,
-                codes::FILE_SKIPPED,
-            )
-        }
+    let bytes = match overlay {
+        Some(text) => text.as_bytes().to_vec(),
+        None => match std::fs::read(&f.path) {
+            Ok(b) => b,
+            Err(e) => {
+                return fail(
+                    format!("cannot read file: {e}"),
+                    String::new(),
+                    empty,
+                    codes::FILE_SKIPPED,
+                )
+            }
+        },
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -313,7 +332,14 @@ pub fn parse_only(options: &ScanOptions) -> (usize, usize) {
             .files
             .par_iter()
             .enumerate()
-            .map(|(i, f)| read_and_parse(f, i as FileId, options.max_file_size))
+            .map(|(i, f)| {
+                read_and_parse(
+                    f,
+                    i as FileId,
+                    options.max_file_size,
+                    overlay(options, &f.path),
+                )
+            })
             .collect();
         let bytes = parsed.iter().map(|p| p.text.len()).sum();
         (parsed.len(), bytes)
@@ -338,6 +364,33 @@ pub fn scan(options: &ScanOptions) -> Report {
         Ok(pool) => pool.install(|| scan_inner(options)),
         Err(_) => scan_inner(options),
     }
+}
+
+/// Adds the overlays whose files are not on disk (a new buffer in an editor) to the files
+/// to analyse, when their path or directory is scanned.
+fn add_unsaved_overlays(walk: &mut discover::Walk, options: &ScanOptions) {
+    let excluded = exclude_set(&options.exclude);
+    for (path, _) in &options.overlays {
+        let scanned = options
+            .paths
+            .iter()
+            .any(|p| p == path || path.parent() == Some(p.as_path()));
+        if !scanned || walk.files.iter().any(|f| &f.path == path) {
+            continue;
+        }
+        let name = discover::relative_name(&options.root, path);
+        let Some(kind) = discover::classify(path).filter(|_| !excluded.is_match(&name)) else {
+            continue;
+        };
+        walk.bad_roots.retain(|b| &b.path != path);
+        walk.files.push(Discovered {
+            path: path.clone(),
+            name,
+            kind,
+        });
+    }
+    walk.files.sort_by(|a, b| a.name.cmp(&b.name));
+    walk.files.dedup_by(|a, b| a.name == b.name);
 }
 
 /// The exclude globs as a set; invalid globs are refused when the configuration is read.
@@ -408,7 +461,12 @@ fn follow_local_modules(
             found.sort_by(|a, b| a.name.cmp(&b.name));
             for f in found {
                 let id = files.len() as FileId;
-                parsed.push(read_and_parse(&f, id, options.max_file_size));
+                parsed.push(read_and_parse(
+                    &f,
+                    id,
+                    options.max_file_size,
+                    overlay(options, &f.path),
+                ));
                 files.push(f);
             }
         }
@@ -524,12 +582,20 @@ fn scan_inner(options: &ScanOptions) -> Report {
         &exclude_set(&options.exclude),
         !options.isolate_files,
     );
+    add_unsaved_overlays(&mut walk, options);
     let manifests = installed_modules(&mut walk.files);
     let mut parsed: Vec<Parsed> = walk
         .files
         .par_iter()
         .enumerate()
-        .map(|(i, f)| read_and_parse(f, i as FileId, options.max_file_size))
+        .map(|(i, f)| {
+            read_and_parse(
+                f,
+                i as FileId,
+                options.max_file_size,
+                overlay(options, &f.path),
+            )
+        })
         .collect();
     // Only files were named (the pre-commit case): load the local modules they call, and
     // later report only what is located in those files.
@@ -628,7 +694,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
             continue;
         }
         let id = sources.len() as FileId;
-        let p = read_and_parse(&d, id, options.max_file_size);
+        let p = read_and_parse(&d, id, options.max_file_size, overlay(options, path));
         sources.add(SourceFile::new(d.name.clone(), d.path.clone(), p.text));
         diagnostics.extend(p.diagnostics);
         if let Content::Tfvars(body) = p.content {

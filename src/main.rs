@@ -4,7 +4,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use iacguard::config::{self, ConfigFile};
 use iacguard::diagnostic::Severity;
-use iacguard::settings::{Date, Settings};
+use iacguard::options::{self, Overrides};
+use iacguard::settings::Date;
 use iacguard::{report, rules, ScanOptions};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -34,6 +35,8 @@ enum Command {
         /// Rule id or kebab-case name
         rule: String,
     },
+    /// Run a Language Server over standard input and output, for editors
+    Lsp,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -168,6 +171,7 @@ fn main() -> ExitCode {
         Command::Keys(args) => keys(args),
         Command::Rules(args) => list_rules(args),
         Command::Explain { rule } => explain(&rule),
+        Command::Lsp => lsp(),
     };
     result.unwrap_or_else(|message| {
         eprint!("{message}");
@@ -200,32 +204,14 @@ fn load_config(
     }
 }
 
-/// Settings from the configuration file, with command-line flags winning.
-fn settings(cfg: &ConfigFile, args: &ConfigArgs, today: Option<Date>) -> Settings {
-    let mut s = Settings::default();
-    if let Some(d) = today {
-        s.today = d;
+/// The command-line flags that only select rules, as overrides of the configuration.
+fn rule_overrides(args: &ConfigArgs, today: Option<Date>) -> Overrides {
+    Overrides {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        today,
+        ..Overrides::default()
     }
-    s.select = if args.select.is_empty() {
-        cfg.select.clone().unwrap_or_default()
-    } else {
-        args.select.clone()
-    };
-    s.ignore = cfg.ignore.iter().chain(&args.ignore).cloned().collect();
-    for (rule, sev) in &cfg.severity {
-        if let (Some(meta), Some(sev)) = (rules::find(rule), Severity::parse(sev)) {
-            s.severity.insert(meta.id.clone(), sev);
-        }
-    }
-    for (rule, params) in &cfg.rules {
-        if let Some(meta) = rules::find(rule) {
-            s.params.insert(meta.id.clone(), params.clone());
-        }
-    }
-    if let Some(f) = cfg.fail_on.as_deref().and_then(Severity::parse) {
-        s.fail_on = f;
-    }
-    s
 }
 
 fn scan_options(input: &InputArgs) -> Result<(ScanOptions, ConfigFile), String> {
@@ -249,44 +235,10 @@ fn scan_options(input: &InputArgs) -> Result<(ScanOptions, ConfigFile), String> 
         None => root.clone(),
     };
     let (cfg, cfg_dir) = load_config(&input.config, &config_start)?;
-    // Paths in the configuration are relative to its directory.
-    let cfg_dir = cfg_dir
-        .map(|d| iacguard::absolutize(&root, &d))
-        .unwrap_or_else(|| root.clone());
-    let cfg_prefix = iacguard::discover::relative_name(&root, &cfg_dir);
-    let cfg_prefix = if cfg_dir == root || cfg_prefix.starts_with('/') {
-        String::new()
-    } else {
-        format!("{cfg_prefix}/")
-    };
     for g in &input.exclude {
         globset::Glob::new(g).map_err(|e| format!("error: invalid --exclude glob `{g}`: {e}"))?;
     }
-    let settings = settings(&cfg, &input.config, input.today);
-    let mut vars: Vec<(String, String)> = cfg
-        .vars
-        .iter()
-        .map(|(k, v)| {
-            let text = match v {
-                toml::Value::String(s) => format!("{s:?}"),
-                other => other.to_string(),
-            };
-            (k.clone(), text)
-        })
-        .collect();
-    vars.extend(input.vars.iter().cloned());
-    let mut var_files: Vec<PathBuf> = cfg
-        .var_files
-        .iter()
-        .map(|f| iacguard::absolutize(&cfg_dir, std::path::Path::new(f)))
-        .collect();
-    var_files.extend(
-        input
-            .var_files
-            .iter()
-            .map(|p| iacguard::absolutize(&root, p)),
-    );
-    let mut parameters: Vec<(String, String)> = cfg.parameters.clone().into_iter().collect();
+    let mut parameters = Vec::new();
     for f in &input.parameters_files {
         let text = std::fs::read_to_string(f)
             .map_err(|e| format!("error: cannot read {}: {e}", f.display()))?;
@@ -296,29 +248,26 @@ fn scan_options(input: &InputArgs) -> Result<(ScanOptions, ConfigFile), String> 
         );
     }
     parameters.extend(input.parameters.iter().cloned());
-    let options = ScanOptions {
-        paths,
-        root,
-        threads: input.threads,
-        max_file_size: input.max_file_size,
-        settings,
-        terraform: iacguard::terraform::TfOptions { vars, var_files },
-        cloudformation: iacguard::cloudformation::CfnOptions { parameters },
-        exclude: cfg
-            .exclude
+    let overrides = Overrides {
+        vars: input.vars.clone(),
+        var_files: input
+            .var_files
             .iter()
-            .map(|g| format!("{cfg_prefix}{g}"))
-            .chain(input.exclude.iter().cloned())
+            .map(|p| iacguard::absolutize(&root, p))
             .collect(),
-        baseline: None,
-        isolate_files: false,
+        parameters,
+        exclude: input.exclude.clone(),
+        ..rule_overrides(&input.config, input.today)
     };
+    let mut options = options::scan_options(&cfg, cfg_dir.as_deref(), root, paths, &overrides);
+    options.threads = input.threads;
+    options.max_file_size = input.max_file_size;
     Ok((options, cfg))
 }
 
 fn list_rules(args: ConfigArgs) -> Result<ExitCode, String> {
     let (cfg, _) = load_config(&args, &iacguard::default_root())?;
-    let settings = settings(&cfg, &args, None);
+    let settings = options::settings(&cfg, &rule_overrides(&args, None));
     let mut out = format!(
         "{:<9} {:<46} {:<8} {:<8} {:<26} {}\n",
         "ID", "NAME", "SEVERITY", "ENABLED", "FRAMEWORKS", "SUMMARY"
@@ -340,6 +289,11 @@ fn list_rules(args: ConfigArgs) -> Result<ExitCode, String> {
         ));
     }
     print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn lsp() -> Result<ExitCode, String> {
+    iacguard::lsp::run_stdio().map_err(|e| format!("error: language server: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
