@@ -135,6 +135,15 @@ fn read_and_parse(f: &Discovered, id: FileId, max_size: u64) -> Parsed {
                 codes::FILE_SKIPPED,
             )
         }
+        // A FIFO, socket or device: opening it could block, reading it never end.
+        Ok(m) if !m.is_file() => {
+            return fail(
+                "not a regular file (a FIFO, socket or device); not analysed".into(),
+                String::new(),
+                empty,
+                codes::FILE_SKIPPED,
+            )
+        }
         _ => {}
     }
     let bytes = match std::fs::read(&f.path) {
@@ -148,6 +157,23 @@ fn read_and_parse(f: &Discovered, id: FileId, max_size: u64) -> Parsed {
             )
         }
     };
+    if let Some(text) = utf16_text(&bytes) {
+        // Terraform and CloudFormation read UTF-8 only: say so, showing the text decoded.
+        if !may_be_iac(f.kind, &text) {
+            return Parsed {
+                text: String::new(),
+                content: Content::NotOurs,
+                diagnostics: Vec::new(),
+            };
+        }
+        let end = text.chars().next().map_or(0, char::len_utf8);
+        return fail(
+            "file is UTF-16 (it starts with a UTF-16 byte order mark); only UTF-8 is supported: convert it, e.g. with `iconv -f UTF-16 -t UTF-8`; not analysed".into(),
+            text,
+            Span::new(id, 0, end),
+            codes::PARSE_ERROR,
+        );
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -255,6 +281,28 @@ fn read_and_parse(f: &Discovered, id: FileId, max_size: u64) -> Parsed {
         content,
         diagnostics,
     }
+}
+
+/// The text of a file that starts with a UTF-16 byte order mark, decoded (lossily), BOM
+/// included.
+fn utf16_text(bytes: &[u8]) -> Option<String> {
+    let little = match bytes {
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return None,
+    };
+    let units = bytes.chunks_exact(2).map(|c| {
+        if little {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
 }
 
 /// A cheap test before parsing YAML/JSON: CloudFormation templates name their sections.
@@ -406,16 +454,43 @@ fn installed_modules(files: &mut Vec<Discovered>) -> terraform::Manifests {
     let mut extra = Vec::new();
     for (dir, abs) in dirs {
         let manifest = abs.join(".terraform/modules/modules.json");
+        // Only a regular file, and no symbolic link on the way: a link could lead out of
+        // the scanned tree, a FIFO block the scan.
+        let regular = |p: &Path, dir: bool| {
+            std::fs::symlink_metadata(p).is_ok_and(|m| if dir { m.is_dir() } else { m.is_file() })
+        };
+        if !(regular(&abs.join(".terraform"), true)
+            && regular(&abs.join(".terraform/modules"), true)
+            && regular(&manifest, false))
+        {
+            continue;
+        }
         let Ok(text) = std::fs::read_to_string(&manifest) else {
             continue;
         };
         let modules = terraform::read_manifest(&text, &dir);
         for mdir in modules.values() {
-            // The manifest's directories are relative to the root module.
-            let Ok(read) = std::fs::read_dir(modules_dir_abs(&abs, &dir, mdir)) else {
+            // Installed modules live under the root module's `.terraform/`; a manifest
+            // naming any other directory (local modules, or `../..`) is not followed:
+            // what is in the scanned tree is found by the walk.
+            let rest = mdir
+                .strip_prefix(dir.as_str())
+                .map(|r| r.trim_start_matches('/'));
+            let installed = rest.is_some_and(|r| {
+                r.starts_with(".terraform/modules/")
+                    && !r.split('/').any(|seg| seg == ".." || seg == ".")
+            });
+            let mabs = modules_dir_abs(&abs, &dir, mdir);
+            if !installed || !regular(&mabs, true) {
+                continue;
+            }
+            let Ok(read) = std::fs::read_dir(&mabs) else {
                 continue;
             };
             for e in read.flatten() {
+                if !e.file_type().is_ok_and(|t| t.is_file()) {
+                    continue;
+                }
                 let path = e.path();
                 if let Some(kind @ (FileKind::Terraform | FileKind::TerraformJson)) =
                     discover::classify(&path)
