@@ -159,7 +159,11 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
             }
         }
         Err(e) => {
-            let off = e.location().offset().min(text.len());
+            // The parser may point inside a multi-byte character: back to its start.
+            let mut off = e.location().offset().min(text.len());
+            while !text.is_char_boundary(off) {
+                off -= 1;
+            }
             let end = text[off..]
                 .char_indices()
                 .nth(1)
