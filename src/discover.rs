@@ -134,8 +134,9 @@ pub fn discover(
                 continue;
             }
         };
-        if meta.is_file() {
-            // An explicit file: the pre-commit case. `.template` or `.json` files are
+        if !meta.is_dir() {
+            // An explicit file: the pre-commit case. A FIFO or device named here is
+            // reported when it is read, not opened. `.template` or `.json` files are
             // still checked for CloudFormation content later.
             let name = relative_name(root, p);
             explicit.push(name.clone());
@@ -203,7 +204,11 @@ pub fn discover(
                     }
                 };
                 {
-                    if e.file_type().is_some_and(|t| t.is_file()) {
+                    // Regular files, and FIFOs, sockets and devices with an IaC name,
+                    // which are reported without being opened; links are not followed.
+                    if e.file_type()
+                        .is_some_and(|t| !t.is_dir() && !t.is_symlink())
+                    {
                         if let Some(kind) = classify(e.path()) {
                             let path = e.path().to_path_buf();
                             let name = relative_name(root, &path);

@@ -142,14 +142,26 @@ fn read_and_parse(f: &Discovered, id: FileId, max_size: u64, overlay: Option<&st
         diagnostics: vec![Diagnostic::new(code, Severity::Error, span, msg)],
     };
     let empty = Span::new(id, 0, 0);
+    // (length, regular file?) of what will be read.
     let size = match overlay {
-        Some(text) => Some(text.len() as u64),
-        None => std::fs::metadata(&f.path).ok().map(|m| m.len()),
+        Some(text) => Some((text.len() as u64, true)),
+        None => std::fs::metadata(&f.path)
+            .ok()
+            .map(|m| (m.len(), m.is_file())),
     };
     match size {
-        Some(len) if len > max_size => {
+        Some((len, _)) if len > max_size => {
             return fail(
                 format!("file is {len} bytes, over the {max_size} byte limit; not analysed"),
+                String::new(),
+                empty,
+                codes::FILE_SKIPPED,
+            )
+        }
+        // A FIFO, socket or device: opening it could block, reading it never end.
+        Some((_, false)) => {
+            return fail(
+                "not a regular file (a FIFO, socket or device); not analysed".into(),
                 String::new(),
                 empty,
                 codes::FILE_SKIPPED,
@@ -171,6 +183,23 @@ fn read_and_parse(f: &Discovered, id: FileId, max_size: u64, overlay: Option<&st
             }
         },
     };
+    if let Some(text) = utf16_text(&bytes) {
+        // Terraform and CloudFormation read UTF-8 only: say so, showing the text decoded.
+        if !may_be_iac(f.kind, &text) {
+            return Parsed {
+                text: String::new(),
+                content: Content::NotOurs,
+                diagnostics: Vec::new(),
+            };
+        }
+        let end = text.chars().next().map_or(0, char::len_utf8);
+        return fail(
+            "file is UTF-16 (it starts with a UTF-16 byte order mark); only UTF-8 is supported: convert it, e.g. with `iconv -f UTF-16 -t UTF-8`; not analysed".into(),
+            text,
+            Span::new(id, 0, end),
+            codes::PARSE_ERROR,
+        );
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -278,6 +307,28 @@ fn read_and_parse(f: &Discovered, id: FileId, max_size: u64, overlay: Option<&st
         content,
         diagnostics,
     }
+}
+
+/// The text of a file that starts with a UTF-16 byte order mark, decoded (lossily), BOM
+/// included.
+fn utf16_text(bytes: &[u8]) -> Option<String> {
+    let little = match bytes {
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return None,
+    };
+    let units = bytes.chunks_exact(2).map(|c| {
+        if little {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
 }
 
 /// A cheap test before parsing YAML/JSON: CloudFormation templates name their sections.
@@ -533,16 +584,43 @@ fn installed_modules(files: &mut Vec<Discovered>) -> terraform::Manifests {
     let mut extra = Vec::new();
     for (dir, abs) in dirs {
         let manifest = abs.join(".terraform/modules/modules.json");
+        // Only a regular file, and no symbolic link on the way: a link could lead out of
+        // the scanned tree, a FIFO block the scan.
+        let regular = |p: &Path, dir: bool| {
+            std::fs::symlink_metadata(p).is_ok_and(|m| if dir { m.is_dir() } else { m.is_file() })
+        };
+        if !(regular(&abs.join(".terraform"), true)
+            && regular(&abs.join(".terraform/modules"), true)
+            && regular(&manifest, false))
+        {
+            continue;
+        }
         let Ok(text) = std::fs::read_to_string(&manifest) else {
             continue;
         };
         let modules = terraform::read_manifest(&text, &dir);
         for mdir in modules.values() {
-            // The manifest's directories are relative to the root module.
-            let Ok(read) = std::fs::read_dir(modules_dir_abs(&abs, &dir, mdir)) else {
+            // Installed modules live under the root module's `.terraform/`; a manifest
+            // naming any other directory (local modules, or `../..`) is not followed:
+            // what is in the scanned tree is found by the walk.
+            let rest = mdir
+                .strip_prefix(dir.as_str())
+                .map(|r| r.trim_start_matches('/'));
+            let installed = rest.is_some_and(|r| {
+                r.starts_with(".terraform/modules/")
+                    && !r.split('/').any(|seg| seg == ".." || seg == ".")
+            });
+            let mabs = modules_dir_abs(&abs, &dir, mdir);
+            if !installed || !regular(&mabs, true) {
+                continue;
+            }
+            let Ok(read) = std::fs::read_dir(&mabs) else {
                 continue;
             };
             for e in read.flatten() {
+                if !e.file_type().is_ok_and(|t| t.is_file()) {
+                    continue;
+                }
                 let path = e.path();
                 if let Some(kind @ (FileKind::Terraform | FileKind::TerraformJson)) =
                     discover::classify(&path)
@@ -599,7 +677,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
         .collect();
     // Only files were named (the pre-commit case): load the local modules they call, and
     // later report only what is located in those files.
-    let files_only = !walk.explicit.is_empty() && options.paths.iter().all(|p| p.is_file());
+    let files_only = !walk.explicit.is_empty() && options.paths.iter().all(|p| !p.is_dir());
     if files_only && !options.isolate_files {
         follow_local_modules(&mut walk.files, &mut parsed, options);
     }

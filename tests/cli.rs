@@ -187,6 +187,8 @@ fn output_is_identical_across_thread_counts() {
             .stdout
     };
     let one = run("1");
-    assert_eq!(one, run("2"));
-    assert_eq!(one, run("4"));
+    assert!(!one.is_empty());
+    for j in ["2", "4", "8"] {
+        assert!(one == run(j), "SARIF with -j {j} differs from -j 1");
+    }
 }

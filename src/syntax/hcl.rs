@@ -5,7 +5,7 @@
 //! [`from_json`]) so that evaluation sees one syntax.
 
 use super::tree::{Node, NodeKind};
-use super::{bracket_depth, SyntaxError, MAX_DEPTH};
+use super::{bracket_depth, object_cost, SyntaxError, MAX_DEPTH, MAX_OBJECT_COST};
 use crate::source::{FileId, Span};
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{BlockLabel, Structure};
@@ -139,6 +139,17 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
             }],
         };
     }
+    if let Some((entries, at)) = object_cost(text, MAX_OBJECT_COST) {
+        return Parsed {
+            body: None,
+            errors: vec![SyntaxError {
+                span: Span::new(file, at, at + 1),
+                message: format!(
+                    "object of about {entries} entries: objects this large take quadratic time to parse; the file is not analysed"
+                ),
+            }],
+        };
+    }
     match hcl_edit::parser::parse_body(text) {
         Ok(body) => {
             let conv = Converter { file, fixed: None };
@@ -148,7 +159,11 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
             }
         }
         Err(e) => {
-            let off = e.location().offset().min(text.len());
+            // The parser may point inside a multi-byte character: back to its start.
+            let mut off = e.location().offset().min(text.len());
+            while !text.is_char_boundary(off) {
+                off -= 1;
+            }
             let end = text[off..]
                 .char_indices()
                 .nth(1)
@@ -441,6 +456,19 @@ fn json_expr(node: &Node, file: FileId, errors: &mut Vec<SyntaxError>) -> Expr {
         NodeKind::Number(n) => n.parse().map(ExprKind::Number).unwrap_or(ExprKind::Opaque),
         NodeKind::Str(s) => {
             if s.contains("${") || s.contains("%{") {
+                // A file holds many strings: each gets a small share of the budget.
+                if let Some((entries, _)) = object_cost(s, MAX_OBJECT_COST / 100) {
+                    errors.push(SyntaxError {
+                        span,
+                        message: format!(
+                            "template with an object of about {entries} entries: not evaluated"
+                        ),
+                    });
+                    return Expr {
+                        span,
+                        kind: ExprKind::Opaque,
+                    };
+                }
                 match hcl_edit::parser::parse_template(s) {
                     Ok(t) => {
                         // Spans inside the template are relative to the decoded string:

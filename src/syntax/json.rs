@@ -97,13 +97,15 @@ fn convert(value: Value<'_>, file: FileId, errors: &mut Vec<SyntaxError>) -> Nod
         Value::Object(o) => {
             let span = sp(o.range);
             let mut entries: Vec<Entry> = Vec::with_capacity(o.properties.len());
+            // A set, not a scan of `entries`: an object with many keys stays linear.
+            let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
             for p in o.properties {
                 let (key, key_span) = match p.name {
                     ObjectPropName::String(s) => (s.value.into_owned(), sp(s.range)),
                     ObjectPropName::Word(w) => (w.value.to_string(), sp(w.range)),
                 };
                 let value = convert(p.value, file, errors);
-                if entries.iter().any(|e| e.key == key) {
+                if !seen.insert(key.clone()) {
                     errors.push(SyntaxError {
                         span: key_span,
                         message: format!("duplicate key `{key}`; the first value is used"),

@@ -8,6 +8,7 @@ use super::tree::{intrinsic_for_tag, Entry, Node, NodeKind};
 use super::{SyntaxError, MAX_DEPTH};
 use crate::source::{FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+use std::collections::HashMap;
 
 pub struct Parsed {
     pub root: Option<Node>,
@@ -54,6 +55,8 @@ enum Frame {
         tag: Option<String>,
         entries: Vec<Entry>,
         key: Option<(String, Span)>,
+        /// Where each key was first defined (duplicates found without a scan).
+        seen: HashMap<String, Span>,
     },
 }
 
@@ -105,6 +108,15 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
             }
             Event::Scalar(value, style, _, tag) => {
                 let sp = span(s, e);
+                if style == ScalarStyle::Plain
+                    && value == "<<"
+                    && matches!(stack.last(), Some(Frame::Map { key: None, .. }))
+                {
+                    errors.push(SyntaxError {
+                        span: sp,
+                        message: "YAML merge key `<<`: CloudFormation does not accept merge keys, and iacguard does not merge".into(),
+                    });
+                }
                 let kind = if let Some(t) = tag.as_ref().filter(|t| t.handle == "!!") {
                     match t.suffix.as_str() {
                         "bool" | "int" | "float" | "null" => resolve_plain(&value),
@@ -132,6 +144,7 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
                     tag: local_tag(&tag),
                     entries: Vec::new(),
                     key: None,
+                    seen: HashMap::new(),
                 });
                 None
             }
@@ -187,7 +200,9 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
                     }
                 }
                 Some(Frame::Seq { items, .. }) => items.push(node),
-                Some(Frame::Map { entries, key, .. }) => match key.take() {
+                Some(Frame::Map {
+                    entries, key, seen, ..
+                }) => match key.take() {
                     None => {
                         let text_key = match &node.kind {
                             NodeKind::Str(s) | NodeKind::Number(s) => s.clone(),
@@ -204,8 +219,7 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
                         *key = Some((text_key, node.span));
                     }
                     Some((k, key_span)) => {
-                        if let Some(prev) = entries.iter().find(|en| en.key == k) {
-                            let line_hint = prev.key_span;
+                        if let Some(line_hint) = seen.get(&k).copied() {
                             errors.push(SyntaxError {
                                 span: key_span,
                                 message: format!(
@@ -214,6 +228,7 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
                                 ),
                             });
                         } else {
+                            seen.insert(k.clone(), key_span);
                             entries.push(Entry {
                                 key: k,
                                 key_span,
@@ -325,6 +340,15 @@ mod tests {
         let p = parse("a: &x [1, 2]\nb: *x\nc: *x\n", 0);
         assert_eq!(p.errors.len(), 2);
         assert_eq!(p.root.unwrap().get("b").unwrap().kind, NodeKind::Invalid);
+    }
+
+    #[test]
+    fn merge_keys_are_reported_not_merged() {
+        let p = parse("a: {x: 1}\nb:\n  <<: {x: 1}\n  y: 2\nc: {'<<': 1}\n", 0);
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert!(p.errors[0].message.contains("merge key"));
+        let root = p.root.unwrap();
+        assert!(root.get("b").unwrap().get("x").is_none());
     }
 
     #[test]

@@ -241,6 +241,8 @@ struct Instance<'p, 'a> {
     inputs: BTreeMap<String, Value>,
     is_root: bool,
     depth: usize,
+    /// The module directories from the root to this instance (this one last).
+    chain: Vec<String>,
     call_sites: Vec<Span>,
     /// The root module's directory.
     root: String,
@@ -262,6 +264,7 @@ impl<'p, 'a> Instance<'p, 'a> {
             inputs: BTreeMap::new(),
             is_root: true,
             depth: 0,
+            chain: vec![module.dir.clone()],
             call_sites: Vec::new(),
             root: module.dir.clone(),
             default_tags: BTreeMap::new(),
@@ -498,6 +501,30 @@ impl<'p, 'a> Instance<'p, 'a> {
             ));
             return unknown;
         };
+        if let Some(at) = self.chain.iter().position(|d| *d == dir) {
+            let shown = |d: &str| {
+                if d.is_empty() {
+                    ".".to_string()
+                } else {
+                    d.to_string()
+                }
+            };
+            let cycle: Vec<String> = self.chain[at..]
+                .iter()
+                .chain(std::iter::once(&dir))
+                .map(|d| shown(d))
+                .collect();
+            self.diag(Diagnostic::new(
+                codes::EVAL_NOTE,
+                Severity::Warning,
+                block.header,
+                format!(
+                    "module `{name}`: module calls form a cycle ({}); not followed",
+                    cycle.join(" → ")
+                ),
+            ));
+            return unknown;
+        }
         if self.depth >= MAX_MODULE_DEPTH {
             self.diag(Diagnostic::new(
                 codes::EVAL_NOTE,
@@ -613,6 +640,8 @@ impl<'p, 'a> Instance<'p, 'a> {
         }
         let mut call_sites = self.call_sites.clone();
         call_sites.push(block.header);
+        let mut chain = self.chain.clone();
+        chain.push(child.dir.clone());
         let mut inst = Instance {
             project: self.project,
             module: child,
@@ -623,6 +652,7 @@ impl<'p, 'a> Instance<'p, 'a> {
             inputs,
             is_root: false,
             depth: self.depth + 1,
+            chain,
             call_sites,
             root: self.root.clone(),
             default_tags,
