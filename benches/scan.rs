@@ -3,7 +3,8 @@
 //! rules) and the parse-only floor, at 1 and 2 threads.
 //!
 //! `cargo bench --bench scan` (release profile). `IACGUARD_BENCH_MODULES=N` sets the size,
-//! `IACGUARD_BENCH_DIR=path` benchmarks an existing tree instead.
+//! `IACGUARD_BENCH_DIR=path` benchmarks an existing tree instead, and
+//! `IACGUARD_BENCH_GENERATE=path` only writes the generated tree there.
 
 use iacguard::{parse_only, scan, ScanOptions};
 use std::fmt::Write as _;
@@ -164,6 +165,15 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(if benching { 2000 } else { 5 });
+    if let Some(out) = std::env::var_os("IACGUARD_BENCH_GENERATE") {
+        // Only write the tree (for profiling or for the peers' comparison).
+        generate(Path::new(&out), modules);
+        println!(
+            "generated {modules} modules in {}",
+            Path::new(&out).display()
+        );
+        return;
+    }
     let tmp;
     let root: PathBuf = match std::env::var_os("IACGUARD_BENCH_DIR") {
         Some(d) => PathBuf::from(d),

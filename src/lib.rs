@@ -524,6 +524,32 @@ fn follow_local_modules(
     }
 }
 
+/// Stage timings, printed to standard error when `IACGUARD_TIMINGS` is set.
+struct Timings {
+    enabled: bool,
+    last: std::time::Instant,
+}
+
+impl Timings {
+    fn new() -> Timings {
+        Timings {
+            enabled: std::env::var_os("IACGUARD_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn mark(&mut self, stage: &str) {
+        if self.enabled {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "{stage:>16}: {:>8.1} ms",
+                (now - self.last).as_secs_f64() * 1e3
+            );
+            self.last = now;
+        }
+    }
+}
+
 /// Adds what every finding about a resource should say, whatever the rule: where the
 /// module holding it was called from, and that it may not be created at all.
 fn explain_instances(findings: &mut [Diagnostic], instances: &[ResourceInstance]) {
@@ -661,6 +687,8 @@ fn scan_inner(options: &ScanOptions) -> Report {
         !options.isolate_files,
     );
     add_unsaved_overlays(&mut walk, options);
+    let mut timings = Timings::new();
+    timings.mark("discover");
     let manifests = installed_modules(&mut walk.files);
     let mut parsed: Vec<Parsed> = walk
         .files
@@ -779,6 +807,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
             var_files.push(body);
         }
     }
+    timings.mark("parse");
     let (mut instances, tf_diags) =
         terraform::evaluate(&tf_files, &options.terraform, &var_files, &manifests);
     drop(tf_files);
@@ -888,6 +917,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
         diagnostics.extend(d);
     }
 
+    timings.mark("evaluate");
     let mut headers: std::collections::HashMap<(FileId, String), Vec<usize>> =
         std::collections::HashMap::new();
     let mut model = Model {
@@ -914,8 +944,10 @@ fn scan_inner(options: &ScanOptions) -> Report {
             resource::Framework::CloudFormation => cloudformation::adapt::adapt(r, &mut model),
         }
     }
+    timings.mark("adapt");
     model.finish();
 
+    timings.mark("link");
     let mut findings = rules::run(&model, &options.settings);
     explain_instances(&mut findings, &instances);
     let by_file: std::collections::HashMap<FileId, &Node> =
@@ -943,6 +975,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
     // same place: report it once.
     diagnostics
         .dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
+    timings.mark("rules");
     let (mut diagnostics, mut suppressed) =
         suppress::apply(diagnostics, &suppressions, &headers, &sources, |id| {
             rules::find(id).is_some_and(|m| options.settings.rule_enabled(m))

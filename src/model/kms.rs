@@ -330,6 +330,19 @@ pub fn link(model: &mut Model) {
         model.kms_aliases[i].target_key = key;
         model.kms_aliases[i].target_unknown = unknown;
     }
+    // Indexes, so that linking and the rules stay linear in the number of resources.
+    model.alias_by_name = model
+        .kms_aliases
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.meta.ref_name.clone(), i))
+        .collect();
+    model.aliases_by_key = std::collections::HashMap::new();
+    for (i, a) in model.kms_aliases.iter().enumerate() {
+        if let Some(k) = &a.target_key {
+            model.aliases_by_key.entry(k.clone()).or_default().push(i);
+        }
+    }
     for i in 0..model.kms_consumers.len() {
         let (reference, key, alias) = classify(model, &model.kms_consumers[i].value);
         let c = &mut model.kms_consumers[i];

@@ -128,6 +128,10 @@ pub struct Model {
     pub kms_consumers: Vec<KeyConsumer>,
     /// AWS Config rules (managed rule identifiers), for rotation monitoring.
     pub config_rules: Vec<ConfigRule>,
+    /// Index of `kms_aliases` by reference name (built by linking).
+    pub alias_by_name: std::collections::HashMap<String, usize>,
+    /// Indexes of `kms_aliases` by the reference name of the key they target.
+    pub aliases_by_key: std::collections::HashMap<String, Vec<usize>>,
     pub backup_vaults: Vec<BackupVault>,
     pub vault_locks: Vec<VaultLock>,
     pub backup_plans: Vec<BackupPlan>,
@@ -218,15 +222,17 @@ impl Model {
     }
 
     pub fn alias(&self, ref_name: &str) -> Option<&KmsAlias> {
-        self.kms_aliases
-            .iter()
-            .find(|a| a.meta.ref_name == ref_name)
+        self.alias_by_name
+            .get(ref_name)
+            .map(|i| &self.kms_aliases[*i])
     }
 
     /// Aliases whose target is the key with this reference name.
     pub fn aliases_of<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a KmsAlias> + 'a {
-        self.kms_aliases
-            .iter()
-            .filter(move |a| a.target_key.as_deref() == Some(key))
+        self.aliases_by_key
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.kms_aliases[*i])
     }
 }

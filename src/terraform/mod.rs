@@ -157,24 +157,38 @@ pub fn evaluate(
             }
         }
     }
-    let project = Project {
-        modules: &modules,
-        options,
-        var_files,
-        manifests,
-        out: RefCell::new(Vec::new()),
-        diags: RefCell::new(Vec::new()),
-    };
-    for (dir, m) in &modules {
-        let has_config = !m.resources.is_empty() || !m.calls.is_empty();
-        if called.contains(*dir) || !has_config || is_installed_module(dir) {
-            continue;
-        }
-        let inst = Instance::root(&project, m);
-        inst.run();
+    let roots: Vec<&Module<'_>> = modules
+        .iter()
+        .filter(|(dir, m)| {
+            let has_config = !m.resources.is_empty() || !m.calls.is_empty();
+            !called.contains(**dir) && has_config && !is_installed_module(dir)
+        })
+        .map(|(_, m)| m)
+        .collect();
+    // Root modules are separate configurations: evaluate them in parallel, each with its
+    // own state, and put the results back in root order.
+    use rayon::prelude::*;
+    let per_root: Vec<(Vec<ResourceInstance>, Vec<Diagnostic>)> = roots
+        .par_iter()
+        .map(|m| {
+            let project = Project {
+                modules: &modules,
+                options,
+                var_files,
+                manifests,
+                out: RefCell::new(Vec::new()),
+                diags: RefCell::new(Vec::new()),
+            };
+            Instance::root(&project, m).run();
+            (project.out.into_inner(), project.diags.into_inner())
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    for (o, d) in per_root {
+        out.extend(o);
+        diags.extend(d);
     }
-    let mut out = project.out.into_inner();
-    let mut diags = project.diags.into_inner();
     out.sort_by(|a, b| {
         (a.header, &a.ref_name, &a.address).cmp(&(b.header, &b.ref_name, &b.address))
     });
