@@ -137,7 +137,58 @@ Outputs:
     )
 }
 
+/// A module-heavy configuration: one root calling 50 local modules, each with locals,
+/// `count` and `for_each`.
+fn platform(dir: &Path, index: usize) {
+    let root = dir.join(format!("platform{index}"));
+    let mut main = String::new();
+    for m in 0..50 {
+        let mdir = root.join(format!("modules/m{m}"));
+        std::fs::create_dir_all(&mdir).expect("mkdir");
+        std::fs::write(
+            mdir.join("main.tf"),
+            format!(
+                r#"variable "env" {{ type = string }}
+variable "replicas" {{
+  type    = number
+  default = 2
+}}
+
+locals {{
+  name     = "m{m}-${{var.env}}"
+  rotate   = var.env == "prod"
+  services = {{ for s in ["a", "b", "c"] : s => "${{local.name}}-${{s}}" }}
+}}
+
+resource "aws_kms_key" "k" {{
+  count               = var.replicas
+  description         = "${{local.name}}-${{count.index}}"
+  enable_key_rotation = local.rotate
+}}
+
+resource "aws_sqs_queue" "q" {{
+  for_each          = local.services
+  name              = each.value
+  kms_master_key_id = aws_kms_key.k[0].arn
+}}
+
+output "key_arn" {{ value = aws_kms_key.k[0].arn }}
+"#
+            ),
+        )
+        .expect("write");
+        main.push_str(&format!(
+            "module \"m{m}\" {{\n  source = \"./modules/m{m}\"\n  env    = var.env\n}}\n\n"
+        ));
+    }
+    main.push_str("variable \"env\" {\n  default = \"dev\"\n}\n");
+    std::fs::write(root.join("main.tf"), main).expect("write");
+}
+
 fn generate(dir: &Path, modules: usize) {
+    for p in 0..(modules / 100).max(1) {
+        platform(dir, p);
+    }
     for i in 0..modules {
         let m = dir.join(format!("envs/env{}/svc{i}", i % 4));
         std::fs::create_dir_all(&m).expect("mkdir");

@@ -178,9 +178,12 @@ pub fn evaluate(
                 manifests,
                 out: RefCell::new(Vec::new()),
                 diags: RefCell::new(Vec::new()),
+                unresolved: RefCell::new(BTreeSet::new()),
             };
             Instance::root(&project, m).run();
-            (project.out.into_inner(), project.diags.into_inner())
+            let mut diags = project.diags.into_inner();
+            diags.extend(unresolved_notes(project.unresolved.into_inner()));
+            (project.out.into_inner(), diags)
         })
         .collect();
     let mut out = Vec::new();
@@ -232,6 +235,37 @@ struct Project<'a> {
     manifests: &'a Manifests,
     out: RefCell<Vec<ResourceInstance>>,
     diags: RefCell<Vec<Diagnostic>>,
+    /// Module calls that could not be resolved: (calling module directory, call, name).
+    unresolved: RefCell<BTreeSet<(String, Span, String)>>,
+}
+
+/// One note per module directory naming the module calls that could not be resolved.
+fn unresolved_notes(calls: BTreeSet<(String, Span, String)>) -> Vec<Diagnostic> {
+    let mut by_dir: BTreeMap<String, Vec<(Span, String)>> = BTreeMap::new();
+    for (dir, span, name) in calls {
+        by_dir.entry(dir).or_default().push((span, name));
+    }
+    by_dir
+        .into_values()
+        .filter_map(|calls| {
+            let (first, _) = *calls.first()?;
+            let names: Vec<&str> = calls.iter().map(|(_, n)| n.as_str()).collect();
+            let mut d = Diagnostic::new(
+                codes::EVAL_NOTE,
+                Severity::Note,
+                first,
+                format!(
+                    "{} not in the scanned tree (no local source, no `.terraform/modules/modules.json` entry): {}; their resources are not analysed and their outputs are unknown",
+                    if calls.len() == 1 { "1 module is".to_string() } else { format!("{} modules are", calls.len()) },
+                    names.join(", ")
+                ),
+            );
+            for (span, _) in calls.iter().skip(1) {
+                d = d.with_label(*span, "also not resolved");
+            }
+            Some(d)
+        })
+        .collect()
 }
 
 enum Slot {
@@ -497,12 +531,11 @@ impl<'p, 'a> Instance<'p, 'a> {
                     _ => None,
                 })
                 .unwrap_or_default();
-            // One note per call site, however many instances reach it.
-            self.diag(Diagnostic::new(
-                codes::EVAL_NOTE,
-                Severity::Note,
+            // Gathered per module directory into one note (see `unresolved_notes`).
+            self.project.unresolved.borrow_mut().insert((
+                self.module.dir.clone(),
                 block.header,
-                format!("module `{name}` (source `{src}`) is not in the scanned tree; its resources are not analysed and its outputs are unknown"),
+                format!("`{name}` (source `{src}`)"),
             ));
             return unknown;
         };
