@@ -32,7 +32,8 @@ pub struct Stats {
     pub fixed: usize,
 }
 
-fn fnv1a(data: &str) -> u64 {
+/// FNV-1a: stable across platforms and releases (unlike `DefaultHasher`).
+pub(crate) fn fnv1a(data: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in data.bytes() {
         h ^= b as u64;

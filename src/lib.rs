@@ -95,12 +95,6 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether anything calls for attention: rule findings and files that could not be
-    /// analysed. Evaluation notes (an unresolved registry module) are information only.
-    pub fn has_findings(&self) -> bool {
-        self.fails(Severity::Note)
-    }
-
     /// Whether a finding at or above `threshold` exists (evaluation notes never count).
     pub fn fails(&self, threshold: Severity) -> bool {
         self.diagnostics
@@ -920,14 +914,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
     timings.mark("evaluate");
     let mut headers: std::collections::HashMap<(FileId, String), Vec<usize>> =
         std::collections::HashMap::new();
-    let mut model = Model {
-        file_dirs: sources
-            .files()
-            .iter()
-            .map(|f| f.name.rsplit_once('/').map_or("", |(d, _)| d).to_string())
-            .collect(),
-        ..Model::default()
-    };
+    let mut model = Model::default();
     for r in &instances {
         let line = sources
             .get(r.header.file)

@@ -34,7 +34,4 @@ pub struct ResourceInstance {
     pub scope: String,
     /// Where the instance was instantiated from (module call sites), outermost first.
     pub call_sites: Vec<Span>,
-    /// The Terraform root module's directory the instance was evaluated from (empty for
-    /// CloudFormation): references resolve within one root.
-    pub root: String,
 }

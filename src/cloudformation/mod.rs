@@ -120,7 +120,6 @@ fn implicit_serverless_api(root: &Node, tpl: &Template<'_>) -> Option<ResourceIn
         default_tags: None,
         maybe_absent: false,
         scope: format!("template:{}", event.key_span.file),
-        root: String::new(),
         call_sites: Vec::new(),
     })
 }
@@ -223,7 +222,6 @@ pub fn evaluate_as(
             maybe_absent: presence.is_none(),
             scope: format!("template:{}:{}", entry.key_span.file, inst.address_prefix),
             call_sites: inst.call_sites.clone(),
-            root: String::new(),
         });
     }
     if let Some(api) = implicit_serverless_api(root, &tpl) {

@@ -336,17 +336,7 @@ impl Model {
     /// with its module calls, or one CloudFormation template), so that references by
     /// name between them mean what they say.
     pub fn same_scope(&self, a: &ResourceMeta, b: &ResourceMeta) -> bool {
-        if a.framework != b.framework {
-            return false;
-        }
-        match a.framework {
-            crate::resource::Framework::CloudFormation => a.header.file == b.header.file,
-            crate::resource::Framework::Terraform => {
-                let dir = |f: u32| self.file_dirs.get(f as usize);
-                a.root_file == b.root_file
-                    || (dir(a.root_file).is_some() && dir(a.root_file) == dir(b.root_file))
-            }
-        }
+        a.framework == b.framework && super::root_of(&a.ref_name) == super::root_of(&b.ref_name)
     }
 
     /// Whether `v` (a `rest_api_id`, `api_id`, ...) names the resource `target`, written

@@ -20,7 +20,7 @@ pub enum Scope {
 impl Scope {
     pub fn of(r: &ResourceInstance) -> Scope {
         match r.framework {
-            Framework::Terraform => Scope::Terraform(r.root.clone()),
+            Framework::Terraform => Scope::Terraform(super::root_of(&r.ref_name).to_string()),
             Framework::CloudFormation => Scope::Template(r.header.file),
         }
     }

@@ -36,9 +36,6 @@ pub struct ResourceMeta {
     /// The module instance or template the resource belongs to.
     pub scope: String,
     pub tags: Tags,
-    /// A file of the root module (Terraform) or the template (CloudFormation) the
-    /// resource was evaluated from: references by name resolve within it.
-    pub root_file: crate::source::FileId,
 }
 
 impl ResourceMeta {
@@ -52,7 +49,6 @@ impl ResourceMeta {
             maybe_absent: r.maybe_absent,
             scope: r.scope.clone(),
             tags,
-            root_file: r.call_sites.first().unwrap_or(&r.header).file,
         }
     }
 }
@@ -65,6 +61,12 @@ pub fn display_name(ref_name: &str) -> &str {
         .rsplit_once("//")
         .map(|(_, n)| n)
         .unwrap_or(ref_name)
+}
+
+/// The evaluation a reference name belongs to: a Terraform root module's directory, or a
+/// CloudFormation template (and nested-stack instantiation). Names only link within one.
+pub fn root_of(ref_name: &str) -> &str {
+    ref_name.rsplit_once("//").map_or("", |(root, _)| root)
 }
 
 /// Effective tags: the resource's own merged over provider `default_tags`.
@@ -150,9 +152,6 @@ pub struct Model {
     pub origin_request_policy_lookups: Vec<cloudfront::OriginRequestPolicyLookup>,
     /// API Gateway custom domain names (REST and HTTP APIs).
     pub api_domain_names: Vec<apigateway::ApiDomainName>,
-    /// The directory of each scanned file, by file id: Terraform root modules are
-    /// directories.
-    pub file_dirs: Vec<String>,
 }
 
 /// An AWS Config rule (account or organization), by its managed rule identifier.

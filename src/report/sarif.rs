@@ -74,16 +74,6 @@ fn rule_descriptor(m: &RuleMeta) -> Value {
     })
 }
 
-/// FNV-1a, stable across platforms and releases (unlike `DefaultHasher`).
-fn fnv1a(data: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in data.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 pub fn render(report: &Report) -> String {
     let metas = crate::rules::all();
     let mut rules: Vec<Value> = metas.iter().map(rule_descriptor).collect();
@@ -152,7 +142,7 @@ pub fn render(report: &Report) -> String {
                 d.address.as_deref().unwrap_or(""),
                 line_text
             );
-            let h = fnv1a(&key);
+            let h = crate::baseline::fnv1a(&key);
             let n = seen
                 .entry((d.rule.clone(), file.name.clone(), h))
                 .or_insert(0);

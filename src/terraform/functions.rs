@@ -169,13 +169,7 @@ pub fn call(
             }
             if name == "toset" {
                 if let Kind::List(l) = &v.kind {
-                    let mut seen: Vec<Value> = Vec::new();
-                    for x in l {
-                        if !seen.iter().any(|y| super::eval::same_value(x, y)) {
-                            seen.push(x.clone());
-                        }
-                    }
-                    return out(Kind::List(seen));
+                    return out(Kind::List(distinct(l.iter())));
                 }
             }
             Ok(v)
@@ -288,15 +282,7 @@ pub fn call(
             _ => unknown(),
         },
         "distinct" => match vals.first().map(|v| &v.kind) {
-            Some(Kind::List(l)) => {
-                let mut seen: Vec<Value> = Vec::new();
-                for x in l {
-                    if !seen.iter().any(|y| super::eval::same_value(x, y)) {
-                        seen.push(x.clone());
-                    }
-                }
-                out(Kind::List(seen))
-            }
+            Some(Kind::List(l)) => out(Kind::List(distinct(l.iter()))),
             _ => unknown(),
         },
         "zipmap" => match (vals.first().map(|v| &v.kind), vals.get(1).map(|v| &v.kind)) {
@@ -411,18 +397,14 @@ pub fn call(
             _ => unknown(),
         },
         "setunion" => {
-            let mut seen: Vec<Value> = Vec::new();
+            let mut lists = Vec::with_capacity(vals.len());
             for v in &vals {
                 let Kind::List(l) = &v.kind else {
                     return unknown();
                 };
-                for x in l {
-                    if !seen.iter().any(|y| super::eval::same_value(x, y)) {
-                        seen.push(x.clone());
-                    }
-                }
+                lists.push(l);
             }
-            out(Kind::List(seen))
+            out(Kind::List(distinct(lists.into_iter().flatten())))
         }
         "slice" => match (
             vals.first().map(|v| &v.kind),
@@ -472,6 +454,18 @@ pub fn call(
         }
         _ => unknown(),
     }
+}
+
+/// The values in order of first appearance, without repeats (`toset`, `distinct`,
+/// `setunion`).
+fn distinct<'v>(values: impl Iterator<Item = &'v Value>) -> Vec<Value> {
+    let mut seen: Vec<Value> = Vec::new();
+    for x in values {
+        if !seen.iter().any(|y| super::eval::same_value(x, y)) {
+            seen.push(x.clone());
+        }
+    }
+    seen
 }
 
 fn format(f: &str, args: &[Value], span: Span) -> EvalResult {

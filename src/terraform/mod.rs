@@ -288,12 +288,9 @@ struct Instance<'p, 'a> {
     /// Variable values given by the caller (already evaluated in the caller's scope).
     inputs: BTreeMap<String, Value>,
     is_root: bool,
-    depth: usize,
     /// The module directories from the root to this instance (this one last).
     chain: Vec<String>,
     call_sites: Vec<Span>,
-    /// The root module's directory.
-    root: String,
     /// Provider configuration name (`aws`, `aws.west`) to its `default_tags.tags`.
     default_tags: BTreeMap<String, Value>,
     locals: RefCell<HashMap<String, Slot>>,
@@ -311,10 +308,8 @@ impl<'p, 'a> Instance<'p, 'a> {
             module_key: String::new(),
             inputs: BTreeMap::new(),
             is_root: true,
-            depth: 0,
             chain: vec![module.dir.clone()],
             call_sites: Vec::new(),
-            root: module.dir.clone(),
             default_tags: BTreeMap::new(),
             locals: RefCell::new(HashMap::new()),
             calls: RefCell::new(HashMap::new()),
@@ -486,7 +481,6 @@ impl<'p, 'a> Instance<'p, 'a> {
                 maybe_absent,
                 scope: format!("{}|{}", self.module.dir, self.ref_prefix),
                 call_sites: self.call_sites.clone(),
-                root: self.root.clone(),
             });
         }
         self.project.out.borrow_mut().extend(out);
@@ -572,7 +566,8 @@ impl<'p, 'a> Instance<'p, 'a> {
             ));
             return unknown;
         }
-        if self.depth >= MAX_MODULE_DEPTH {
+        // `chain` holds the root too: its length less one is the nesting depth.
+        if self.chain.len() > MAX_MODULE_DEPTH {
             self.diag(Diagnostic::new(
                 codes::EVAL_NOTE,
                 Severity::Warning,
@@ -698,10 +693,8 @@ impl<'p, 'a> Instance<'p, 'a> {
             prefix,
             inputs,
             is_root: false,
-            depth: self.depth + 1,
             chain,
             call_sites,
-            root: self.root.clone(),
             default_tags,
             locals: RefCell::new(HashMap::new()),
             calls: RefCell::new(HashMap::new()),
