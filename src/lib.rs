@@ -177,7 +177,7 @@ fn read_and_parse(f: &Discovered, id: FileId, max_size: u64, overlay: Option<&st
             }
         },
     };
-    if let Some(text) = utf16_text(&bytes) {
+    if let Some(text) = source::utf16_text(&bytes) {
         // Terraform and CloudFormation read UTF-8 only: say so, showing the text decoded.
         if !may_be_iac(f.kind, &text) {
             return Parsed {
@@ -301,28 +301,6 @@ fn read_and_parse(f: &Discovered, id: FileId, max_size: u64, overlay: Option<&st
         content,
         diagnostics,
     }
-}
-
-/// The text of a file that starts with a UTF-16 byte order mark, decoded (lossily), BOM
-/// included.
-fn utf16_text(bytes: &[u8]) -> Option<String> {
-    let little = match bytes {
-        [0xff, 0xfe, ..] => true,
-        [0xfe, 0xff, ..] => false,
-        _ => return None,
-    };
-    let units = bytes.chunks_exact(2).map(|c| {
-        if little {
-            u16::from_le_bytes([c[0], c[1]])
-        } else {
-            u16::from_be_bytes([c[0], c[1]])
-        }
-    });
-    Some(
-        char::decode_utf16(units)
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect(),
-    )
 }
 
 /// A cheap test before parsing YAML/JSON: CloudFormation templates name their sections.
@@ -451,47 +429,28 @@ fn exclude_set(globs: &[String]) -> globset::GlobSet {
 
 /// Loads, module directory by module directory, the local modules (`source = "./x"`)
 /// that the parsed Terraform files call, within the scan root.
-fn follow_local_modules(
-    files: &mut Vec<Discovered>,
-    parsed: &mut Vec<Parsed>,
-    options: &ScanOptions,
-) {
+fn follow_local_modules(files: &mut Vec<Discovered>, options: &ScanOptions) {
     let exclude = exclude_set(&options.exclude);
-    let mut loaded: std::collections::BTreeSet<String> = files
-        .iter()
-        .map(|f| {
-            f.name
-                .rsplit_once('/')
-                .map_or(String::new(), |(d, _)| d.to_string())
-        })
-        .collect();
+    let mut loaded: std::collections::BTreeSet<String> =
+        files.iter().map(|f| dir_of(&f.name).to_string()).collect();
+    let Ok(root) = options.root.canonicalize() else {
+        return;
+    };
     let mut next = 0;
     // Bounded: a module tree is not this large, a cycle is cut by `loaded`.
-    while next < parsed.len() && loaded.len() < 10_000 {
-        let end = parsed.len();
+    while next < files.len() && loaded.len() < 10_000 {
+        let end = files.len();
         let mut wanted = std::collections::BTreeSet::new();
-        for i in next..end {
-            let Content::Terraform(body) = &parsed[i].content else {
+        for f in &files[next..end] {
+            if !matches!(f.kind, FileKind::Terraform | FileKind::TerraformJson) {
                 continue;
-            };
-            let dir = files[i].name.rsplit_once('/').map_or("", |(d, _)| d);
-            for m in body.blocks("module") {
-                let Some(syntax::hcl::ExprKind::Str(src)) =
-                    m.body.attr("source").map(|a| &a.expr.kind)
-                else {
-                    continue;
-                };
-                if !(src.starts_with("./") || src.starts_with("../")) {
-                    continue;
-                }
-                let target = options.root.join(dir).join(src);
+            }
+            for dir in module_calls(f, options) {
+                let target = options.root.join(dir);
                 let Ok(target) = target.canonicalize() else {
                     continue;
                 };
-                let Ok(root) = options.root.canonicalize() else {
-                    continue;
-                };
-                if !target.starts_with(&root) {
+                if !target.starts_with(&root) || !target.is_dir() {
                     continue;
                 }
                 let name = discover::relative_name(&root, &target);
@@ -504,17 +463,571 @@ fn follow_local_modules(
         for dir in wanted {
             let mut found = discover::module_files(&options.root, &dir, &exclude);
             found.sort_by(|a, b| a.name.cmp(&b.name));
-            for f in found {
-                let id = files.len() as FileId;
-                parsed.push(read_and_parse(
-                    &f,
-                    id,
-                    options.max_file_size,
-                    overlay(options, &f.path),
-                ));
-                files.push(f);
+            files.extend(found);
+        }
+    }
+}
+
+/// The directory part of a file name (`""` at the root).
+fn dir_of(name: &str) -> &str {
+    name.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// A file's text when it is a regular file within the size limit (or an editor buffer),
+/// for a look before parsing; errors are reported when the file is parsed.
+fn read_text(f: &Discovered, options: &ScanOptions) -> Option<String> {
+    if let Some(text) = overlay(options, &f.path) {
+        return Some(text.to_string());
+    }
+    let meta = std::fs::metadata(&f.path).ok()?;
+    if !meta.is_file() || meta.len() > options.max_file_size {
+        return None;
+    }
+    Some(source::decode(std::fs::read(&f.path).ok()?))
+}
+
+/// Time spent in parsing and in evaluation, summed over threads (they interleave: each
+/// group of files is parsed, evaluated and dropped before the next).
+#[derive(Default)]
+struct Clock {
+    parse: std::sync::atomic::AtomicU64,
+    evaluate: std::sync::atomic::AtomicU64,
+}
+
+impl Clock {
+    fn time<T>(counter: &std::sync::atomic::AtomicU64, f: impl FnOnce() -> T) -> T {
+        let start = std::time::Instant::now();
+        let out = f();
+        counter.fetch_add(
+            start.elapsed().as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        out
+    }
+
+    fn ms(counter: &std::sync::atomic::AtomicU64) -> f64 {
+        counter.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6
+    }
+}
+
+/// Everything a file, or a group of files analysed together, leaves for the report once
+/// its syntax trees are dropped and its texts released.
+#[derive(Default)]
+struct Unit {
+    files: Vec<(FileId, SourceFile)>,
+    analysed: usize,
+    diagnostics: Vec<Diagnostic>,
+    suppressions: Vec<(FileId, suppress::Suppression)>,
+    adapted: Adapted,
+}
+
+/// What a finding about a resource instance says whatever the rule (see
+/// [`explain_instances`]).
+struct InstanceNote {
+    address: String,
+    ref_name: String,
+    header: Span,
+    maybe_absent: bool,
+    call_sites: Vec<Span>,
+}
+
+/// The resources of evaluations, adapted onto the model: what stays of them once their
+/// instances are dropped.
+#[derive(Default)]
+struct Adapted {
+    model: Model,
+    notes: Vec<InstanceNote>,
+    /// Header line of each resource instance, by file and address (for suppressions).
+    headers: Vec<((FileId, String), usize)>,
+    /// Nested stack resources (their children are evaluated through them).
+    stacks: Vec<ResourceInstance>,
+}
+
+impl Adapted {
+    /// Adapts instances located in `file_of`'s files.
+    fn new<'a>(
+        instances: Vec<ResourceInstance>,
+        file_of: impl Fn(FileId) -> Option<&'a SourceFile>,
+    ) -> Adapted {
+        let mut out = Adapted::default();
+        for r in instances {
+            if let Some(file) = file_of(r.header.file) {
+                let line = file.position(r.header.start as usize).line;
+                out.headers.push(((r.header.file, r.address.clone()), line));
+            }
+            out.model.add_instance(&r);
+            model::kms::adapt_consumers(&r, &mut out.model);
+            match r.framework {
+                resource::Framework::Terraform => terraform::adapt::adapt(&r, &mut out.model),
+                resource::Framework::CloudFormation => {
+                    cloudformation::adapt::adapt(&r, &mut out.model)
+                }
+            }
+            if r.maybe_absent || !r.call_sites.is_empty() {
+                out.notes.push(InstanceNote {
+                    address: r.address.clone(),
+                    ref_name: r.ref_name.clone(),
+                    header: r.header,
+                    maybe_absent: r.maybe_absent,
+                    call_sites: r.call_sites.clone(),
+                });
+            }
+            if r.rtype == "AWS::CloudFormation::Stack" {
+                out.stacks.push(r);
             }
         }
+        out
+    }
+
+    fn merge(&mut self, other: Adapted) {
+        self.model.merge(other.model);
+        self.notes.extend(other.notes);
+        self.headers.extend(other.headers);
+        self.stacks.extend(other.stacks);
+    }
+
+    /// All in one, each collection allocated once.
+    fn concat(parts: Vec<Adapted>) -> Adapted {
+        let mut models = Vec::with_capacity(parts.len());
+        let mut out = Adapted::default();
+        out.notes
+            .reserve_exact(parts.iter().map(|p| p.notes.len()).sum());
+        out.headers
+            .reserve_exact(parts.iter().map(|p| p.headers.len()).sum());
+        for p in parts {
+            models.push(p.model);
+            out.notes.extend(p.notes);
+            out.headers.extend(p.headers);
+            out.stacks.extend(p.stacks);
+        }
+        out.model = Model::concat(models);
+        out
+    }
+}
+
+impl Unit {
+    /// Takes in a parsed file (its diagnostics, suppressions and text) and returns what
+    /// it holds.
+    fn add(&mut self, id: FileId, f: &Discovered, p: Parsed, held: bool) -> Content {
+        let ours = !matches!(p.content, Content::NotOurs);
+        if ours {
+            self.analysed += 1;
+        }
+        let file = if held || p.text.is_empty() {
+            SourceFile::new(f.name.clone(), f.path.clone(), p.text)
+        } else {
+            SourceFile::on_disk(f.name.clone(), f.path.clone(), p.text)
+        };
+        let text = file.text();
+        if matches!(
+            f.kind,
+            FileKind::Terraform | FileKind::Tfvars | FileKind::Yaml
+        ) && ours
+            && (text.contains("iacguard:")
+                || text.contains("checkov:")
+                || text.contains("tfsec:")
+                || text.contains("trivy:"))
+        {
+            self.suppressions.extend(
+                suppress::scan_comments(id, text)
+                    .into_iter()
+                    .map(|s| (id, s)),
+            );
+        }
+        if let Content::CloudFormation(root) = &p.content {
+            self.suppressions
+                .extend(suppress::scan_metadata(root).into_iter().map(|s| (id, s)));
+        }
+        self.diagnostics.extend(p.diagnostics);
+        self.files.push((id, file));
+        p.content
+    }
+
+    /// Adapts instances located in this unit's files.
+    fn adapt(&self, instances: Vec<ResourceInstance>) -> Adapted {
+        let by_id: std::collections::HashMap<FileId, &SourceFile> =
+            self.files.iter().map(|(id, f)| (*id, f)).collect();
+        Adapted::new(instances, |id| by_id.get(&id).copied())
+    }
+
+    /// Drops the texts that can be read again.
+    fn release(&mut self) {
+        for (_, f) in &mut self.files {
+            f.release();
+        }
+    }
+}
+
+/// The module directories whose files are analysed together: those that call one
+/// another (local sources, modules installed by `terraform init`).
+#[derive(Default)]
+struct Component {
+    /// Directory → its files (indices into the scan's files).
+    dirs: std::collections::BTreeMap<String, Vec<usize>>,
+    /// Directory → the directories of this component it calls.
+    calls: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+}
+
+/// The local module directories a Terraform file calls, from a look at its text (a
+/// `.tf.json` file is parsed: such files are few).
+fn module_calls(f: &Discovered, options: &ScanOptions) -> Vec<String> {
+    let Some(text) = read_text(f, options) else {
+        return Vec::new();
+    };
+    let dir = dir_of(&f.name);
+    let local = |s: &str| {
+        (s.starts_with("./") || s.starts_with("../"))
+            .then(|| terraform::join_dir(dir, s))
+            .flatten()
+    };
+    match f.kind {
+        FileKind::Terraform => terraform::scan::module_sources(&text)
+            .into_iter()
+            .filter_map(local)
+            .collect(),
+        FileKind::TerraformJson => {
+            let Some(root) = syntax::json::parse(&text, 0).root else {
+                return Vec::new();
+            };
+            syntax::hcl::from_json(&root, 0)
+                .0
+                .blocks("module")
+                .filter_map(|m| terraform::local_source_of(dir, m))
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Groups the Terraform files into components, in order of their first file.
+fn terraform_components(
+    files: &[Discovered],
+    options: &ScanOptions,
+    manifests: &terraform::Manifests,
+) -> Vec<Component> {
+    let tf: Vec<usize> = (0..files.len())
+        .filter(|i| {
+            matches!(
+                files[*i].kind,
+                FileKind::Terraform
+                    | FileKind::TerraformJson
+                    | FileKind::Tfvars
+                    | FileKind::TfvarsJson
+            )
+        })
+        .collect();
+    let mut dirs: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for i in &tf {
+        let next = dirs.len();
+        dirs.entry(dir_of(&files[*i].name)).or_insert(next);
+    }
+    let calls: Vec<Vec<String>> = tf
+        .par_iter()
+        .map(|i| module_calls(&files[*i], options))
+        .collect();
+    let mut parent: Vec<usize> = (0..dirs.len()).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut union = |a: usize, b: usize| {
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    };
+    let mut edges: Vec<(&str, &str)> = Vec::new();
+    for (i, targets) in tf.iter().zip(&calls) {
+        let from = dir_of(&files[*i].name);
+        for t in targets {
+            if let Some((to, _)) = dirs.get_key_value(t.as_str()) {
+                union(dirs[from], dirs[to]);
+                edges.push((from, to));
+            }
+        }
+    }
+    for (root, modules) in manifests {
+        let Some((from, _)) = dirs.get_key_value(root.as_str()) else {
+            continue;
+        };
+        for d in modules.values() {
+            if let Some((to, _)) = dirs.get_key_value(d.as_str()) {
+                union(dirs[from], dirs[to]);
+                edges.push((from, to));
+            }
+        }
+    }
+    let mut components: std::collections::HashMap<usize, Component> =
+        std::collections::HashMap::new();
+    for i in tf {
+        let dir = dir_of(&files[i].name);
+        let c = find(&mut parent, dirs[dir]);
+        components
+            .entry(c)
+            .or_default()
+            .dirs
+            .entry(dir.to_string())
+            .or_default()
+            .push(i);
+    }
+    for (from, to) in edges {
+        let c = find(&mut parent, dirs[from]);
+        if let Some(comp) = components.get_mut(&c) {
+            comp.calls
+                .entry(from.to_string())
+                .or_default()
+                .insert(to.to_string());
+        }
+    }
+    let mut components: Vec<Component> = components.into_values().collect();
+    components.sort_by_key(|c| c.dirs.values().flatten().min().copied());
+    components
+}
+
+/// Parses and evaluates one component, root module by root module: a module directory
+/// is parsed when the first root that needs it comes, and dropped after the last one (its
+/// text released), so memory follows the largest root module with what it calls.
+fn terraform_component(
+    c: &Component,
+    files: &[Discovered],
+    options: &ScanOptions,
+    var_files: &[syntax::hcl::Body],
+    manifests: &terraform::Manifests,
+    clock: &Clock,
+) -> Unit {
+    use std::collections::{BTreeSet, HashMap};
+    let called: BTreeSet<&str> = c
+        .calls
+        .iter()
+        .flat_map(|(from, to)| to.iter().filter(move |t| *t != from))
+        .map(String::as_str)
+        .collect();
+    let roots: Vec<&str> = c
+        .dirs
+        .keys()
+        .map(String::as_str)
+        .filter(|d| !called.contains(d) && !terraform::is_installed_module(d))
+        .collect();
+    // What each root needs: itself, what it calls, what those call.
+    let closures: Vec<Vec<&str>> = roots
+        .iter()
+        .map(|r| {
+            let mut seen: BTreeSet<&str> = BTreeSet::from([*r]);
+            let mut stack = vec![*r];
+            while let Some(d) = stack.pop() {
+                for t in c.calls.get(d).into_iter().flatten() {
+                    if seen.insert(t) {
+                        stack.push(t);
+                    }
+                }
+            }
+            seen.into_iter().collect()
+        })
+        .collect();
+    let mut users: HashMap<&str, usize> = HashMap::new();
+    for d in closures.iter().flatten() {
+        *users.entry(d).or_default() += 1;
+    }
+    // Directories no root reaches (a cycle of modules): parsed for their diagnostics only.
+    let unreached: Vec<&str> = c
+        .dirs
+        .keys()
+        .map(String::as_str)
+        .filter(|d| !users.contains_key(d))
+        .collect();
+    let mut out = Unit::default();
+    // Directory → its parsed files and their places in `out.files`.
+    let mut cache: HashMap<&str, (Vec<terraform::TfFile>, Vec<usize>)> = HashMap::new();
+    let load = |dirs: &[&str], out: &mut Unit, cache: &mut HashMap<_, _>| {
+        let wanted: Vec<usize> = dirs
+            .iter()
+            .filter(|d| !cache.contains_key(**d))
+            .flat_map(|d| c.dirs[*d].iter().copied())
+            .collect();
+        let parsed: Vec<Parsed> = wanted
+            .par_iter()
+            .map(|i| {
+                let f = &files[*i];
+                Clock::time(&clock.parse, || {
+                    read_and_parse(
+                        f,
+                        *i as FileId,
+                        options.max_file_size,
+                        overlay(options, &f.path),
+                    )
+                })
+            })
+            .collect();
+        for (i, p) in wanted.iter().zip(parsed) {
+            let f = &files[*i];
+            let held = overlay(options, &f.path).is_some();
+            let (dir, name) = match f.name.rsplit_once('/') {
+                Some((d, n)) => (d, n.to_string()),
+                None => ("", f.name.clone()),
+            };
+            let entry: &mut (Vec<terraform::TfFile>, Vec<usize>) = cache
+                .entry(c.dirs.get_key_value(dir).map_or("", |(k, _)| k.as_str()))
+                .or_default();
+            entry.1.push(out.files.len());
+            let is_tfvars = match out.add(*i as FileId, f, p, held) {
+                Content::Terraform(body) => Some((body, false)),
+                Content::Tfvars(body) => Some((body, true)),
+                _ => None,
+            };
+            if let Some((body, is_tfvars)) = is_tfvars {
+                entry.0.push(terraform::TfFile {
+                    dir: dir.to_string(),
+                    name,
+                    body,
+                    is_tfvars,
+                });
+            }
+        }
+    };
+    let drop_dir = |d: &str, out: &mut Unit, cache: &mut HashMap<&str, (_, Vec<usize>)>| {
+        if let Some((_, places)) = cache.remove(d) {
+            for p in places {
+                out.files[p].1.release();
+            }
+        }
+    };
+    for closure in &closures {
+        load(closure, &mut out, &mut cache);
+        let module_files: Vec<&terraform::TfFile> = closure
+            .iter()
+            .filter_map(|d| cache.get(d))
+            .flat_map(|(files, _)| files)
+            .collect();
+        let (instances, diags) = Clock::time(&clock.evaluate, || {
+            terraform::evaluate(module_files, &options.terraform, var_files, manifests)
+        });
+        out.diagnostics.extend(diags);
+        let adapted = out.adapt(instances);
+        out.adapted.merge(adapted);
+        for d in closure {
+            let n = users.get_mut(d).expect("counted above");
+            *n -= 1;
+            if *n == 0 {
+                drop_dir(d, &mut out, &mut cache);
+            }
+        }
+    }
+    load(&unreached, &mut out, &mut cache);
+    out.release();
+    out
+}
+
+/// A CloudFormation candidate after its first pass.
+#[derive(Default)]
+struct TemplatePass {
+    unit: Unit,
+    /// A parsed template.
+    template: bool,
+    exports: cloudformation::Exports,
+    /// Local `TemplateURL`s of its nested stacks, as written.
+    children: Vec<String>,
+    /// Its evaluation on its own, unless it imports values (evaluated once every export is
+    /// known).
+    evaluated: Option<(Adapted, Vec<Diagnostic>)>,
+}
+
+/// Parses a CloudFormation candidate, gathers its exports and nested stacks, evaluates it
+/// when it needs no other template, and drops its tree.
+fn template_pass(i: usize, f: &Discovered, options: &ScanOptions, clock: &Clock) -> TemplatePass {
+    let id = i as FileId;
+    let overlay = overlay(options, &f.path);
+    let p = Clock::time(&clock.parse, || {
+        read_and_parse(f, id, options.max_file_size, overlay)
+    });
+    let mut out = TemplatePass::default();
+    if let Content::CloudFormation(root) = out.unit.add(id, f, p, overlay.is_some()) {
+        out.template = true;
+        out.exports = cloudformation::exports(&root, &options.cloudformation);
+        out.children = stack_urls(&root);
+        if !contains_key(&root, "Fn::ImportValue") {
+            let (instances, diags) = Clock::time(&clock.evaluate, || {
+                cloudformation::evaluate(
+                    &root,
+                    &options.cloudformation,
+                    &cloudformation::Exports::new(),
+                )
+            });
+            out.evaluated = Some((out.unit.adapt(instances), diags));
+        }
+    }
+    out.unit.release();
+    out
+}
+
+/// The literal local-looking `TemplateURL`s of a template's nested stacks.
+fn stack_urls(root: &Node) -> Vec<String> {
+    root.get("Resources")
+        .map(Node::entries)
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| {
+            r.value.get("Type").and_then(Node::as_str) == Some("AWS::CloudFormation::Stack")
+        })
+        .filter_map(|r| {
+            r.value
+                .get("Properties")
+                .and_then(|p| p.get("TemplateURL"))
+                .and_then(Node::as_str)
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// Whether a map key appears anywhere in a tree.
+fn contains_key(root: &Node, key: &str) -> bool {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            syntax::tree::NodeKind::Map(entries) => {
+                for e in entries {
+                    if e.key == key {
+                        return true;
+                    }
+                    stack.push(&e.value);
+                }
+            }
+            syntax::tree::NodeKind::Seq(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Parses a template again (one that imports values, a nested stack): its tree and a
+/// line index of its text for the header lines.
+fn reparse_template(
+    i: usize,
+    f: &Discovered,
+    options: &ScanOptions,
+    clock: &Clock,
+) -> Option<(Node, SourceFile)> {
+    let id = i as FileId;
+    let p = Clock::time(&clock.parse, || {
+        read_and_parse(f, id, options.max_file_size, overlay(options, &f.path))
+    });
+    match p.content {
+        Content::CloudFormation(root) => Some((
+            root,
+            SourceFile::new(f.name.clone(), f.path.clone(), p.text),
+        )),
+        _ => None,
+    }
+}
+
+/// The tree of a template from its text (to name the logical path of its findings).
+fn template_tree(kind: FileKind, text: &str, id: FileId) -> Option<Node> {
+    match kind {
+        FileKind::Yaml => syntax::yaml::parse(text, id).root,
+        FileKind::Json => syntax::json::parse(text, id).root,
+        _ => None,
     }
 }
 
@@ -536,18 +1049,41 @@ impl Timings {
         if self.enabled {
             let now = std::time::Instant::now();
             eprintln!(
-                "{stage:>16}: {:>8.1} ms",
-                (now - self.last).as_secs_f64() * 1e3
+                "{stage:>16}: {:>8.1} ms  rss {:>6} KiB  peak {:>6} KiB",
+                (now - self.last).as_secs_f64() * 1e3,
+                proc_status("VmRSS:"),
+                proc_status("VmHWM:"),
             );
             self.last = now;
         }
     }
 }
 
+/// A memory figure of this process from `/proc/self/status`, in KiB (0 where there is none).
+fn proc_status(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix(field))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+impl Timings {
+    /// A figure measured apart from the stage marks.
+    fn report(&self, what: &str, ms: f64) {
+        if self.enabled {
+            eprintln!("{what:>24}: {ms:>8.1} ms");
+        }
+    }
+}
+
 /// Adds what every finding about a resource should say, whatever the rule: where the
 /// module holding it was called from, and that it may not be created at all.
-fn explain_instances(findings: &mut [Diagnostic], instances: &[ResourceInstance]) {
-    let by_address: std::collections::HashMap<(&str, FileId), &ResourceInstance> = instances
+fn explain_instances(findings: &mut [Diagnostic], instances: &[InstanceNote]) {
+    let by_address: std::collections::HashMap<(&str, FileId), &InstanceNote> = instances
         .iter()
         .map(|r| ((r.address.as_str(), r.header.file), r))
         .collect();
@@ -684,97 +1220,20 @@ fn scan_inner(options: &ScanOptions) -> Report {
     let mut timings = Timings::new();
     timings.mark("discover");
     let manifests = installed_modules(&mut walk.files);
-    let mut parsed: Vec<Parsed> = walk
-        .files
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| {
-            read_and_parse(
-                f,
-                i as FileId,
-                options.max_file_size,
-                overlay(options, &f.path),
-            )
-        })
-        .collect();
     // Only files were named (the pre-commit case): load the local modules they call, and
     // later report only what is located in those files.
     let files_only = !walk.explicit.is_empty() && options.paths.iter().all(|p| !p.is_dir());
     if files_only && !options.isolate_files {
-        follow_local_modules(&mut walk.files, &mut parsed, options);
+        follow_local_modules(&mut walk.files, options);
     }
+    let files = &walk.files;
+    let clock = Clock::default();
 
-    let mut sources = SourceMap::default();
-    let mut diagnostics = Vec::new();
-    let mut tf_files = Vec::new();
-    let mut templates: Vec<Node> = Vec::new();
-    let mut suppressions: Vec<(FileId, suppress::Suppression)> = Vec::new();
-    let mut files_analyzed = 0;
-    for (f, p) in walk.files.iter().zip(parsed) {
-        let (dir, name) = match f.name.rsplit_once('/') {
-            Some((d, n)) => (d.to_string(), n.to_string()),
-            None => (String::new(), f.name.clone()),
-        };
-        if !matches!(p.content, Content::NotOurs) {
-            files_analyzed += 1;
-        }
-        let id = sources.add(SourceFile::new(f.name.clone(), f.path.clone(), p.text));
-        if matches!(
-            f.kind,
-            FileKind::Terraform | FileKind::Tfvars | FileKind::Yaml
-        ) && !matches!(p.content, Content::NotOurs)
-        {
-            let text = &sources.get(id).text;
-            if text.contains("iacguard:")
-                || text.contains("checkov:")
-                || text.contains("tfsec:")
-                || text.contains("trivy:")
-            {
-                suppressions.extend(
-                    suppress::scan_comments(id, text)
-                        .into_iter()
-                        .map(|s| (id, s)),
-                );
-            }
-        }
-        if let Content::CloudFormation(root) = &p.content {
-            suppressions.extend(suppress::scan_metadata(root).into_iter().map(|s| (id, s)));
-        }
-        diagnostics.extend(p.diagnostics);
-        match p.content {
-            Content::Terraform(body) => tf_files.push(terraform::TfFile {
-                dir,
-                name,
-                body,
-                is_tfvars: false,
-            }),
-            Content::Tfvars(body) => tf_files.push(terraform::TfFile {
-                dir,
-                name,
-                body,
-                is_tfvars: true,
-            }),
-            Content::CloudFormation(root) => templates.push(root),
-            Content::NotOurs | Content::Failed => {}
-        }
-    }
-    for u in &walk.unreadable {
-        let id = sources.add(SourceFile::new(
-            discover::relative_name(&options.root, &u.path),
-            u.path.clone(),
-            String::new(),
-        ));
-        diagnostics.push(Diagnostic::new(
-            codes::FILE_SKIPPED,
-            Severity::Error,
-            Span::new(id, 0, 0),
-            format!("cannot read: {}", u.error),
-        ));
-        files_analyzed += 1;
-    }
-
+    // `--var-file`s apply to every root module: parsed first, numbered after the tree.
     let mut bad_paths = walk.bad_roots;
+    let mut var_unit = Unit::default();
     let mut var_files = Vec::new();
+    let first_var_file = files.len() + walk.unreadable.len();
     for path in &options.terraform.var_files {
         let kind = if path.to_string_lossy().ends_with(".json") {
             FileKind::TfvarsJson
@@ -793,75 +1252,128 @@ fn scan_inner(options: &ScanOptions) -> Report {
             });
             continue;
         }
-        let id = sources.len() as FileId;
-        let p = read_and_parse(&d, id, options.max_file_size, overlay(options, path));
-        sources.add(SourceFile::new(d.name.clone(), d.path.clone(), p.text));
-        diagnostics.extend(p.diagnostics);
-        if let Content::Tfvars(body) = p.content {
+        let id = (first_var_file + var_unit.files.len()) as FileId;
+        let overlay = overlay(options, path);
+        let p = read_and_parse(&d, id, options.max_file_size, overlay);
+        if let Content::Tfvars(body) = var_unit.add(id, &d, p, overlay.is_some()) {
             var_files.push(body);
         }
     }
-    timings.mark("parse");
-    let (mut instances, tf_diags) =
-        terraform::evaluate(&tf_files, &options.terraform, &var_files, &manifests);
-    drop(tf_files);
-    diagnostics.extend(tf_diags);
+    var_unit.release();
+    var_unit.suppressions.clear();
+
+    // Terraform, one unit of module directories at a time; CloudFormation, one template
+    // at a time. Each is parsed, evaluated and dropped: what stays is its resources.
+    let components = terraform_components(files, options, &manifests);
+    let tf: Vec<Unit> = components
+        .par_iter()
+        .map(|c| terraform_component(c, files, options, &var_files, &manifests, &clock))
+        .collect();
+    drop(var_files);
+    if let Some(u) = tf
+        .iter()
+        .max_by_key(|u| u.files.iter().map(|(_, f)| f.len()).sum::<usize>())
+    {
+        let bytes: usize = u.files.iter().map(|(_, f)| f.len()).sum();
+        let first = u.files.first().map_or("", |(_, f)| f.name.as_str());
+        timings.report(
+            &format!("largest unit ({} files from {first})", u.files.len()),
+            bytes as f64 / 1e3,
+        );
+    }
+    let candidates: Vec<usize> = (0..files.len())
+        .filter(|i| matches!(files[*i].kind, FileKind::Yaml | FileKind::Json))
+        .collect();
+    let mut passes: Vec<TemplatePass> = candidates
+        .par_iter()
+        .map(|i| template_pass(*i, &files[*i], options, &clock))
+        .collect();
+
+    let mut slots: Vec<Option<SourceFile>> = (0..files.len()).map(|_| None).collect();
+    let mut diagnostics = Vec::new();
+    let mut suppressions: Vec<(FileId, suppress::Suppression)> = Vec::new();
+    let mut files_analyzed = 0;
+    let mut adapted: Vec<Adapted> = Vec::new();
+    let mut take_unit = |u: Unit,
+                         slots: &mut Vec<Option<SourceFile>>,
+                         diagnostics: &mut Vec<Diagnostic>,
+                         adapted: &mut Vec<Adapted>| {
+        for (id, f) in u.files {
+            if let Some(slot) = slots.get_mut(id as usize) {
+                *slot = Some(f);
+            }
+        }
+        files_analyzed += u.analysed;
+        diagnostics.extend(u.diagnostics);
+        suppressions.extend(u.suppressions);
+        adapted.push(u.adapted);
+    };
+    for u in tf {
+        take_unit(u, &mut slots, &mut diagnostics, &mut adapted);
+    }
+
     // Exports first, so that `Fn::ImportValue` in any template can see them.
     let mut exports = cloudformation::Exports::new();
-    let per_template: Vec<cloudformation::Exports> = templates
-        .par_iter()
-        .map(|t| cloudformation::exports(t, &options.cloudformation))
-        .collect();
-    for e in per_template {
-        for (name, v) in e {
+    for p in &mut passes {
+        for (name, v) in std::mem::take(&mut p.exports) {
             exports.entry(name).or_insert(v);
         }
     }
     // Nested stacks: a template that a parent's `AWS::CloudFormation::Stack` names by a
     // local `TemplateURL` is evaluated through its parents, with their `Parameters`.
-    let by_name: std::collections::HashMap<&str, usize> = templates
+    let by_name: std::collections::HashMap<&str, usize> = passes
         .iter()
         .enumerate()
-        .map(|(i, t)| (sources.get(t.span.file).name.as_str(), i))
+        .filter(|(_, p)| p.template)
+        .map(|(k, _)| (files[candidates[k]].name.as_str(), k))
         .collect();
     let child_of = |parent: usize, url: &str| -> Option<usize> {
         if url.contains("://") || url.starts_with("s3:") {
             return None;
         }
-        let parent_name = &sources.get(templates[parent].span.file).name;
-        let dir = parent_name.rsplit_once('/').map_or("", |(d, _)| d);
+        let dir = dir_of(&files[candidates[parent]].name);
         let joined = terraform::join_dir(dir, url)?;
         by_name.get(joined.as_str()).copied()
     };
     let mut nested: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
-    for (i, t) in templates.iter().enumerate() {
-        for r in t.get("Resources").map(Node::entries).unwrap_or_default() {
-            let url = r
-                .value
-                .get("Properties")
-                .and_then(|p| p.get("TemplateURL"))
-                .and_then(Node::as_str);
-            if r.value.get("Type").and_then(Node::as_str) == Some("AWS::CloudFormation::Stack") {
-                if let Some(c) = url.and_then(|u| child_of(i, u)).filter(|c| *c != i) {
-                    nested.insert(c);
-                }
+    for (k, p) in passes.iter().enumerate() {
+        for url in &p.children {
+            if let Some(c) = child_of(k, url).filter(|c| *c != k) {
+                nested.insert(c);
             }
         }
     }
-    let cfn: Vec<(Vec<ResourceInstance>, Vec<Diagnostic>)> = templates
+    // Templates that import values, now that every export is known.
+    let late: Vec<usize> = (0..passes.len())
+        .filter(|k| passes[*k].template && passes[*k].evaluated.is_none() && !nested.contains(k))
+        .collect();
+    let late_results: Vec<(usize, (Adapted, Vec<Diagnostic>))> = late
         .par_iter()
+        .filter_map(|k| {
+            let i = candidates[*k];
+            let (root, file) = reparse_template(i, &files[i], options, &clock)?;
+            let (inst, diags) = Clock::time(&clock.evaluate, || {
+                cloudformation::evaluate(&root, &options.cloudformation, &exports)
+            });
+            let id = i as FileId;
+            let a = Adapted::new(inst, |f| (f == id).then_some(&file));
+            Some((*k, (a, diags)))
+        })
+        .collect();
+    for (k, e) in late_results {
+        passes[k].evaluated = Some(e);
+    }
+    let template_ids: std::collections::BTreeSet<FileId> = passes
+        .iter()
         .enumerate()
-        .filter(|(i, _)| !nested.contains(i))
-        .map(|(_, t)| cloudformation::evaluate(t, &options.cloudformation, &exports))
+        .filter(|(_, p)| p.template)
+        .map(|(k, _)| candidates[k] as FileId)
         .collect();
     let mut pending: Vec<(usize, ResourceInstance)> = Vec::new();
     let push_stacks = |parent: usize,
-                       insts: &[ResourceInstance],
+                       stacks: &[ResourceInstance],
                        pending: &mut Vec<(usize, ResourceInstance)>| {
-        for r in insts
-            .iter()
-            .filter(|r| r.rtype == "AWS::CloudFormation::Stack")
-        {
+        for r in stacks {
             if let Some(url) = r.body.get("TemplateURL").and_then(value::Value::as_str) {
                 if let Some(c) = child_of(parent, url) {
                     pending.push((c, r.clone()));
@@ -869,18 +1381,19 @@ fn scan_inner(options: &ScanOptions) -> Report {
             }
         }
     };
-    let file_index: std::collections::HashMap<FileId, usize> = templates
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.span.file, i))
-        .collect();
-    for (inst, d) in cfn {
-        if let Some(parent) = inst.first().and_then(|r| file_index.get(&r.header.file)) {
-            push_stacks(*parent, &inst, &mut pending);
+    for (k, p) in passes.into_iter().enumerate() {
+        let mut unit = p.unit;
+        // A nested stack alone is not reported: only through its parents.
+        if let (Some((mut a, diags)), false) = (p.evaluated, nested.contains(&k)) {
+            push_stacks(k, &a.stacks, &mut pending);
+            a.stacks.clear();
+            unit.adapted = a;
+            unit.diagnostics.extend(diags);
         }
-        instances.extend(inst);
-        diagnostics.extend(d);
+        take_unit(unit, &mut slots, &mut diagnostics, &mut adapted);
     }
+    let mut children: std::collections::HashMap<usize, Option<(Node, SourceFile)>> =
+        std::collections::HashMap::new();
     let mut rounds = 0;
     while let Some((child, stack)) = pending.pop() {
         rounds += 1;
@@ -904,45 +1417,99 @@ fn scan_inner(options: &ScanOptions) -> Report {
             parameters,
             call_sites,
         };
-        let (inst, d) =
-            cloudformation::evaluate_as(&templates[child], &options.cloudformation, &exports, &how);
-        push_stacks(child, &inst, &mut pending);
-        instances.extend(inst);
+        let i = candidates[child];
+        let Some((root, file)) = children
+            .entry(child)
+            .or_insert_with(|| reparse_template(i, &files[i], options, &clock))
+        else {
+            continue;
+        };
+        let (inst, d) = Clock::time(&clock.evaluate, || {
+            cloudformation::evaluate_as(root, &options.cloudformation, &exports, &how)
+        });
+        let id = i as FileId;
+        let mut a = Adapted::new(inst, |f| (f == id).then_some(&*file));
+        push_stacks(child, &a.stacks, &mut pending);
+        a.stacks.clear();
+        adapted.push(a);
         diagnostics.extend(d);
     }
+    drop(children);
 
-    timings.mark("evaluate");
+    let mut sources = SourceMap::default();
+    for (f, slot) in files.iter().zip(slots) {
+        sources.add(
+            slot.unwrap_or_else(|| SourceFile::new(f.name.clone(), f.path.clone(), String::new())),
+        );
+    }
+    for u in &walk.unreadable {
+        let id = sources.add(SourceFile::new(
+            discover::relative_name(&options.root, &u.path),
+            u.path.clone(),
+            String::new(),
+        ));
+        diagnostics.push(Diagnostic::new(
+            codes::FILE_SKIPPED,
+            Severity::Error,
+            Span::new(id, 0, 0),
+            format!("cannot read: {}", u.error),
+        ));
+        files_analyzed += 1;
+    }
+    for (_, f) in var_unit.files {
+        sources.add(f);
+    }
+    diagnostics.extend(var_unit.diagnostics);
+    timings.mark("parse+evaluate");
+    timings.report("parse (all threads)", Clock::ms(&clock.parse));
+    timings.report("evaluate (all threads)", Clock::ms(&clock.evaluate));
+
+    let Adapted {
+        mut model,
+        mut notes,
+        headers: header_lines,
+        ..
+    } = Adapted::concat(adapted);
     let mut headers: std::collections::HashMap<(FileId, String), Vec<usize>> =
         std::collections::HashMap::new();
-    let mut model = Model::default();
-    for r in &instances {
-        let line = sources
-            .get(r.header.file)
-            .position(r.header.start as usize)
-            .line;
-        headers
-            .entry((r.header.file, r.address.clone()))
-            .or_default()
-            .push(line);
-        model.add_instance(r);
-        model::kms::adapt_consumers(r, &mut model);
-        match r.framework {
-            resource::Framework::Terraform => terraform::adapt::adapt(r, &mut model),
-            resource::Framework::CloudFormation => cloudformation::adapt::adapt(r, &mut model),
-        }
+    for (key, line) in header_lines {
+        headers.entry(key).or_default().push(line);
     }
     timings.mark("adapt");
     model.finish();
 
     timings.mark("link");
     let mut findings = rules::run(&model, &options.settings);
-    explain_instances(&mut findings, &instances);
-    let by_file: std::collections::HashMap<FileId, &Node> =
-        templates.iter().map(|t| (t.span.file, t)).collect();
-    for d in &mut findings {
-        if let Some(t) = by_file.get(&d.primary.file) {
-            d.logical_path = syntax::tree::path_to(t, d.primary);
+    notes.sort_by(|a, b| {
+        (a.header, &a.ref_name, &a.address).cmp(&(b.header, &b.ref_name, &b.address))
+    });
+    explain_instances(&mut findings, &notes);
+    // Logical paths (`Resources.Key.Properties.X`): the templates with findings are
+    // parsed again, from their text.
+    let mut by_template: std::collections::BTreeMap<FileId, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (k, d) in findings.iter().enumerate() {
+        if template_ids.contains(&d.primary.file) {
+            by_template.entry(d.primary.file).or_default().push(k);
         }
+    }
+    let by_template: Vec<(FileId, Vec<usize>)> = by_template.into_iter().collect();
+    let paths: Vec<(usize, Option<String>)> = by_template
+        .par_iter()
+        .flat_map_iter(|(id, ks)| {
+            let tree = template_tree(files[*id as usize].kind, sources.get(*id).text(), *id);
+            ks.iter()
+                .map(|k| {
+                    let path = tree
+                        .as_ref()
+                        .and_then(|t| syntax::tree::path_to(t, findings[*k].primary));
+                    (*k, path)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (k, path) in paths {
+        findings[k].logical_path = path;
     }
     for d in &findings {
         for span in &d.redact {

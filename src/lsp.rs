@@ -746,7 +746,7 @@ mod tests {
     #[test]
     fn spans_become_zero_based_utf16_ranges() {
         let file = SourceFile::new("t".into(), "t".into(), "a: {d: \"😀é\", e: f}\n".into());
-        let start = file.text.find("f}").expect("f");
+        let start = file.text().find("f}").expect("f");
         let r = range(&file, Span::new(0, start, start + 1));
         // `a: {d: "` 8, 😀 2, é 1, `", e: ` 6
         assert_eq!(r.start, pos(0, 17));

@@ -44,34 +44,111 @@ pub struct Position {
     pub column_utf16: usize,
 }
 
-/// One file read from disk, with its line-start table.
+/// One file of a scan: its name, and its text with the line-start table.
+///
+/// The text of a file read from disk is not kept once the file has been analysed (a scan of
+/// a large tree would otherwise hold every file in memory): it is read again, on first use,
+/// when a diagnostic needs it, and checked against the length and hash of what was
+/// analysed. A file that changed in between gets an empty text (its diagnostics keep their
+/// line and column, from the analysis, but lose their snippet).
 #[derive(Debug)]
 pub struct SourceFile {
     /// Path relative to the scan root, with `/` separators.
     pub name: String,
     pub path: PathBuf,
-    pub text: String,
+    loaded: std::sync::OnceLock<Loaded>,
+    /// Length and hash of the analysed text when it can be read again from `path`.
+    on_disk: Option<(usize, u64)>,
+    /// Spans blanked in every rendering (secrets).
+    redactions: Vec<Span>,
+}
+
+#[derive(Debug)]
+struct Loaded {
+    text: String,
     line_starts: Vec<u32>,
 }
 
-impl SourceFile {
-    pub fn new(name: String, path: PathBuf, text: String) -> SourceFile {
+impl Loaded {
+    fn new(text: String) -> Loaded {
         let line_starts = line_starts(&text);
+        Loaded { text, line_starts }
+    }
+}
+
+impl SourceFile {
+    /// A file whose text is held for the whole scan (an editor buffer, a test).
+    pub fn new(name: String, path: PathBuf, text: String) -> SourceFile {
         SourceFile {
             name,
             path,
-            text,
-            line_starts,
+            loaded: std::sync::OnceLock::from(Loaded::new(text)),
+            on_disk: None,
+            redactions: Vec::new(),
         }
     }
 
+    /// A file read from disk: `text` (what was analysed, decoded by [`decode`]) is held
+    /// until [`SourceFile::release`], then read again from `path` when needed.
+    pub fn on_disk(name: String, path: PathBuf, text: String) -> SourceFile {
+        let on_disk = Some((text.len(), crate::baseline::fnv1a(&text)));
+        SourceFile {
+            name,
+            path,
+            loaded: std::sync::OnceLock::from(Loaded::new(text)),
+            on_disk,
+            redactions: Vec::new(),
+        }
+    }
+
+    /// Drops the text of a file that can be read again from disk.
+    pub fn release(&mut self) {
+        if self.on_disk.is_some() {
+            self.loaded.take();
+        }
+    }
+
+    fn loaded(&self) -> &Loaded {
+        self.loaded.get_or_init(|| {
+            let mut text = self
+                .on_disk
+                .and_then(|(len, hash)| {
+                    let text = decode(std::fs::read(&self.path).ok()?);
+                    (text.len() == len && crate::baseline::fnv1a(&text) == hash).then_some(text)
+                })
+                .unwrap_or_default();
+            for span in &self.redactions {
+                blank(&mut text, *span);
+            }
+            Loaded::new(text)
+        })
+    }
+
+    /// Length of the analysed text in bytes (without reading it again).
+    pub fn len(&self) -> usize {
+        match (self.on_disk, self.loaded.get()) {
+            (Some((len, _)), _) => len,
+            (None, Some(l)) => l.text.len(),
+            (None, None) => 0,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The text, read again from disk if it is not held.
+    pub fn text(&self) -> &str {
+        &self.loaded().text
+    }
+
     pub fn line_starts(&self) -> &[u32] {
-        &self.line_starts
+        &self.loaded().line_starts
     }
 
     /// 0-based line index of a byte offset.
     pub fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&(offset as u32)) {
+        match self.line_starts().binary_search(&(offset as u32)) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -79,13 +156,13 @@ impl SourceFile {
 
     /// Byte range of a 0-based line, without its terminator.
     pub fn line_range(&self, line: usize) -> Option<std::ops::Range<usize>> {
-        let start = *self.line_starts.get(line)? as usize;
-        let end = self
-            .line_starts
+        let (text, starts) = (self.text(), self.line_starts());
+        let start = *starts.get(line)? as usize;
+        let end = starts
             .get(line + 1)
             .map(|e| *e as usize)
-            .unwrap_or(self.text.len());
-        let slice = &self.text[start..end];
+            .unwrap_or(text.len());
+        let slice = &text[start..end];
         let trimmed = slice.trim_end_matches(['\n', '\r']);
         Some(start..start + trimmed.len())
     }
@@ -93,13 +170,14 @@ impl SourceFile {
     /// Position of a byte offset. Offsets inside a multi-byte character are clamped back to
     /// its start.
     pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
+        let (text, starts) = (self.text(), self.line_starts());
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
             offset -= 1;
         }
         let line = self.line_index(offset);
-        let start = self.line_starts[line] as usize;
-        let prefix = &self.text[start..offset];
+        let start = starts[line] as usize;
+        let prefix = &text[start..offset];
         Position {
             line: line + 1,
             column: prefix.len() + 1,
@@ -109,10 +187,62 @@ impl SourceFile {
 
     /// Byte offset of a 1-based line and byte column (inverse of [`position`]).
     pub fn offset(&self, line: usize, column: usize) -> Option<usize> {
-        let start = *self.line_starts.get(line.checked_sub(1)?)? as usize;
+        let start = *self.line_starts().get(line.checked_sub(1)?)? as usize;
         let off = start + column.checked_sub(1)?;
-        (off <= self.text.len()).then_some(off)
+        (off <= self.text().len()).then_some(off)
     }
+}
+
+/// The text of a file's bytes as iacguard analyses it: UTF-8, a file with a UTF-16 byte
+/// order mark decoded, invalid UTF-8 replaced (such a file is reported, not analysed).
+pub fn decode(bytes: Vec<u8>) -> String {
+    if let Some(text) = utf16_text(&bytes) {
+        return text;
+    }
+    match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
+/// The text of a file that starts with a UTF-16 byte order mark, decoded (lossily), BOM
+/// included.
+pub fn utf16_text(bytes: &[u8]) -> Option<String> {
+    let little = match bytes {
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return None,
+    };
+    let units = bytes.chunks_exact(2).map(|c| {
+        if little {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
+}
+
+/// Blanks a span's text with `*`, keeping every byte offset valid.
+fn blank(text: &mut String, span: Span) {
+    let Some(slice) = text.get(span.range()) else {
+        return;
+    };
+    let blank: String = slice
+        .chars()
+        .map(|c| {
+            if c == '"' || c == '\n' {
+                c.to_string()
+            } else {
+                "*".repeat(c.len_utf8())
+            }
+        })
+        .collect();
+    text.replace_range(span.range(), &blank);
 }
 
 fn line_starts(text: &str) -> Vec<u32> {
@@ -159,25 +289,15 @@ impl SourceMap {
         let Some(file) = self.files.get_mut(span.file as usize) else {
             return;
         };
-        let Some(slice) = file.text.get(span.range()) else {
-            return;
-        };
-        let blank: String = slice
-            .chars()
-            .map(|c| {
-                if c == '"' || c == '\n' {
-                    c.to_string()
-                } else {
-                    "*".repeat(c.len_utf8())
-                }
-            })
-            .collect();
-        file.text.replace_range(span.range(), &blank);
+        if let Some(loaded) = file.loaded.get_mut() {
+            blank(&mut loaded.text, span);
+        }
+        file.redactions.push(span);
     }
 
     pub fn text(&self, span: Span) -> &str {
         self.get(span.file)
-            .text
+            .text()
             .get(span.range())
             .unwrap_or_default()
     }
@@ -198,7 +318,7 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
     fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
         self.files
             .get(id as usize)
-            .map(|f| f.text.as_str())
+            .map(|f| f.text())
             .ok_or(codespan_reporting::files::Error::FileMissing)
     }
 
@@ -223,17 +343,18 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
             .files
             .get(id as usize)
             .ok_or(codespan_reporting::files::Error::FileMissing)?;
-        let start = *file.line_starts.get(line_index).ok_or(
-            codespan_reporting::files::Error::LineTooLarge {
-                given: line_index,
-                max: file.line_starts.len() - 1,
-            },
-        )? as usize;
-        let end = file
-            .line_starts
+        let starts = file.line_starts();
+        let start =
+            *starts
+                .get(line_index)
+                .ok_or(codespan_reporting::files::Error::LineTooLarge {
+                    given: line_index,
+                    max: starts.len() - 1,
+                })? as usize;
+        let end = starts
             .get(line_index + 1)
             .map(|e| *e as usize)
-            .unwrap_or(file.text.len());
+            .unwrap_or(file.text().len());
         Ok(start..end)
     }
 }
@@ -245,13 +366,13 @@ mod tests {
     #[test]
     fn position_counts_utf16_units_for_non_ascii() {
         let f = SourceFile::new("a".into(), "a".into(), "x = \"é😀\" y\nz".into());
-        let off = f.text.find(" y").unwrap();
+        let off = f.text().find(" y").unwrap();
         let p = f.position(off);
         assert_eq!(p.line, 1);
         assert_eq!(p.column, off + 1);
         // `x = "` is 5 units, é is 1, 😀 is 2, `"` is 1
         assert_eq!(p.column_utf16, 10);
-        assert_eq!(f.position(f.text.len()).line, 2);
+        assert_eq!(f.position(f.text().len()).line, 2);
     }
 }
 

@@ -112,3 +112,13 @@ pub fn markers(fixture: &Path, id: &str) -> BTreeSet<(String, usize)> {
     }
     out
 }
+
+/// Checks the module-source scanner against the parser on a `.tf` text the parser
+/// accepts; false when the parser reports errors (nothing to compare).
+pub fn scanner_agrees_with_parser(text: &str) -> bool {
+    match iacguard::terraform::scan::agrees_with_parser(text) {
+        None => false,
+        Some(Ok(())) => true,
+        Some(Err(e)) => panic!("{e}, in:\n{text}"),
+    }
+}

@@ -3,6 +3,8 @@
 //! failure reproduces) and arbitrary strings (proptest). The targets' logic is repeated
 //! here; keep the two in step.
 
+mod common;
+
 use iacguard::cloudformation::{self, CfnOptions};
 use iacguard::syntax;
 use iacguard::terraform::{self, Manifests, TfFile, TfOptions};
@@ -17,6 +19,7 @@ fn check_spans(errors: &[syntax::SyntaxError], text: &str) {
 
 fn hcl(text: &str) {
     check_spans(&syntax::hcl::parse(text, 0).errors, text);
+    common::scanner_agrees_with_parser(text);
 }
 
 fn yaml(text: &str) {

@@ -362,7 +362,7 @@ fn binary_and_utf16_files() {
         .iter()
         .find(|f| f.name == "le.tf")
         .expect("le.tf");
-    assert!(le.text.contains("aws_kms_key"));
+    assert!(le.text().contains("aws_kms_key"));
 }
 
 #[test]
@@ -401,7 +401,7 @@ fn crlf_line_endings_keep_exact_spans() {
         .find(|d| d.rule == "KMS002" && r.sources.get(d.primary.file).name == "crlf.tf")
         .expect("finding");
     assert_eq!(
-        &r.sources.get(d.primary.file).text[d.primary.start as usize..d.primary.end as usize],
+        &r.sources.get(d.primary.file).text()[d.primary.start as usize..d.primary.end as usize],
         "false"
     );
 }

@@ -72,10 +72,34 @@ pub fn root_of(ref_name: &str) -> &str {
 /// Effective tags: the resource's own merged over provider `default_tags`.
 #[derive(Debug, Clone, Default)]
 pub struct Tags {
-    /// `None` when the tag set is not statically known.
-    pub map: Option<BTreeMap<String, Value>>,
-    /// The `tags` attribute, or the resource header when absent.
+    pub map: Option<TagMap>,
     pub span: Span,
+}
+
+/// Tags by key, sorted: a few entries each, kept for every resource of the scan, so a
+/// flat vector rather than a tree.
+#[derive(Debug, Clone, Default)]
+pub struct TagMap(Vec<(String, Value)>);
+
+impl TagMap {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl FromIterator<(String, Value)> for TagMap {
+    /// Later entries for a key replace earlier ones.
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> TagMap {
+        let map: BTreeMap<String, Value> = iter.into_iter().collect();
+        TagMap(map.into_iter().collect())
+    }
 }
 
 impl Tags {
@@ -83,8 +107,6 @@ impl Tags {
         self.map.as_ref()?.get(key)
     }
 
-    /// Builds effective tags from a tags value (a map, or a CFN `[{Key, Value}]` list) and
-    /// the provider default tags.
     pub fn effective(own: Option<&Value>, defaults: Option<&Value>, header: Span) -> Tags {
         let mut map = BTreeMap::new();
         let mut known = true;
@@ -113,13 +135,42 @@ impl Tags {
             }
         }
         Tags {
-            map: known.then_some(map),
+            map: known.then(|| map.into_iter().collect()),
             span: own.map(|v| v.span).unwrap_or(header),
         }
     }
 }
 
 /// The resource graph of a scan.
+/// Calls a macro with the model's collections (every field but the indices built by
+/// [`Model::finish`]).
+macro_rules! collections {
+    ($m:ident) => {
+        $m!(
+            kms_keys,
+            kms_aliases,
+            kms_consumers,
+            config_rules,
+            backup_vaults,
+            vault_locks,
+            backup_plans,
+            backup_selections,
+            taggables,
+            rest_apis,
+            http_apis,
+            api_stages,
+            rest_api_policies,
+            policy_documents,
+            waf_associations,
+            api_domain_mappings,
+            cloudfront_distributions,
+            origin_request_policies,
+            origin_request_policy_lookups,
+            api_domain_names
+        )
+    };
+}
+
 #[derive(Debug, Default)]
 pub struct Model {
     /// Every resource's reference name to its type (`aws_kms_key.a` → `aws_kms_key`),
@@ -167,6 +218,40 @@ fn by_location(a: &ResourceMeta, b: &ResourceMeta) -> std::cmp::Ordering {
 }
 
 impl Model {
+    /// The resources of several evaluations in one model, each collection allocated once.
+    pub fn concat(parts: Vec<Model>) -> Model {
+        let mut out = Model::default();
+        macro_rules! reserve {
+            ($($field:ident),*) => {
+                $(out.$field.reserve_exact(parts.iter().map(|p| p.$field.len()).sum());)*
+            };
+        }
+        collections!(reserve);
+        for p in parts {
+            out.merge(p);
+        }
+        out
+    }
+
+    /// Takes in the resources of another evaluation (before [`Model::finish`], which
+    /// sorts every collection).
+    pub fn merge(&mut self, other: Model) {
+        macro_rules! merge {
+            ($($field:ident),*) => {
+                // Destructured in full: a new field must be listed in `collections!`.
+                let Model {
+                    types,
+                    alias_by_name: _,
+                    aliases_by_key: _,
+                    $($field),*
+                } = other;
+                self.types.extend(types);
+                $(self.$field.extend($field);)*
+            };
+        }
+        collections!(merge);
+    }
+
     /// Records a resource for reference resolution.
     pub fn add_instance(&mut self, r: &ResourceInstance) {
         self.types.insert(r.ref_name.clone(), r.rtype.clone());

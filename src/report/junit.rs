@@ -24,7 +24,7 @@ fn xml(s: &str) -> String {
 pub fn render(report: &Report) -> String {
     let mut by_file: BTreeMap<&str, Vec<&crate::diagnostic::Diagnostic>> = BTreeMap::new();
     for f in report.sources.files() {
-        if !f.text.is_empty() {
+        if !f.is_empty() {
             by_file.entry(f.name.as_str()).or_default();
         }
     }

@@ -134,7 +134,7 @@ pub fn render(report: &Report) -> String {
             let end = file.position(d.primary.end as usize);
             let line_text = file
                 .line_range(start.line - 1)
-                .map(|r| file.text[r].trim())
+                .map(|r| file.text()[r].trim())
                 .unwrap_or("");
             let key = format!(
                 "{}\u{0}{}\u{0}{}",

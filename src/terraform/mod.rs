@@ -4,6 +4,7 @@
 pub mod adapt;
 pub mod eval;
 pub mod functions;
+pub mod scan;
 #[cfg(test)]
 mod tests;
 
@@ -88,7 +89,7 @@ pub fn join_dir(dir: &str, rel: &str) -> Option<String> {
 }
 
 /// Whether a directory holds modules installed by `terraform init` (never a root).
-fn is_installed_module(dir: &str) -> bool {
+pub(crate) fn is_installed_module(dir: &str) -> bool {
     dir.starts_with(".terraform/") || dir.contains("/.terraform/")
 }
 
@@ -109,13 +110,13 @@ struct Module<'a> {
     tfvars: Vec<&'a TfFile>,
 }
 
-pub fn evaluate(
-    files: &[TfFile],
+pub fn evaluate<'a>(
+    files: impl IntoIterator<Item = &'a TfFile>,
     options: &TfOptions,
     var_files: &[Body],
     manifests: &Manifests,
 ) -> (Vec<ResourceInstance>, Vec<Diagnostic>) {
-    let mut modules: BTreeMap<&str, Module<'_>> = BTreeMap::new();
+    let mut modules: BTreeMap<&str, Module<'a>> = BTreeMap::new();
     for f in files {
         let m = modules.entry(f.dir.as_str()).or_insert_with(|| Module {
             dir: f.dir.clone(),
@@ -212,7 +213,7 @@ fn tfvars_rank(name: &str) -> (u8, String) {
 
 /// The directory a `source = "./x"` call points at, normalised, or `None` when the
 /// source is not local.
-fn local_source(m: &Module<'_>, call: &Block) -> Option<String> {
+pub(crate) fn local_source_of(dir: &str, call: &Block) -> Option<String> {
     let src = call.body.attr("source")?;
     let crate::syntax::hcl::ExprKind::Str(s) = &src.expr.kind else {
         return None;
@@ -220,7 +221,11 @@ fn local_source(m: &Module<'_>, call: &Block) -> Option<String> {
     if !(s.starts_with("./") || s.starts_with("../")) {
         return None;
     }
-    join_dir(&m.dir, s)
+    join_dir(dir, s)
+}
+
+fn local_source(m: &Module<'_>, call: &Block) -> Option<String> {
+    local_source_of(&m.dir, call)
 }
 
 /// An instance to evaluate: its address, its `count`/`each` bindings, and whether it may
