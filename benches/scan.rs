@@ -1,202 +1,19 @@
 //! Throughput benchmark: generates a tree of Terraform modules and CloudFormation templates
 //! of realistic shape, then measures the full pipeline (discover, parse, evaluate, model,
-//! rules) and the parse-only floor, at 1 and 2 threads.
+//! rules) and the parse-only floor, at 1 and 2 threads; and, on the tree's `.tf` files,
+//! the HCL parser (hcl-edit, converted to iacguard's tree) against the lexer-level scanner
+//! that finds module calls: the floor a purpose-built HCL parser could not go below.
 //!
 //! `cargo bench --bench scan` (release profile). `IACGUARD_BENCH_MODULES=N` sets the size,
 //! `IACGUARD_BENCH_DIR=path` benchmarks an existing tree instead, and
 //! `IACGUARD_BENCH_GENERATE=path` only writes the generated tree there.
 
+mod common;
+
+use common::generate;
 use iacguard::{parse_only, scan, ScanOptions};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-fn module(i: usize) -> String {
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"variable "env" {{
-  type    = string
-  default = "dev"
-}}
-
-variable "rotate" {{
-  type    = bool
-  default = {rotate}
-}}
-
-locals {{
-  name = "svc{i}-${{var.env}}"
-  tags = {{
-    Environment = var.env
-    Service     = "svc{i}"
-    ToBackup    = "true"
-  }}
-}}
-
-resource "aws_kms_key" "data" {{
-  description             = "data key for ${{local.name}}"
-  enable_key_rotation     = var.rotate
-  deletion_window_in_days = 30
-  tags                    = local.tags
-}}
-
-resource "aws_kms_alias" "data" {{
-  name          = "alias/${{local.name}}-data"
-  target_key_id = aws_kms_key.data.key_id
-}}
-
-resource "aws_s3_bucket" "data" {{
-  bucket = "${{local.name}}-data"
-  tags   = merge(local.tags, {{ Name = "${{local.name}}-data" }})
-}}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "data" {{
-  bucket = aws_s3_bucket.data.id
-  rule {{
-    apply_server_side_encryption_by_default {{
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_alias.data.arn
-    }}
-  }}
-}}
-
-resource "aws_db_instance" "db" {{
-  count             = var.env == "prod" ? 2 : 1
-  identifier        = "${{local.name}}-db-${{count.index}}"
-  engine            = "postgres"
-  instance_class    = "db.t3.micro"
-  storage_encrypted = true
-  kms_key_id        = aws_kms_key.data.arn
-  tags              = local.tags
-}}
-"#,
-        rotate = i % 3 != 0
-    );
-    s
-}
-
-fn template(i: usize) -> String {
-    format!(
-        r#"AWSTemplateFormatVersion: "2010-09-09"
-Description: service {i}
-Parameters:
-  Environment:
-    Type: String
-    Default: dev
-    AllowedValues: [dev, test, prod]
-Conditions:
-  IsProd: !Equals [!Ref Environment, prod]
-Resources:
-  DataKey:
-    Type: AWS::KMS::Key
-    Properties:
-      Description: !Sub "data key ${{Environment}} {i}"
-      EnableKeyRotation: !If [IsProd, true, {rotate}]
-      PendingWindowInDays: 30
-      Tags:
-        - Key: Environment
-          Value: !Ref Environment
-  DataAlias:
-    Type: AWS::KMS::Alias
-    Properties:
-      AliasName: !Sub "alias/svc{i}-${{Environment}}"
-      TargetKeyId: !Ref DataKey
-  Bucket:
-    Type: AWS::S3::Bucket
-    Properties:
-      BucketEncryption:
-        ServerSideEncryptionConfiguration:
-          - ServerSideEncryptionByDefault:
-              SSEAlgorithm: aws:kms
-              KMSMasterKeyID: !Ref DataAlias
-      Tags:
-        - Key: ToBackup
-          Value: "true"
-  Table:
-    Type: AWS::DynamoDB::Table
-    Properties:
-      BillingMode: PAY_PER_REQUEST
-      AttributeDefinitions:
-        - AttributeName: id
-          AttributeType: S
-      KeySchema:
-        - AttributeName: id
-          KeyType: HASH
-      SSESpecification:
-        SSEEnabled: true
-        SSEType: KMS
-        KMSMasterKeyId: !GetAtt DataKey.Arn
-Outputs:
-  KeyArn:
-    Value: !GetAtt DataKey.Arn
-    Export:
-      Name: !Sub "${{AWS::StackName}}-key"
-"#,
-        rotate = i % 2 == 0
-    )
-}
-
-/// A module-heavy configuration: one root calling 50 local modules, each with locals,
-/// `count` and `for_each`.
-fn platform(dir: &Path, index: usize) {
-    let root = dir.join(format!("platform{index}"));
-    let mut main = String::new();
-    for m in 0..50 {
-        let mdir = root.join(format!("modules/m{m}"));
-        std::fs::create_dir_all(&mdir).expect("mkdir");
-        std::fs::write(
-            mdir.join("main.tf"),
-            format!(
-                r#"variable "env" {{ type = string }}
-variable "replicas" {{
-  type    = number
-  default = 2
-}}
-
-locals {{
-  name     = "m{m}-${{var.env}}"
-  rotate   = var.env == "prod"
-  services = {{ for s in ["a", "b", "c"] : s => "${{local.name}}-${{s}}" }}
-}}
-
-resource "aws_kms_key" "k" {{
-  count               = var.replicas
-  description         = "${{local.name}}-${{count.index}}"
-  enable_key_rotation = local.rotate
-}}
-
-resource "aws_sqs_queue" "q" {{
-  for_each          = local.services
-  name              = each.value
-  kms_master_key_id = aws_kms_key.k[0].arn
-}}
-
-output "key_arn" {{ value = aws_kms_key.k[0].arn }}
-"#
-            ),
-        )
-        .expect("write");
-        main.push_str(&format!(
-            "module \"m{m}\" {{\n  source = \"./modules/m{m}\"\n  env    = var.env\n}}\n\n"
-        ));
-    }
-    main.push_str("variable \"env\" {\n  default = \"dev\"\n}\n");
-    std::fs::write(root.join("main.tf"), main).expect("write");
-}
-
-fn generate(dir: &Path, modules: usize) {
-    for p in 0..(modules / 100).max(1) {
-        platform(dir, p);
-    }
-    for i in 0..modules {
-        let m = dir.join(format!("envs/env{}/svc{i}", i % 4));
-        std::fs::create_dir_all(&m).expect("mkdir");
-        std::fs::write(m.join("main.tf"), module(i)).expect("write");
-        std::fs::write(m.join("terraform.tfvars"), "env = \"test\"\n").expect("write");
-        std::fs::write(m.join(format!("stack{i}.yaml")), template(i)).expect("write");
-    }
-}
 
 fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
     (0..runs)
@@ -262,4 +79,57 @@ fn main() {
             mb / parse.as_secs_f64(),
         );
     }
+    hcl_against_scanner(&root, runs);
+}
+
+/// Every `.tf` text under `root`.
+fn tf_texts(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "tf") {
+                if let Ok(t) = std::fs::read_to_string(&path) {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One thread, texts in memory: parsing against lexing.
+fn hcl_against_scanner(root: &Path, runs: usize) {
+    let texts = tf_texts(root);
+    let mb = texts.iter().map(String::len).sum::<usize>() as f64 / 1e6;
+    let mut blocks = 0;
+    let parse = best_of(runs, || {
+        blocks = texts
+            .iter()
+            .filter_map(|t| iacguard::syntax::hcl::parse(t, 0).body)
+            .map(|b| b.blocks.len())
+            .sum::<usize>();
+    });
+    let mut calls = 0;
+    let scan = best_of(runs, || {
+        calls = texts
+            .iter()
+            .map(|t| iacguard::terraform::scan::module_sources(t).len())
+            .sum::<usize>();
+    });
+    println!(
+        "HCL, {} .tf files, {mb:.2} MB, 1 thread: parse {:.1} ms ({:.1} MB/s, {blocks} blocks), module-call scanner {:.1} ms ({:.1} MB/s, {calls} calls): parsing costs {:.1}x lexing",
+        texts.len(),
+        parse.as_secs_f64() * 1e3,
+        mb / parse.as_secs_f64(),
+        scan.as_secs_f64() * 1e3,
+        mb / scan.as_secs_f64(),
+        parse.as_secs_f64() / scan.as_secs_f64(),
+    );
 }

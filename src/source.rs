@@ -44,36 +44,25 @@ pub struct Position {
     pub column_utf16: usize,
 }
 
-/// One file of a scan: its name, and its text with the line-start table.
+/// One file of a scan: its name, its line-start table, and its text.
 ///
 /// The text of a file read from disk is not kept once the file has been analysed (a scan of
 /// a large tree would otherwise hold every file in memory): it is read again, on first use,
 /// when a diagnostic needs it, and checked against the length and hash of what was
-/// analysed. A file that changed in between gets an empty text (its diagnostics keep their
-/// line and column, from the analysis, but lose their snippet).
+/// analysed. The line table stays (a few bytes a line), so that a file changed in between
+/// still gets the lines and columns of the analysis: its text is then blank (spaces, with
+/// the newlines where they were), and its snippets empty.
 #[derive(Debug)]
 pub struct SourceFile {
     /// Path relative to the scan root, with `/` separators.
     pub name: String,
     pub path: PathBuf,
-    loaded: std::sync::OnceLock<Loaded>,
+    line_starts: Box<[u32]>,
+    text: std::sync::OnceLock<String>,
     /// Length and hash of the analysed text when it can be read again from `path`.
     on_disk: Option<(usize, u64)>,
     /// Spans blanked in every rendering (secrets).
     redactions: Vec<Span>,
-}
-
-#[derive(Debug)]
-struct Loaded {
-    text: String,
-    line_starts: Vec<u32>,
-}
-
-impl Loaded {
-    fn new(text: String) -> Loaded {
-        let line_starts = line_starts(&text);
-        Loaded { text, line_starts }
-    }
 }
 
 impl SourceFile {
@@ -82,7 +71,8 @@ impl SourceFile {
         SourceFile {
             name,
             path,
-            loaded: std::sync::OnceLock::from(Loaded::new(text)),
+            line_starts: line_starts(&text).into_boxed_slice(),
+            text: std::sync::OnceLock::from(text),
             on_disk: None,
             redactions: Vec::new(),
         }
@@ -91,44 +81,29 @@ impl SourceFile {
     /// A file read from disk: `text` (what was analysed, decoded by [`decode`]) is held
     /// until [`SourceFile::release`], then read again from `path` when needed.
     pub fn on_disk(name: String, path: PathBuf, text: String) -> SourceFile {
-        let on_disk = Some((text.len(), crate::baseline::fnv1a(&text)));
         SourceFile {
-            name,
-            path,
-            loaded: std::sync::OnceLock::from(Loaded::new(text)),
-            on_disk,
-            redactions: Vec::new(),
+            on_disk: Some((text.len(), crate::baseline::fnv1a(&text))),
+            ..SourceFile::new(name, path, text)
         }
     }
 
     /// Drops the text of a file that can be read again from disk.
     pub fn release(&mut self) {
         if self.on_disk.is_some() {
-            self.loaded.take();
+            self.text.take();
         }
     }
 
-    fn loaded(&self) -> &Loaded {
-        self.loaded.get_or_init(|| {
-            let mut text = self
-                .on_disk
-                .and_then(|(len, hash)| {
-                    let text = decode(std::fs::read(&self.path).ok()?);
-                    (text.len() == len && crate::baseline::fnv1a(&text) == hash).then_some(text)
-                })
-                .unwrap_or_default();
-            for span in &self.redactions {
-                blank(&mut text, *span);
-            }
-            Loaded::new(text)
-        })
+    /// Whether the text is in memory.
+    pub fn is_held(&self) -> bool {
+        self.text.get().is_some()
     }
 
     /// Length of the analysed text in bytes (without reading it again).
     pub fn len(&self) -> usize {
-        match (self.on_disk, self.loaded.get()) {
+        match (self.on_disk, self.text.get()) {
             (Some((len, _)), _) => len,
-            (None, Some(l)) => l.text.len(),
+            (None, Some(t)) => t.len(),
             (None, None) => 0,
         }
     }
@@ -139,11 +114,38 @@ impl SourceFile {
 
     /// The text, read again from disk if it is not held.
     pub fn text(&self) -> &str {
-        &self.loaded().text
+        self.text.get_or_init(|| {
+            let Some((len, hash)) = self.on_disk else {
+                return String::new();
+            };
+            let mut text = std::fs::read(&self.path)
+                .ok()
+                .map(decode)
+                .filter(|t| t.len() == len && crate::baseline::fnv1a(t) == hash)
+                .unwrap_or_else(|| self.blank_text(len));
+            for span in &self.redactions {
+                blank(&mut text, *span);
+            }
+            text
+        })
+    }
+
+    /// A text of `len` bytes with the analysed line structure and nothing else.
+    fn blank_text(&self, len: usize) -> String {
+        let mut text = vec![b' '; len];
+        for start in self.line_starts.iter().skip(1) {
+            if let Some(b) = (*start as usize)
+                .checked_sub(1)
+                .and_then(|i| text.get_mut(i))
+            {
+                *b = b'\n';
+            }
+        }
+        String::from_utf8(text).unwrap_or_default()
     }
 
     pub fn line_starts(&self) -> &[u32] {
-        &self.loaded().line_starts
+        &self.line_starts
     }
 
     /// 0-based line index of a byte offset.
@@ -289,8 +291,8 @@ impl SourceMap {
         let Some(file) = self.files.get_mut(span.file as usize) else {
             return;
         };
-        if let Some(loaded) = file.loaded.get_mut() {
-            blank(&mut loaded.text, span);
+        if let Some(text) = file.text.get_mut() {
+            blank(text, span);
         }
         file.redactions.push(span);
     }
