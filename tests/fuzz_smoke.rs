@@ -244,6 +244,22 @@ proptest! {
 
 /// Found by the mutation loop: the HCL parser's error offset fell inside a multi-byte
 /// character at the end of the text, and slicing there panicked.
+/// Found by libFuzzer (`hcl`, a timeout): 50 brackets nested as operands made the parser
+/// backtrack for seconds; now refused before parsing.
+#[test]
+fn regression_hcl_operand_nesting_timeout() {
+    let text = include_str!("regressions/hcl-operand-nesting-timeout.tf");
+    let start = std::time::Instant::now();
+    for target in [hcl, terraform_eval] {
+        run(target, text.to_string());
+    }
+    let took = start.elapsed();
+    assert!(took < std::time::Duration::from_secs(2), "took {took:?}");
+    assert!(syntax::hcl::parse(text, 0).errors[0]
+        .message
+        .contains("as operands of operators"));
+}
+
 #[test]
 fn regression_hcl_error_inside_a_character() {
     let text =

@@ -261,6 +261,40 @@ fn nested_expressions_reaching_the_evaluator() {
     }
 }
 
+/// `hcl-edit` backtracks at every bracket opened as an operand of an operator when the text
+/// then fails to parse: 24 levels took seconds, 50 would take hours (found by the fuzzer).
+#[test]
+fn brackets_nested_as_operands_are_refused_before_the_parser_backtracks() {
+    let d = tempdir();
+    let attack = |open: &str, op: &str, n: usize| {
+        format!("v = t/{open}\n{}", format!("a{op}b{op}{open}\n").repeat(n))
+    };
+    write(d.path(), "braces.tf", attack("{", "%", 50));
+    write(d.path(), "parens.tf", attack("(", "+", 50));
+    write(d.path(), "logic.tfvars", attack("{", "&&", 50));
+    // Inside a template's `${ }`: strings are no hiding place.
+    write(
+        d.path(),
+        "template.tf",
+        format!("v = \"${{{}\"\n", "a*b*(".repeat(50)),
+    );
+    // Real arithmetic and comparisons nest far less; they are parsed.
+    write(
+        d.path(),
+        "real.tf",
+        "locals {\n  n = (a + (b * (c - 1))) / 2\n  same = var.x == {} || var.y != []\n  m = { for k, v in var.m : k => { a = v } }\n  h = <<EOT\n(((\nEOT\n}\n",
+    );
+    let r = scan_dir(d.path());
+    for f in ["braces.tf", "parens.tf", "logic.tfvars", "template.tf"] {
+        let m = messages(&r, f, "parse-error");
+        assert!(
+            m.len() == 1 && m[0].contains("as operands of operators"),
+            "{f}: {m:?}"
+        );
+    }
+    assert!(messages(&r, "real.tf", "parse-error").is_empty());
+}
+
 #[test]
 fn huge_objects_and_maps_stay_linear() {
     let d = tempdir();

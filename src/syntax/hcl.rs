@@ -5,7 +5,10 @@
 //! [`from_json`]) so that evaluation sees one syntax.
 
 use super::tree::{Node, NodeKind};
-use super::{bracket_depth, object_cost, SyntaxError, MAX_DEPTH, MAX_OBJECT_COST};
+use super::{
+    bracket_depth, object_cost, operand_depth, SyntaxError, MAX_DEPTH, MAX_OBJECT_COST,
+    MAX_OPERAND_DEPTH,
+};
 use crate::source::{FileId, Span};
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{BlockLabel, Structure};
@@ -135,6 +138,18 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
                 span: Span::new(file, at, at + 1),
                 message: format!(
                     "nesting deeper than {MAX_DEPTH} levels; the file is not analysed"
+                ),
+            }],
+        };
+    }
+    let (depth, at) = operand_depth(text);
+    if depth > MAX_OPERAND_DEPTH {
+        return Parsed {
+            body: None,
+            errors: vec![SyntaxError {
+                span: Span::new(file, at, at + 1),
+                message: format!(
+                    "brackets nested {depth} deep as operands of operators (`a + (b + (...`), over {MAX_OPERAND_DEPTH}: such text takes the parser exponential time; the file is not analysed"
                 ),
             }],
         };

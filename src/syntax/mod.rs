@@ -61,6 +61,72 @@ pub fn bracket_depth(text: &str) -> (usize, usize) {
     (max, at)
 }
 
+/// Deepest nesting of brackets opened as operands of binary operators accepted in HCL (see
+/// [`operand_depth`]).
+pub const MAX_OPERAND_DEPTH: usize = 8;
+
+/// The deepest nesting of brackets opened as the operand of a binary operator
+/// (`a + b + (`, `x == {`, `c && (`), and the offset of the deepest one.
+///
+/// `hcl-edit` backtracks at each such level when it then meets text it rejects, in time
+/// exponential in the depth (a 200-byte file took seconds): such files are refused before
+/// parsing. Real configurations nest these two deep at most. Strings are not skipped (a
+/// template's `${ }` holds expressions too), comments are.
+pub fn operand_depth(text: &str) -> (usize, usize) {
+    let b = text.as_bytes();
+    let mut stack: Vec<bool> = Vec::new();
+    let (mut depth, mut max, mut at) = (0usize, 0usize, 0usize);
+    let (mut prev, mut prev2) = (b' ', b' ');
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'#' => {
+                i = b[i..]
+                    .iter()
+                    .position(|x| *x == b'\n')
+                    .map_or(b.len(), |e| i + e);
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = b[i..]
+                    .iter()
+                    .position(|x| *x == b'\n')
+                    .map_or(b.len(), |e| i + e);
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+                continue;
+            }
+            b'{' | b'[' | b'(' => {
+                let operand = match prev {
+                    b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' => true,
+                    // `=>` and `<<` (a heredoc) are not operators.
+                    b'>' => prev2 != b'=',
+                    b'<' => prev2 != b'<',
+                    b'=' => matches!(prev2, b'=' | b'!' | b'<' | b'>'),
+                    _ => false,
+                };
+                stack.push(operand);
+                if operand {
+                    depth += 1;
+                    if depth > max {
+                        (max, at) = (depth, i);
+                    }
+                }
+            }
+            b'}' | b']' | b')' => depth -= usize::from(stack.pop() == Some(true)),
+            _ => {}
+        }
+        if !c.is_ascii_whitespace() {
+            (prev2, prev) = (prev, c);
+        }
+        i += 1;
+    }
+    (max, at)
+}
+
 /// Most comparisons spent on HCL object keys in one file: about one object of 5,000
 /// entries (see [`object_cost`]).
 pub const MAX_OBJECT_COST: u64 = 25_000_000;
@@ -171,5 +237,27 @@ mod tests {
     fn object_cost_counts_an_unclosed_object() {
         let entries: String = (0..100).map(|i| format!("  a{i} = 1\n")).collect();
         assert!(object_cost(&format!("x = {{\n{entries}"), 9_999).is_some());
+    }
+}
+
+#[cfg(test)]
+mod operand_tests {
+    use super::operand_depth;
+
+    #[test]
+    fn counts_brackets_opened_after_operators_only() {
+        assert_eq!(operand_depth("x = a + (b * (c - 1))").0, 2);
+        assert_eq!(operand_depth("x = f(g(h([{a = 1}])))").0, 0);
+        assert_eq!(operand_depth("x = var.a == {} && (b || (c))").0, 2);
+        // `=>`, heredocs, comments.
+        assert_eq!(operand_depth("m = { for k, v in x : k => { a = v } }").0, 0);
+        assert_eq!(operand_depth("h = <<EOT\n[x]\nEOT").0, 0);
+        assert_eq!(
+            operand_depth("# a + (b + (c\n// a * (\n/* + ( */ x = 1").0,
+            0
+        );
+        // Closed brackets pop: depth, not count.
+        assert_eq!(operand_depth("a = b + (c) + (d) + (e) + (f)").0, 1);
+        assert_eq!(operand_depth(&"a+b+{".repeat(30)).0, 30);
     }
 }

@@ -1,0 +1,51 @@
+vanc_  = tttttttttttttttttt/{
+  le_ke%n_rotattttttttttttttttttttttttttttttt:ttttttttttt/{
+ttpttttttttttttttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttt:ttttttttttt/{
+ttpttttttttttttttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+ttpttttttttttttttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+ttttttttttttttttttttttttttttt/{
+tttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+tttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%nttttttttttttttttttttt/{
+ttttotattttotattttttttttttttttttttttttttttttt:ttttttttttt/{
+ttpttttttttttttttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+ttpttttttttttttttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotattttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+ttpttttttttttttttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttt:ttttttttttt/{
+ttpttttttttttttttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttt:ttttttttttt/{
+ttpttttttttttttttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+ttpttttttttttttttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+ttttttttttttttttttttttttttttt/{
+tttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+tttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%nttttttttttttttttttttt/{
+ttttotattttotattttttttttttttttttttttttttttttt:ttttttttttt/{
+ttpttttttttttttttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+ttpttttttttttttttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotattttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+ttpttttttttttttttttttttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+ttttttttttttttttttttttttttttt/{
+tttttttttttttttttttttttttttttttttttt/{
+  le_ke%n_rotatttttttttttttttttttttttttttttttttttttttttt/{
+tttttttttttttttt/{
+  le_ke%n_rotattttttt
