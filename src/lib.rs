@@ -492,6 +492,7 @@ fn read_text(f: &Discovered, options: &ScanOptions) -> Option<String> {
 struct Clock {
     parse: std::sync::atomic::AtomicU64,
     evaluate: std::sync::atomic::AtomicU64,
+    adapt: std::sync::atomic::AtomicU64,
 }
 
 impl Clock {
@@ -644,10 +645,12 @@ impl Unit {
     }
 
     /// Adapts instances located in this unit's files.
-    fn adapt(&self, instances: Vec<ResourceInstance>) -> Adapted {
+    fn adapt(&self, instances: Vec<ResourceInstance>, clock: &Clock) -> Adapted {
         let by_id: std::collections::HashMap<FileId, &SourceFile> =
             self.files.iter().map(|(id, f)| (*id, f)).collect();
-        Adapted::new(instances, |id| by_id.get(&id).copied())
+        Clock::time(&clock.adapt, || {
+            Adapted::new(instances, |id| by_id.get(&id).copied())
+        })
     }
 
     /// Drops the texts that can be read again.
@@ -905,7 +908,7 @@ fn terraform_component(
             terraform::evaluate(module_files, &options.terraform, var_files, manifests)
         });
         out.diagnostics.extend(diags);
-        let adapted = out.adapt(instances);
+        let adapted = out.adapt(instances, clock);
         out.adapted.merge(adapted);
         for d in closure {
             let n = users.get_mut(d).expect("counted above");
@@ -955,7 +958,7 @@ fn template_pass(i: usize, f: &Discovered, options: &ScanOptions, clock: &Clock)
                     &cloudformation::Exports::new(),
                 )
             });
-            out.evaluated = Some((out.unit.adapt(instances), diags));
+            out.evaluated = Some((out.unit.adapt(instances, clock), diags));
         }
     }
     out.unit.release();
@@ -1270,17 +1273,6 @@ fn scan_inner(options: &ScanOptions) -> Report {
         .map(|c| terraform_component(c, files, options, &var_files, &manifests, &clock))
         .collect();
     drop(var_files);
-    if let Some(u) = tf
-        .iter()
-        .max_by_key(|u| u.files.iter().map(|(_, f)| f.len()).sum::<usize>())
-    {
-        let bytes: usize = u.files.iter().map(|(_, f)| f.len()).sum();
-        let first = u.files.first().map_or("", |(_, f)| f.name.as_str());
-        timings.report(
-            &format!("largest unit ({} files from {first})", u.files.len()),
-            bytes as f64 / 1e3,
-        );
-    }
     let candidates: Vec<usize> = (0..files.len())
         .filter(|i| matches!(files[*i].kind, FileKind::Yaml | FileKind::Json))
         .collect();
@@ -1463,6 +1455,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
     timings.mark("parse+evaluate");
     timings.report("parse (all threads)", Clock::ms(&clock.parse));
     timings.report("evaluate (all threads)", Clock::ms(&clock.evaluate));
+    timings.report("adapt (all threads)", Clock::ms(&clock.adapt));
 
     let Adapted {
         mut model,
@@ -1475,7 +1468,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
     for (key, line) in header_lines {
         headers.entry(key).or_default().push(line);
     }
-    timings.mark("adapt");
+    timings.mark("merge");
     model.finish();
 
     timings.mark("link");
