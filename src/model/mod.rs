@@ -218,15 +218,23 @@ fn by_location(a: &ResourceMeta, b: &ResourceMeta) -> std::cmp::Ordering {
 }
 
 impl Model {
-    /// The resources of several evaluations in one model, each collection allocated once.
-    pub fn concat(parts: Vec<Model>) -> Model {
+    /// The resources of several evaluations in one model, each collection allocated once
+    /// and filled before the next: the parts' buffers are freed as they are emptied, so
+    /// the model is not held twice.
+    pub fn concat(mut parts: Vec<Model>) -> Model {
         let mut out = Model::default();
-        macro_rules! reserve {
+        macro_rules! concat {
             ($($field:ident),*) => {
-                $(out.$field.reserve_exact(parts.iter().map(|p| p.$field.len()).sum());)*
+                $(
+                    out.$field.reserve_exact(parts.iter().map(|p| p.$field.len()).sum());
+                    for p in parts.iter_mut() {
+                        out.$field.extend(std::mem::take(&mut p.$field));
+                    }
+                )*
             };
         }
-        collections!(reserve);
+        collections!(concat);
+        // What is left (reference types, and any collection `collections!` missed).
         for p in parts {
             out.merge(p);
         }
