@@ -1,7 +1,8 @@
 //! iacguard: an offline static analyzer for Terraform and CloudFormation.
 //!
-//! The pipeline: [`discover`] → parse ([`syntax`]) → evaluate ([`terraform`],
-//! [`cloudformation`]) → adapt → [`model`] → [`rules`] → [`report`].
+//! The pipeline: [`discover`] → group → for each group of files, parse ([`syntax`]) →
+//! evaluate ([`terraform`], [`cloudformation`]) → adapt, and drop its syntax → [`model`]
+//! → [`rules`] → [`report`].
 
 pub mod baseline;
 pub mod cloudformation;
@@ -1477,6 +1478,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
         (a.header, &a.ref_name, &a.address).cmp(&(b.header, &b.ref_name, &b.address))
     });
     explain_instances(&mut findings, &notes);
+    timings.mark("rules");
     // Logical paths (`Resources.Key.Properties.X`): the templates with findings are
     // parsed again, from their text.
     let mut by_template: std::collections::BTreeMap<FileId, Vec<usize>> =
@@ -1504,6 +1506,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
     for (k, path) in paths {
         findings[k].logical_path = path;
     }
+    timings.mark("logical paths");
     for d in &findings {
         for span in &d.redact {
             sources.redact(*span);
@@ -1522,7 +1525,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
     // same place: report it once.
     diagnostics
         .dedup_by(|a, b| a.rule == b.rule && a.primary == b.primary && a.message == b.message);
-    timings.mark("rules");
+    timings.mark("sort");
     let (mut diagnostics, mut suppressed) =
         suppress::apply(diagnostics, &suppressions, &headers, &sources, |id| {
             rules::find(id).is_some_and(|m| options.settings.rule_enabled(m))
@@ -1561,6 +1564,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     suppressed.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
+    timings.mark("suppress");
     Report {
         sources,
         diagnostics,
