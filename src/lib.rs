@@ -9,6 +9,7 @@ pub mod cloudformation;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+mod group;
 pub mod inventory;
 pub mod lsp;
 pub mod model;
@@ -25,6 +26,10 @@ pub mod value;
 
 use diagnostic::{codes, Diagnostic, Severity};
 use discover::{BadPath, Discovered, FileKind};
+use group::{
+    dir_of, follow_local_modules, reparse_template, template_pass, template_tree,
+    terraform_component, terraform_components, Adapted, Clock, InstanceNote, TemplatePass, Unit,
+};
 use model::Model;
 use rayon::prelude::*;
 use resource::ResourceInstance;
@@ -105,7 +110,7 @@ impl Report {
 }
 
 /// What parsing one file produced.
-enum Content {
+pub(crate) enum Content {
     /// Not IaC: skipped silently.
     NotOurs,
     /// Could not be analysed; the diagnostic says why.
@@ -115,14 +120,14 @@ enum Content {
     CloudFormation(Node),
 }
 
-struct Parsed {
-    text: String,
-    content: Content,
-    diagnostics: Vec<Diagnostic>,
+pub(crate) struct Parsed {
+    pub(crate) text: String,
+    pub(crate) content: Content,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// The text that replaces a file's content on disk, if any.
-fn overlay<'a>(options: &'a ScanOptions, path: &Path) -> Option<&'a str> {
+pub(crate) fn overlay<'a>(options: &'a ScanOptions, path: &Path) -> Option<&'a str> {
     options
         .overlays
         .iter()
@@ -130,7 +135,12 @@ fn overlay<'a>(options: &'a ScanOptions, path: &Path) -> Option<&'a str> {
         .map(|(_, text)| text.as_str())
 }
 
-fn read_and_parse(f: &Discovered, id: FileId, max_size: u64, overlay: Option<&str>) -> Parsed {
+pub(crate) fn read_and_parse(
+    f: &Discovered,
+    id: FileId,
+    max_size: u64,
+    overlay: Option<&str>,
+) -> Parsed {
     let fail = |msg: String, text: String, span: Span, code: &str| Parsed {
         text,
         content: Content::Failed,
@@ -418,7 +428,7 @@ fn add_unsaved_overlays(walk: &mut discover::Walk, options: &ScanOptions) {
 }
 
 /// The exclude globs as a set; invalid globs are refused when the configuration is read.
-fn exclude_set(globs: &[String]) -> globset::GlobSet {
+pub(crate) fn exclude_set(globs: &[String]) -> globset::GlobSet {
     let mut b = globset::GlobSetBuilder::new();
     for g in globs {
         if let Ok(g) = globset::Glob::new(g) {
@@ -426,613 +436,6 @@ fn exclude_set(globs: &[String]) -> globset::GlobSet {
         }
     }
     b.build().unwrap_or_else(|_| globset::GlobSet::empty())
-}
-
-/// Loads, module directory by module directory, the local modules (`source = "./x"`)
-/// that the parsed Terraform files call, within the scan root.
-fn follow_local_modules(files: &mut Vec<Discovered>, options: &ScanOptions) {
-    let exclude = exclude_set(&options.exclude);
-    let mut loaded: std::collections::BTreeSet<String> =
-        files.iter().map(|f| dir_of(&f.name).to_string()).collect();
-    let Ok(root) = options.root.canonicalize() else {
-        return;
-    };
-    let mut next = 0;
-    // Bounded: a module tree is not this large, a cycle is cut by `loaded`.
-    while next < files.len() && loaded.len() < 10_000 {
-        let end = files.len();
-        let mut wanted = std::collections::BTreeSet::new();
-        for f in &files[next..end] {
-            if !matches!(f.kind, FileKind::Terraform | FileKind::TerraformJson) {
-                continue;
-            }
-            for dir in module_calls(f, options) {
-                let target = options.root.join(dir);
-                let Ok(target) = target.canonicalize() else {
-                    continue;
-                };
-                if !target.starts_with(&root) || !target.is_dir() {
-                    continue;
-                }
-                let name = discover::relative_name(&root, &target);
-                if loaded.insert(name) {
-                    wanted.insert(target);
-                }
-            }
-        }
-        next = end;
-        for dir in wanted {
-            let mut found = discover::module_files(&options.root, &dir, &exclude);
-            found.sort_by(|a, b| a.name.cmp(&b.name));
-            files.extend(found);
-        }
-    }
-}
-
-/// The directory part of a file name (`""` at the root).
-fn dir_of(name: &str) -> &str {
-    name.rsplit_once('/').map_or("", |(d, _)| d)
-}
-
-/// A file's text when it is a regular file within the size limit (or an editor buffer),
-/// for a look before parsing; errors are reported when the file is parsed.
-fn read_text(f: &Discovered, options: &ScanOptions) -> Option<String> {
-    if let Some(text) = overlay(options, &f.path) {
-        return Some(text.to_string());
-    }
-    let meta = std::fs::metadata(&f.path).ok()?;
-    if !meta.is_file() || meta.len() > options.max_file_size {
-        return None;
-    }
-    Some(source::decode(std::fs::read(&f.path).ok()?))
-}
-
-/// Time spent in parsing and in evaluation, summed over threads (they interleave: each
-/// group of files is parsed, evaluated and dropped before the next).
-#[derive(Default)]
-struct Clock {
-    parse: std::sync::atomic::AtomicU64,
-    evaluate: std::sync::atomic::AtomicU64,
-    adapt: std::sync::atomic::AtomicU64,
-}
-
-impl Clock {
-    fn time<T>(counter: &std::sync::atomic::AtomicU64, f: impl FnOnce() -> T) -> T {
-        let start = std::time::Instant::now();
-        let out = f();
-        counter.fetch_add(
-            start.elapsed().as_nanos() as u64,
-            std::sync::atomic::Ordering::Relaxed,
-        );
-        out
-    }
-
-    fn ms(counter: &std::sync::atomic::AtomicU64) -> f64 {
-        counter.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6
-    }
-}
-
-/// Everything a file, or a group of files analysed together, leaves for the report once
-/// its syntax trees are dropped and its texts released.
-#[derive(Default)]
-struct Unit {
-    files: Vec<(FileId, SourceFile)>,
-    analysed: usize,
-    diagnostics: Vec<Diagnostic>,
-    suppressions: Vec<(FileId, suppress::Suppression)>,
-    adapted: Adapted,
-}
-
-/// What a finding about a resource instance says whatever the rule (see
-/// [`explain_instances`]).
-struct InstanceNote {
-    address: String,
-    ref_name: String,
-    header: Span,
-    maybe_absent: bool,
-    call_sites: Vec<Span>,
-}
-
-/// The resources of evaluations, adapted onto the model: what stays of them once their
-/// instances are dropped.
-#[derive(Default)]
-struct Adapted {
-    model: Model,
-    notes: Vec<InstanceNote>,
-    /// Header line of each resource instance, by file and address (for suppressions).
-    headers: Vec<((FileId, String), usize)>,
-    /// Nested stack resources (their children are evaluated through them).
-    stacks: Vec<ResourceInstance>,
-}
-
-impl Adapted {
-    /// Adapts instances located in `file_of`'s files.
-    fn new<'a>(
-        instances: Vec<ResourceInstance>,
-        file_of: impl Fn(FileId) -> Option<&'a SourceFile>,
-    ) -> Adapted {
-        let mut out = Adapted::default();
-        for r in instances {
-            if let Some(file) = file_of(r.header.file) {
-                let line = file.position(r.header.start as usize).line;
-                out.headers.push(((r.header.file, r.address.clone()), line));
-            }
-            out.model.add_instance(&r);
-            model::kms::adapt_consumers(&r, &mut out.model);
-            match r.framework {
-                resource::Framework::Terraform => terraform::adapt::adapt(&r, &mut out.model),
-                resource::Framework::CloudFormation => {
-                    cloudformation::adapt::adapt(&r, &mut out.model)
-                }
-            }
-            if r.maybe_absent || !r.call_sites.is_empty() {
-                out.notes.push(InstanceNote {
-                    address: r.address.clone(),
-                    ref_name: r.ref_name.clone(),
-                    header: r.header,
-                    maybe_absent: r.maybe_absent,
-                    call_sites: r.call_sites.clone(),
-                });
-            }
-            if r.rtype == "AWS::CloudFormation::Stack" {
-                out.stacks.push(r);
-            }
-        }
-        out
-    }
-
-    fn merge(&mut self, other: Adapted) {
-        self.model.merge(other.model);
-        self.notes.extend(other.notes);
-        self.headers.extend(other.headers);
-        self.stacks.extend(other.stacks);
-    }
-
-    /// All in one, each collection allocated once.
-    fn concat(parts: Vec<Adapted>) -> Adapted {
-        let mut models = Vec::with_capacity(parts.len());
-        let mut out = Adapted::default();
-        out.notes
-            .reserve_exact(parts.iter().map(|p| p.notes.len()).sum());
-        out.headers
-            .reserve_exact(parts.iter().map(|p| p.headers.len()).sum());
-        for p in parts {
-            models.push(p.model);
-            out.notes.extend(p.notes);
-            out.headers.extend(p.headers);
-            out.stacks.extend(p.stacks);
-        }
-        out.model = Model::concat(models);
-        out
-    }
-}
-
-impl Unit {
-    /// Takes in a parsed file (its diagnostics, suppressions and text) and returns what
-    /// it holds.
-    fn add(&mut self, id: FileId, f: &Discovered, p: Parsed, held: bool) -> Content {
-        let ours = !matches!(p.content, Content::NotOurs);
-        if ours {
-            self.analysed += 1;
-        }
-        let file = if held || p.text.is_empty() {
-            SourceFile::new(f.name.clone(), f.path.clone(), p.text)
-        } else {
-            SourceFile::on_disk(f.name.clone(), f.path.clone(), p.text)
-        };
-        let text = file.text();
-        if matches!(
-            f.kind,
-            FileKind::Terraform | FileKind::Tfvars | FileKind::Yaml
-        ) && ours
-            && (text.contains("iacguard:")
-                || text.contains("checkov:")
-                || text.contains("tfsec:")
-                || text.contains("trivy:"))
-        {
-            self.suppressions.extend(
-                suppress::scan_comments(id, text)
-                    .into_iter()
-                    .map(|s| (id, s)),
-            );
-        }
-        if let Content::CloudFormation(root) = &p.content {
-            self.suppressions
-                .extend(suppress::scan_metadata(root).into_iter().map(|s| (id, s)));
-        }
-        self.diagnostics.extend(p.diagnostics);
-        self.files.push((id, file));
-        p.content
-    }
-
-    /// Adapts instances located in this unit's files.
-    fn adapt(&self, instances: Vec<ResourceInstance>, clock: &Clock) -> Adapted {
-        let by_id: std::collections::HashMap<FileId, &SourceFile> =
-            self.files.iter().map(|(id, f)| (*id, f)).collect();
-        Clock::time(&clock.adapt, || {
-            Adapted::new(instances, |id| by_id.get(&id).copied())
-        })
-    }
-
-    /// Drops the texts that can be read again.
-    fn release(&mut self) {
-        for (_, f) in &mut self.files {
-            f.release();
-        }
-    }
-}
-
-/// The module directories whose files are analysed together: those that call one
-/// another (local sources, modules installed by `terraform init`).
-#[derive(Default)]
-struct Component {
-    /// Directory → its files (indices into the scan's files).
-    dirs: std::collections::BTreeMap<String, Vec<usize>>,
-    /// Directory → the directories of this component it calls.
-    calls: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
-}
-
-/// The local module directories a Terraform file calls, from a look at its text (a
-/// `.tf.json` file is parsed: such files are few).
-fn module_calls(f: &Discovered, options: &ScanOptions) -> Vec<String> {
-    let Some(text) = read_text(f, options) else {
-        return Vec::new();
-    };
-    let dir = dir_of(&f.name);
-    let local = |s: &str| {
-        (s.starts_with("./") || s.starts_with("../"))
-            .then(|| terraform::join_dir(dir, s))
-            .flatten()
-    };
-    match f.kind {
-        FileKind::Terraform => terraform::scan::module_sources(&text)
-            .into_iter()
-            .filter_map(local)
-            .collect(),
-        FileKind::TerraformJson => {
-            let Some(root) = syntax::json::parse(&text, 0).root else {
-                return Vec::new();
-            };
-            syntax::hcl::from_json(&root, 0)
-                .0
-                .blocks("module")
-                .filter_map(|m| terraform::local_source_of(dir, m))
-                .collect()
-        }
-        _ => Vec::new(),
-    }
-}
-
-/// Groups the Terraform files into components, in order of their first file.
-fn terraform_components(
-    files: &[Discovered],
-    options: &ScanOptions,
-    manifests: &terraform::Manifests,
-) -> Vec<Component> {
-    let tf: Vec<usize> = (0..files.len())
-        .filter(|i| {
-            matches!(
-                files[*i].kind,
-                FileKind::Terraform
-                    | FileKind::TerraformJson
-                    | FileKind::Tfvars
-                    | FileKind::TfvarsJson
-            )
-        })
-        .collect();
-    let mut dirs: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for i in &tf {
-        let next = dirs.len();
-        dirs.entry(dir_of(&files[*i].name)).or_insert(next);
-    }
-    let calls: Vec<Vec<String>> = tf
-        .par_iter()
-        .map(|i| module_calls(&files[*i], options))
-        .collect();
-    let mut parent: Vec<usize> = (0..dirs.len()).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    let mut union = |a: usize, b: usize| {
-        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-        if ra != rb {
-            parent[ra.max(rb)] = ra.min(rb);
-        }
-    };
-    let mut edges: Vec<(&str, &str)> = Vec::new();
-    for (i, targets) in tf.iter().zip(&calls) {
-        let from = dir_of(&files[*i].name);
-        for t in targets {
-            if let Some((to, _)) = dirs.get_key_value(t.as_str()) {
-                union(dirs[from], dirs[to]);
-                edges.push((from, to));
-            }
-        }
-    }
-    for (root, modules) in manifests {
-        let Some((from, _)) = dirs.get_key_value(root.as_str()) else {
-            continue;
-        };
-        for d in modules.values() {
-            if let Some((to, _)) = dirs.get_key_value(d.as_str()) {
-                union(dirs[from], dirs[to]);
-                edges.push((from, to));
-            }
-        }
-    }
-    let mut components: std::collections::HashMap<usize, Component> =
-        std::collections::HashMap::new();
-    for i in tf {
-        let dir = dir_of(&files[i].name);
-        let c = find(&mut parent, dirs[dir]);
-        components
-            .entry(c)
-            .or_default()
-            .dirs
-            .entry(dir.to_string())
-            .or_default()
-            .push(i);
-    }
-    for (from, to) in edges {
-        let c = find(&mut parent, dirs[from]);
-        if let Some(comp) = components.get_mut(&c) {
-            comp.calls
-                .entry(from.to_string())
-                .or_default()
-                .insert(to.to_string());
-        }
-    }
-    let mut components: Vec<Component> = components.into_values().collect();
-    components.sort_by_key(|c| c.dirs.values().flatten().min().copied());
-    components
-}
-
-/// Parses and evaluates one component, root module by root module: a module directory
-/// is parsed when the first root that needs it comes, and dropped after the last one (its
-/// text released), so memory follows the largest root module with what it calls.
-fn terraform_component(
-    c: &Component,
-    files: &[Discovered],
-    options: &ScanOptions,
-    var_files: &[syntax::hcl::Body],
-    manifests: &terraform::Manifests,
-    clock: &Clock,
-) -> Unit {
-    use std::collections::{BTreeSet, HashMap};
-    let called: BTreeSet<&str> = c
-        .calls
-        .iter()
-        .flat_map(|(from, to)| to.iter().filter(move |t| *t != from))
-        .map(String::as_str)
-        .collect();
-    let roots: Vec<&str> = c
-        .dirs
-        .keys()
-        .map(String::as_str)
-        .filter(|d| !called.contains(d) && !terraform::is_installed_module(d))
-        .collect();
-    // What each root needs: itself, what it calls, what those call.
-    let closures: Vec<Vec<&str>> = roots
-        .iter()
-        .map(|r| {
-            let mut seen: BTreeSet<&str> = BTreeSet::from([*r]);
-            let mut stack = vec![*r];
-            while let Some(d) = stack.pop() {
-                for t in c.calls.get(d).into_iter().flatten() {
-                    if seen.insert(t) {
-                        stack.push(t);
-                    }
-                }
-            }
-            seen.into_iter().collect()
-        })
-        .collect();
-    let mut users: HashMap<&str, usize> = HashMap::new();
-    for d in closures.iter().flatten() {
-        *users.entry(d).or_default() += 1;
-    }
-    // Directories no root reaches (a cycle of modules): parsed for their diagnostics only.
-    let unreached: Vec<&str> = c
-        .dirs
-        .keys()
-        .map(String::as_str)
-        .filter(|d| !users.contains_key(d))
-        .collect();
-    let mut out = Unit::default();
-    // Directory → its parsed files and their places in `out.files`.
-    let mut cache: HashMap<&str, (Vec<terraform::TfFile>, Vec<usize>)> = HashMap::new();
-    let load = |dirs: &[&str], out: &mut Unit, cache: &mut HashMap<_, _>| {
-        let wanted: Vec<usize> = dirs
-            .iter()
-            .filter(|d| !cache.contains_key(**d))
-            .flat_map(|d| c.dirs[*d].iter().copied())
-            .collect();
-        let parsed: Vec<Parsed> = wanted
-            .par_iter()
-            .map(|i| {
-                let f = &files[*i];
-                Clock::time(&clock.parse, || {
-                    read_and_parse(
-                        f,
-                        *i as FileId,
-                        options.max_file_size,
-                        overlay(options, &f.path),
-                    )
-                })
-            })
-            .collect();
-        for (i, p) in wanted.iter().zip(parsed) {
-            let f = &files[*i];
-            let held = overlay(options, &f.path).is_some();
-            let (dir, name) = match f.name.rsplit_once('/') {
-                Some((d, n)) => (d, n.to_string()),
-                None => ("", f.name.clone()),
-            };
-            let entry: &mut (Vec<terraform::TfFile>, Vec<usize>) = cache
-                .entry(c.dirs.get_key_value(dir).map_or("", |(k, _)| k.as_str()))
-                .or_default();
-            entry.1.push(out.files.len());
-            let is_tfvars = match out.add(*i as FileId, f, p, held) {
-                Content::Terraform(body) => Some((body, false)),
-                Content::Tfvars(body) => Some((body, true)),
-                _ => None,
-            };
-            if let Some((body, is_tfvars)) = is_tfvars {
-                entry.0.push(terraform::TfFile {
-                    dir: dir.to_string(),
-                    name,
-                    body,
-                    is_tfvars,
-                });
-            }
-        }
-    };
-    let drop_dir = |d: &str, out: &mut Unit, cache: &mut HashMap<&str, (_, Vec<usize>)>| {
-        if let Some((_, places)) = cache.remove(d) {
-            for p in places {
-                out.files[p].1.release();
-            }
-        }
-    };
-    for closure in &closures {
-        load(closure, &mut out, &mut cache);
-        let module_files: Vec<&terraform::TfFile> = closure
-            .iter()
-            .filter_map(|d| cache.get(d))
-            .flat_map(|(files, _)| files)
-            .collect();
-        let (instances, diags) = Clock::time(&clock.evaluate, || {
-            terraform::evaluate(module_files, &options.terraform, var_files, manifests)
-        });
-        out.diagnostics.extend(diags);
-        let adapted = out.adapt(instances, clock);
-        out.adapted.merge(adapted);
-        for d in closure {
-            let n = users.get_mut(d).expect("counted above");
-            *n -= 1;
-            if *n == 0 {
-                drop_dir(d, &mut out, &mut cache);
-            }
-        }
-    }
-    load(&unreached, &mut out, &mut cache);
-    out.release();
-    out
-}
-
-/// A CloudFormation candidate after its first pass.
-#[derive(Default)]
-struct TemplatePass {
-    unit: Unit,
-    /// A parsed template.
-    template: bool,
-    exports: cloudformation::Exports,
-    /// Local `TemplateURL`s of its nested stacks, as written.
-    children: Vec<String>,
-    /// Its evaluation on its own, unless it imports values (evaluated once every export is
-    /// known).
-    evaluated: Option<(Adapted, Vec<Diagnostic>)>,
-}
-
-/// Parses a CloudFormation candidate, gathers its exports and nested stacks, evaluates it
-/// when it needs no other template, and drops its tree.
-fn template_pass(i: usize, f: &Discovered, options: &ScanOptions, clock: &Clock) -> TemplatePass {
-    let id = i as FileId;
-    let overlay = overlay(options, &f.path);
-    let p = Clock::time(&clock.parse, || {
-        read_and_parse(f, id, options.max_file_size, overlay)
-    });
-    let mut out = TemplatePass::default();
-    if let Content::CloudFormation(root) = out.unit.add(id, f, p, overlay.is_some()) {
-        out.template = true;
-        out.exports = cloudformation::exports(&root, &options.cloudformation);
-        out.children = stack_urls(&root);
-        if !contains_key(&root, "Fn::ImportValue") {
-            let (instances, diags) = Clock::time(&clock.evaluate, || {
-                cloudformation::evaluate(
-                    &root,
-                    &options.cloudformation,
-                    &cloudformation::Exports::new(),
-                )
-            });
-            out.evaluated = Some((out.unit.adapt(instances, clock), diags));
-        }
-    }
-    out.unit.release();
-    out
-}
-
-/// The literal local-looking `TemplateURL`s of a template's nested stacks.
-fn stack_urls(root: &Node) -> Vec<String> {
-    root.get("Resources")
-        .map(Node::entries)
-        .unwrap_or_default()
-        .iter()
-        .filter(|r| {
-            r.value.get("Type").and_then(Node::as_str) == Some("AWS::CloudFormation::Stack")
-        })
-        .filter_map(|r| {
-            r.value
-                .get("Properties")
-                .and_then(|p| p.get("TemplateURL"))
-                .and_then(Node::as_str)
-                .map(str::to_string)
-        })
-        .collect()
-}
-
-/// Whether a map key appears anywhere in a tree.
-fn contains_key(root: &Node, key: &str) -> bool {
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        match &n.kind {
-            syntax::tree::NodeKind::Map(entries) => {
-                for e in entries {
-                    if e.key == key {
-                        return true;
-                    }
-                    stack.push(&e.value);
-                }
-            }
-            syntax::tree::NodeKind::Seq(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    false
-}
-
-/// Parses a template again (one that imports values, a nested stack): its tree and a
-/// line index of its text for the header lines.
-fn reparse_template(
-    i: usize,
-    f: &Discovered,
-    options: &ScanOptions,
-    clock: &Clock,
-) -> Option<(Node, SourceFile)> {
-    let id = i as FileId;
-    let p = Clock::time(&clock.parse, || {
-        read_and_parse(f, id, options.max_file_size, overlay(options, &f.path))
-    });
-    match p.content {
-        Content::CloudFormation(root) => Some((
-            root,
-            SourceFile::new(f.name.clone(), f.path.clone(), p.text),
-        )),
-        _ => None,
-    }
-}
-
-/// The tree of a template from its text (to name the logical path of its findings).
-fn template_tree(kind: FileKind, text: &str, id: FileId) -> Option<Node> {
-    match kind {
-        FileKind::Yaml => syntax::yaml::parse(text, id).root,
-        FileKind::Json => syntax::json::parse(text, id).root,
-        _ => None,
-    }
 }
 
 /// Stage timings, printed to standard error when `IACGUARD_TIMINGS` is set.
