@@ -134,7 +134,7 @@ pub(crate) struct Adapted {
 }
 
 impl Adapted {
-    /// Adapts instances located in `file_of`'s files.
+    /// Adapts instances; header lines are recorded for those located in `file_of`'s files.
     pub(crate) fn new<'a>(
         instances: Vec<ResourceInstance>,
         file_of: impl Fn(FileId) -> Option<&'a SourceFile>,
@@ -235,8 +235,13 @@ impl Unit {
 
     /// Adapts instances located in this unit's files.
     pub(crate) fn adapt(&self, instances: Vec<ResourceInstance>, clock: &Clock) -> Adapted {
-        let by_id: std::collections::HashMap<FileId, &SourceFile> =
-            self.files.iter().map(|(id, f)| (*id, f)).collect();
+        // Header lines serve suppression comments: only files that have some need them.
+        let by_id: std::collections::HashMap<FileId, &SourceFile> = self
+            .files
+            .iter()
+            .filter(|(id, _)| self.suppressions.iter().any(|(f, _)| f == id))
+            .map(|(id, f)| (*id, f))
+            .collect();
         Clock::time(&clock.adapt, || {
             Adapted::new(instances, |id| by_id.get(&id).copied())
         })

@@ -752,7 +752,8 @@ fn scan_inner(options: &ScanOptions) -> Report {
                 cloudformation::evaluate(&root, &options.cloudformation, &exports)
             });
             let id = i as FileId;
-            let a = Adapted::new(inst, |f| (f == id).then_some(&file));
+            let commented = !passes[*k].unit.suppressions.is_empty();
+            let a = Adapted::new(inst, |f| (commented && f == id).then_some(&file));
             Some((*k, (a, diags)))
         })
         .collect();
@@ -824,7 +825,8 @@ fn scan_inner(options: &ScanOptions) -> Report {
             cloudformation::evaluate_as(root, &options.cloudformation, &exports, &how)
         });
         let id = i as FileId;
-        let mut a = Adapted::new(inst, |f| (f == id).then_some(&*file));
+        let commented = suppressions.iter().any(|(f, _)| *f == id);
+        let mut a = Adapted::new(inst, |f| (commented && f == id).then_some(&*file));
         push_stacks(child, &a.stacks, &mut pending);
         a.stacks.clear();
         adapted.push(a);
