@@ -118,8 +118,11 @@ impl SourceFile {
             let Some((len, hash)) = self.on_disk else {
                 return String::new();
             };
-            let mut text = std::fs::read(&self.path)
-                .ok()
+            // Only the regular file it was: a FIFO put in its place would block the read.
+            let same_kind = std::fs::metadata(&self.path).is_ok_and(|m| m.is_file());
+            let mut text = same_kind
+                .then(|| std::fs::read(&self.path).ok())
+                .flatten()
                 .map(decode)
                 .filter(|t| t.len() == len && content_hash(t) == hash)
                 .unwrap_or_else(|| self.blank_text(len));

@@ -104,6 +104,26 @@ fn a_file_changed_after_its_analysis_keeps_the_lines_of_the_analysis() {
     assert!(json.contains("\"line\": 2"), "{json}");
 }
 
+/// A FIFO put in the place of an analysed file would block a plain read: the text is then
+/// blank, the report written.
+#[cfg(unix)]
+#[test]
+fn a_file_replaced_by_a_fifo_after_its_analysis_does_not_block_the_report() {
+    let d = tempfile::tempdir().expect("tempdir");
+    write(d.path(), "bad/main.tf", NOT_ROTATED);
+    let r = scan_dir(d.path(), 1);
+    let path = d.path().join("bad/main.tf");
+    std::fs::remove_file(&path).expect("rm");
+    let ok = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .expect("mkfifo")
+        .success();
+    assert!(ok);
+    let text = common::render_text(&r);
+    assert!(text.contains("bad/main.tf:2:"), "{text}");
+}
+
 #[test]
 fn a_module_shared_by_root_modules_is_parsed_once_and_evaluated_for_each() {
     let d = tempfile::tempdir().expect("tempdir");
