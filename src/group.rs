@@ -263,14 +263,18 @@ pub(crate) struct Component {
     pub(crate) dirs: std::collections::BTreeMap<String, Vec<usize>>,
     /// Directory → the directories of this component it calls.
     pub(crate) calls: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Texts read while grouping, by file index: parsed without reading them again.
+    pub(crate) texts: std::collections::HashMap<usize, String>,
 }
 
 /// The local module directories a Terraform file calls, from a look at its text (a
 /// `.tf.json` file is parsed: such files are few).
 pub(crate) fn module_calls(f: &Discovered, options: &ScanOptions) -> Vec<String> {
-    let Some(text) = read_text(f, options) else {
-        return Vec::new();
-    };
+    read_text(f, options).map_or_else(Vec::new, |text| module_calls_in(f, &text))
+}
+
+/// The local module directories a Terraform file's text calls.
+fn module_calls_in(f: &Discovered, text: &str) -> Vec<String> {
     let dir = dir_of(&f.name);
     let local = |s: &str| {
         (s.starts_with("./") || s.starts_with("../"))
@@ -278,12 +282,12 @@ pub(crate) fn module_calls(f: &Discovered, options: &ScanOptions) -> Vec<String>
             .flatten()
     };
     match f.kind {
-        FileKind::Terraform => terraform::scan::module_sources(&text)
+        FileKind::Terraform => terraform::scan::module_sources(text)
             .into_iter()
             .filter_map(local)
             .collect(),
         FileKind::TerraformJson => {
-            let Some(root) = syntax::json::parse(&text, 0).root else {
+            let Some(root) = syntax::json::parse(text, 0).root else {
                 return Vec::new();
             };
             syntax::hcl::from_json(&root, 0)
@@ -293,6 +297,49 @@ pub(crate) fn module_calls(f: &Discovered, options: &ScanOptions) -> Vec<String>
                 .collect()
         }
         _ => Vec::new(),
+    }
+}
+
+/// How much of what grouping reads is kept for parsing, so that those files are read once.
+const TEXT_CACHE: usize = 64 << 20;
+
+/// A Terraform file read for grouping: the directories it calls, and its text when it is
+/// plain UTF-8 and within the cache budget (handed to the parser, not read again).
+fn read_for_grouping(
+    f: &Discovered,
+    options: &ScanOptions,
+    cached: &std::sync::atomic::AtomicUsize,
+) -> (Vec<String>, Option<String>) {
+    if !matches!(f.kind, FileKind::Terraform | FileKind::TerraformJson) {
+        return (Vec::new(), None);
+    }
+    if let Some(text) = overlay(options, &f.path) {
+        return (module_calls_in(f, text), None);
+    }
+    let Some(meta) = std::fs::metadata(&f.path).ok() else {
+        return (Vec::new(), None);
+    };
+    if !meta.is_file() || meta.len() > options.max_file_size {
+        return (Vec::new(), None);
+    }
+    let Ok(bytes) = std::fs::read(&f.path) else {
+        return (Vec::new(), None);
+    };
+    if source::utf16_text(&bytes).is_some() {
+        return (module_calls_in(f, &source::decode(bytes)), None);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let calls = module_calls_in(f, &text);
+            let within = cached.fetch_add(text.len(), std::sync::atomic::Ordering::Relaxed)
+                + text.len()
+                <= TEXT_CACHE;
+            (calls, within.then_some(text))
+        }
+        Err(e) => (
+            module_calls_in(f, &String::from_utf8_lossy(e.as_bytes())),
+            None,
+        ),
     }
 }
 
@@ -318,10 +365,11 @@ pub(crate) fn terraform_components(
         let next = dirs.len();
         dirs.entry(dir_of(&files[*i].name)).or_insert(next);
     }
-    let calls: Vec<Vec<String>> = tf
+    let cached = std::sync::atomic::AtomicUsize::new(0);
+    let (calls, mut texts): (Vec<Vec<String>>, Vec<Option<String>>) = tf
         .par_iter()
-        .map(|i| module_calls(&files[*i], options))
-        .collect();
+        .map(|i| read_for_grouping(&files[*i], options, &cached))
+        .unzip();
     let mut parent: Vec<usize> = (0..dirs.len()).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
@@ -359,16 +407,14 @@ pub(crate) fn terraform_components(
     }
     let mut components: std::collections::HashMap<usize, Component> =
         std::collections::HashMap::new();
-    for i in tf {
+    for (k, i) in tf.into_iter().enumerate() {
         let dir = dir_of(&files[i].name);
         let c = find(&mut parent, dirs[dir]);
-        components
-            .entry(c)
-            .or_default()
-            .dirs
-            .entry(dir.to_string())
-            .or_default()
-            .push(i);
+        let component = components.entry(c).or_default();
+        component.dirs.entry(dir.to_string()).or_default().push(i);
+        if let Some(text) = texts[k].take() {
+            component.texts.insert(i, text);
+        }
     }
     for (from, to) in edges {
         let c = find(&mut parent, dirs[from]);
@@ -388,7 +434,7 @@ pub(crate) fn terraform_components(
 /// is parsed when the first root that needs it comes, and dropped after the last one (its
 /// text released), so memory follows the largest root module with what it calls.
 pub(crate) fn terraform_component(
-    c: &Component,
+    mut c: Component,
     files: &[Discovered],
     options: &ScanOptions,
     var_files: &[syntax::hcl::Body],
@@ -438,7 +484,12 @@ pub(crate) fn terraform_component(
     let mut out = Unit::default();
     // Directory → its parsed files and their places in `out.files`.
     let mut cache: HashMap<&str, (Vec<terraform::TfFile>, Vec<usize>)> = HashMap::new();
-    let load = |dirs: &[&str], out: &mut Unit, cache: &mut HashMap<_, _>| {
+    let mut texts = std::mem::take(&mut c.texts);
+    let c = &c;
+    let load = |dirs: &[&str],
+                out: &mut Unit,
+                cache: &mut HashMap<_, _>,
+                texts: &mut HashMap<usize, String>| {
         let wanted: Vec<usize> = dirs
             .iter()
             .filter(|d| !cache.contains_key(**d))
@@ -448,16 +499,16 @@ pub(crate) fn terraform_component(
             .par_iter()
             .map(|i| {
                 let f = &files[*i];
+                // An editor's buffer, or the text read while grouping.
+                let text = overlay(options, &f.path).or(texts.get(i).map(String::as_str));
                 Clock::time(&clock.parse, || {
-                    read_and_parse(
-                        f,
-                        *i as FileId,
-                        options.max_file_size,
-                        overlay(options, &f.path),
-                    )
+                    read_and_parse(f, *i as FileId, options.max_file_size, text)
                 })
             })
             .collect();
+        for i in &wanted {
+            texts.remove(i);
+        }
         for (i, p) in wanted.iter().zip(parsed) {
             let f = &files[*i];
             let held = overlay(options, &f.path).is_some();
@@ -492,7 +543,7 @@ pub(crate) fn terraform_component(
         }
     };
     for closure in &closures {
-        load(closure, &mut out, &mut cache);
+        load(closure, &mut out, &mut cache, &mut texts);
         let module_files: Vec<&terraform::TfFile> = closure
             .iter()
             .filter_map(|d| cache.get(d))
@@ -512,7 +563,7 @@ pub(crate) fn terraform_component(
             }
         }
     }
-    load(&unreached, &mut out, &mut cache);
+    load(&unreached, &mut out, &mut cache, &mut texts);
     out.release();
     out
 }

@@ -672,8 +672,9 @@ fn scan_inner(options: &ScanOptions) -> Report {
     // Terraform, one unit of module directories at a time; CloudFormation, one template
     // at a time. Each is parsed, evaluated and dropped: what stays is its resources.
     let components = terraform_components(files, options, &manifests);
+    timings.mark("group");
     let tf: Vec<Unit> = components
-        .par_iter()
+        .into_par_iter()
         .map(|c| terraform_component(c, files, options, &var_files, &manifests, &clock))
         .collect();
     drop(var_files);
