@@ -68,11 +68,16 @@ pub(crate) fn read_text(f: &Discovered, options: &ScanOptions) -> Option<String>
     if let Some(text) = overlay(options, &f.path) {
         return Some(text.to_string());
     }
+    read_regular(f, options).map(source::decode)
+}
+
+/// The bytes of a regular file within the size limit (never opening a FIFO or device).
+fn read_regular(f: &Discovered, options: &ScanOptions) -> Option<Vec<u8>> {
     let meta = std::fs::metadata(&f.path).ok()?;
     if !meta.is_file() || meta.len() > options.max_file_size {
         return None;
     }
-    Some(source::decode(std::fs::read(&f.path).ok()?))
+    std::fs::read(&f.path).ok()
 }
 
 /// Time spent in parsing and in evaluation, summed over threads (they interleave: each
@@ -316,13 +321,7 @@ fn read_for_grouping(
     if let Some(text) = overlay(options, &f.path) {
         return (module_calls_in(f, text), None);
     }
-    let Some(meta) = std::fs::metadata(&f.path).ok() else {
-        return (Vec::new(), None);
-    };
-    if !meta.is_file() || meta.len() > options.max_file_size {
-        return (Vec::new(), None);
-    }
-    let Ok(bytes) = std::fs::read(&f.path) else {
+    let Some(bytes) = read_regular(f, options) else {
         return (Vec::new(), None);
     };
     if source::utf16_text(&bytes).is_some() {

@@ -464,6 +464,13 @@ impl Timings {
             self.last = now;
         }
     }
+
+    /// A figure measured apart from the stage marks.
+    fn report(&self, what: &str, ms: f64) {
+        if self.enabled {
+            eprintln!("{what:>24}: {ms:>8.1} ms");
+        }
+    }
 }
 
 /// A memory figure of this process from `/proc/self/status`, in KiB (0 where there is none).
@@ -476,15 +483,6 @@ fn proc_status(field: &str) -> u64 {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
-}
-
-impl Timings {
-    /// A figure measured apart from the stage marks.
-    fn report(&self, what: &str, ms: f64) {
-        if self.enabled {
-            eprintln!("{what:>24}: {ms:>8.1} ms");
-        }
-    }
 }
 
 /// Adds what every finding about a resource should say, whatever the rule: where the
