@@ -295,6 +295,63 @@ fn brackets_nested_as_operands_are_refused_before_the_parser_backtracks() {
     assert!(messages(&r, "real.tf", "parse-error").is_empty());
 }
 
+/// Evaluation bounds: none of these may overflow, loop, exhaust the stack or memory.
+#[test]
+fn evaluation_of_hostile_expressions_is_bounded() {
+    let d = tempdir();
+    write(
+        d.path(),
+        "substr.tf",
+        "locals {\n  s = substr(\"abc\", 1, 1e20)\n}\n",
+    );
+    write(
+        d.path(),
+        "range.tf",
+        "locals {\n  r = length(range(10000000000000000, 10000000000000004))\n  n = range(0, 1, 0 / 0)\n}\n",
+    );
+    let chain: String = (0..5_000)
+        .map(|i| format!("  l{i} = local.l{}\n", i + 1))
+        .collect();
+    write(
+        d.path(),
+        "chain/main.tf",
+        format!("locals {{\n{chain}  l5000 = 1\n}}\nresource \"aws_kms_key\" \"k\" {{\n  description = local.l0\n}}\n"),
+    );
+    let doubling: String = (0..40)
+        .map(|i| {
+            format!(
+                "  l{i} = \"${{local.l{n}}}${{local.l{n}}}\"\n  t{i} = [local.t{n}, local.t{n}]\n",
+                n = i + 1
+            )
+        })
+        .collect();
+    write(
+        d.path(),
+        "doubling/main.tf",
+        format!("locals {{\n{doubling}  l40 = \"x\"\n  t40 = [1]\n}}\nresource \"aws_kms_key\" \"k\" {{\n  description = local.l0\n  tags = {{ t = local.t0 }}\n}}\n"),
+    );
+    write(
+        d.path(),
+        "for.tf",
+        "locals {\n  x = [for a in range(10000) : [for b in range(10000) : b]]\n}\n",
+    );
+    let r = scan_dir(d.path());
+    assert!(
+        messages(&r, "chain/main.tf", "evaluation-note")
+            .iter()
+            .any(|m| m.contains("chain of locals")),
+        "{:?}",
+        hits(&r)
+    );
+    assert!(
+        messages(&r, "doubling/main.tf", "evaluation-note")
+            .iter()
+            .any(|m| m.contains("grow too large")),
+        "{:?}",
+        hits(&r)
+    );
+}
+
 #[test]
 fn huge_objects_and_maps_stay_linear() {
     let d = tempdir();

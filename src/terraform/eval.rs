@@ -28,11 +28,16 @@ pub trait Scope {
 /// Deepest expression nesting evaluated; deeper is unknown (bounds recursion).
 const MAX_EVAL_DEPTH: usize = 128;
 
+/// Most `for` iterations in one evaluation, nested ones included: `for` over `range(10000)`
+/// inside another would build 10⁸ values; past this the `for` is unknown.
+const MAX_FOR_ITERATIONS: usize = 200_000;
+
 pub struct Evaluator<'s> {
     pub scope: &'s dyn Scope,
     /// `each`, `count`, `self` and `for` variables, innermost last.
     pub bindings: Vec<(String, Value)>,
     depth: usize,
+    iterations: usize,
 }
 
 impl<'s> Evaluator<'s> {
@@ -41,6 +46,7 @@ impl<'s> Evaluator<'s> {
             scope,
             bindings: Vec::new(),
             depth: 0,
+            iterations: 0,
         }
     }
 
@@ -49,6 +55,7 @@ impl<'s> Evaluator<'s> {
             scope,
             bindings,
             depth: 0,
+            iterations: 0,
         }
     }
 
@@ -179,6 +186,10 @@ impl<'s> Evaluator<'s> {
                 let mut list = Vec::new();
                 let mut map: BTreeMap<String, Value> = BTreeMap::new();
                 for (k, x) in items {
+                    self.iterations += 1;
+                    if self.iterations > MAX_FOR_ITERATIONS {
+                        return v(Kind::Unknown);
+                    }
                     let n = self.bindings.len();
                     if let Some(kv) = &f.key_var {
                         self.bindings.push((kv.clone(), k.clone()));

@@ -362,7 +362,7 @@ pub fn call(
                 let end = if len < 0.0 {
                     n as usize
                 } else {
-                    (start + len as usize).min(n as usize)
+                    start.saturating_add(len as usize).min(n as usize)
                 };
                 out(Kind::Str(chars[start..end].iter().collect()))
             }
@@ -441,15 +441,15 @@ pub fn call(
                 Some([s, e, st]) => (*s, *e, *st),
                 _ => return unknown(),
             };
-            if step == 0.0 || ((end - start) / step) > 10_000.0 {
+            // The count first: a step too small to move the number (1e16 + 1), or a NaN,
+            // would otherwise loop for ever.
+            let count = ((end - start) / step).ceil();
+            if step == 0.0 || !(0.0..=10_000.0).contains(&count) {
                 return unknown();
             }
-            let mut l = Vec::new();
-            let mut x = start;
-            while (step > 0.0 && x < end) || (step < 0.0 && x > end) {
-                l.push(Value::new(Kind::Number(x), span));
-                x += step;
-            }
+            let l = (0..count as usize)
+                .map(|i| Value::new(Kind::Number(start + i as f64 * step), span))
+                .collect();
             out(Kind::List(l))
         }
         _ => unknown(),

@@ -180,6 +180,7 @@ pub fn evaluate<'a>(
                 out: RefCell::new(Vec::new()),
                 diags: RefCell::new(Vec::new()),
                 unresolved: RefCell::new(BTreeSet::new()),
+                copied: std::cell::Cell::new(0),
             };
             Instance::root(&project, m).run();
             let mut diags = project.diags.into_inner();
@@ -242,6 +243,35 @@ struct Project<'a> {
     diags: RefCell<Vec<Diagnostic>>,
     /// Module calls that could not be resolved: (calling module directory, call, name).
     unresolved: RefCell<BTreeSet<(String, Span, String)>>,
+    /// Weight of the local and module values handed out so far (see [`MAX_COPIED`]).
+    copied: std::cell::Cell<usize>,
+}
+
+/// How much of locals' and module outputs' values one root module may copy (a weight of
+/// value nodes and string bytes): each reference copies the value, so locals that
+/// reference the one below twice double at every level (`a = [local.b, local.b]`).
+const MAX_COPIED: usize = 2_000_000;
+
+/// A value's weight: its nodes, and its strings by 8 bytes.
+fn weight(v: &Value) -> usize {
+    let mut total = 0;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        total += 1;
+        match &v.kind {
+            crate::value::Kind::Str(s) => total += s.len() / 8,
+            crate::value::Kind::List(items) => stack.extend(items),
+            crate::value::Kind::Map(m) => {
+                for (k, x) in m {
+                    total += k.len() / 8;
+                    stack.push(x);
+                }
+            }
+            crate::value::Kind::Template(parts) => total += parts.len(),
+            _ => {}
+        }
+    }
+    total
 }
 
 /// One note per module directory naming the module calls that could not be resolved.
@@ -275,7 +305,8 @@ fn unresolved_notes(calls: BTreeSet<(String, Span, String)>) -> Vec<Diagnostic> 
 
 enum Slot {
     InProgress,
-    Done(Value),
+    /// The value and its [`weight`].
+    Done(Value, usize),
 }
 
 /// One instantiation of a module: the root, or a call with its inputs.
@@ -299,8 +330,14 @@ struct Instance<'p, 'a> {
     /// Provider configuration name (`aws`, `aws.west`) to its `default_tags.tags`.
     default_tags: BTreeMap<String, Value>,
     locals: RefCell<HashMap<String, Slot>>,
+    /// Locals being evaluated, one inside another (`a = local.b`, `b = local.c`, ...).
+    local_depth: std::cell::Cell<usize>,
     calls: RefCell<HashMap<String, Slot>>,
 }
+
+/// Longest chain of locals evaluated one inside another: each link is a new evaluation
+/// with its own expression depth, so the chain needs its own bound to spare the stack.
+const MAX_LOCAL_CHAIN: usize = 32;
 
 impl<'p, 'a> Instance<'p, 'a> {
     fn root(project: &'p Project<'a>, module: &'p Module<'a>) -> Self {
@@ -317,6 +354,7 @@ impl<'p, 'a> Instance<'p, 'a> {
             call_sites: Vec::new(),
             default_tags: BTreeMap::new(),
             locals: RefCell::new(HashMap::new()),
+            local_depth: std::cell::Cell::new(0),
             calls: RefCell::new(HashMap::new()),
         };
         inst.inputs = inst.root_inputs();
@@ -495,7 +533,7 @@ impl<'p, 'a> Instance<'p, 'a> {
     fn call(&self, name: &str, span: Span) -> EvalResult {
         if let Some(slot) = self.calls.borrow().get(name) {
             return match slot {
-                Slot::Done(v) => Ok(v.clone()),
+                Slot::Done(v, w) => Ok(self.copy(v, *w, span)),
                 Slot::InProgress => Ok(Value::unknown(span)),
             };
         }
@@ -506,10 +544,30 @@ impl<'p, 'a> Instance<'p, 'a> {
             .borrow_mut()
             .insert(name.to_string(), Slot::InProgress);
         let v = self.instantiate(name, block);
+        let w = weight(&v);
         self.calls
             .borrow_mut()
-            .insert(name.to_string(), Slot::Done(v.clone()));
+            .insert(name.to_string(), Slot::Done(v.clone(), w));
         Ok(v)
+    }
+
+    /// A copy of a local's or module's value, within the root module's budget.
+    fn copy(&self, v: &Value, weight: usize, span: Span) -> Value {
+        let before = self.project.copied.get();
+        let after = before.saturating_add(weight);
+        self.project.copied.set(after);
+        if after <= MAX_COPIED {
+            return v.clone();
+        }
+        if before <= MAX_COPIED {
+            self.diag(Diagnostic::new(
+                codes::EVAL_NOTE,
+                Severity::Warning,
+                span,
+                "locals and module outputs here copy values that grow too large (each reference copies its value); from here on they are unknown".to_string(),
+            ));
+        }
+        Value::unknown(span)
     }
 
     fn instantiate(&self, name: &str, block: &Block) -> Value {
@@ -702,6 +760,7 @@ impl<'p, 'a> Instance<'p, 'a> {
             call_sites,
             default_tags,
             locals: RefCell::new(HashMap::new()),
+            local_depth: std::cell::Cell::new(0),
             calls: RefCell::new(HashMap::new()),
         };
         // A child's own provider blocks (legacy) override what was passed.
@@ -825,7 +884,7 @@ impl Scope for Instance<'_, '_> {
 
     fn local(&self, name: &str, span: Span) -> EvalResult {
         match self.locals.borrow().get(name) {
-            Some(Slot::Done(v)) => return Ok(v.clone()),
+            Some(Slot::Done(v, w)) => return Ok(self.copy(v, *w, span)),
             Some(Slot::InProgress) => {
                 self.diag(Diagnostic::new(
                     codes::EVAL_NOTE,
@@ -840,13 +899,27 @@ impl Scope for Instance<'_, '_> {
         let Some(attr) = self.module.locals.get(name) else {
             return Err(EvalError);
         };
+        if self.local_depth.get() >= MAX_LOCAL_CHAIN {
+            self.diag(Diagnostic::new(
+                codes::EVAL_NOTE,
+                Severity::Warning,
+                span,
+                format!(
+                    "local.{name} is more than {MAX_LOCAL_CHAIN} locals deep in a chain of locals; its value is unknown"
+                ),
+            ));
+            return Ok(Value::unknown(span));
+        }
         self.locals
             .borrow_mut()
             .insert(name.to_string(), Slot::InProgress);
+        self.local_depth.set(self.local_depth.get() + 1);
         let v = Evaluator::new(self).eval_attr(&attr.expr);
+        self.local_depth.set(self.local_depth.get() - 1);
+        let w = weight(&v);
         self.locals
             .borrow_mut()
-            .insert(name.to_string(), Slot::Done(v.clone()));
+            .insert(name.to_string(), Slot::Done(v.clone(), w));
         Ok(v)
     }
 

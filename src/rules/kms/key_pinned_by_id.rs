@@ -3,8 +3,8 @@
 
 use super::aliases_for;
 use crate::diagnostic::Diagnostic;
+use crate::model::display_name;
 use crate::model::kms::Resolution;
-use crate::model::{display_name, KeyRef};
 use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
@@ -20,11 +20,7 @@ impl Rule for KeyPinnedById {
             if c.resolution != Resolution::PerRequest || !c.reference.is_raw_key() {
                 continue;
             }
-            let how = match &c.reference {
-                KeyRef::RawKeyResource(k) => format!("KMS key {}", display_name(k)),
-                KeyRef::RawKeyLiteral(s) => format!("KMS key `{s}`"),
-                _ => continue,
-            };
+            let how = super::describe_reference(c);
             let mut d = cx
                 .finding(
                     c.value.span,
