@@ -88,6 +88,15 @@ impl Diagnostic {
         self
     }
 
+    /// Labels where a value came from (a variable default, a tfvars entry, a parameter),
+    /// when that is not where it is used.
+    pub fn with_origin(self, from: Option<Span>) -> Self {
+        match from {
+            Some(span) => self.with_label(span, "value set here"),
+            None => self,
+        }
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

@@ -176,6 +176,14 @@ pub struct SelectionTag {
     pub value: Val<String>,
 }
 
+impl SelectionTag {
+    /// Whether it compares for equality (`STRINGEQUALS`, the only type AWS Backup takes);
+    /// `None` when the type is not known.
+    pub fn is_equals(&self) -> Option<bool> {
+        Some(self.op.known()?.eq_ignore_ascii_case("STRINGEQUALS"))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConditionOp {
     StringEquals,
@@ -414,7 +422,7 @@ fn tag_value(r: &TaggableResource, key: &str) -> Option<Option<String>> {
 }
 
 fn tag_matches(t: &SelectionTag, r: &TaggableResource) -> Option<bool> {
-    if !t.op.known()?.eq_ignore_ascii_case("STRINGEQUALS") {
+    if !t.is_equals()? {
         return None;
     }
     let key = t.key.known()?;

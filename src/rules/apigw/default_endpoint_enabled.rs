@@ -37,9 +37,7 @@ impl Rule for DefaultEndpointEnabled {
                 format!("REST API {name} is served through a custom domain but does not set `{attr}`, so its default execute-api endpoint stays enabled")
             };
             let mut d = cx.finding(api.execute_api_disabled.span, message);
-            if let Some(from) = api.execute_api_disabled.from {
-                d = d.with_label(from, "value set here");
-            }
+            d = d.with_origin(api.execute_api_disabled.from);
             for m in mappings {
                 if m.meta.header != api.execute_api_disabled.span {
                     d = d.with_label(m.meta.header, "custom domain mapping here");

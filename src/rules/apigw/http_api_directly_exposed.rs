@@ -35,9 +35,7 @@ impl Rule for HttpApiDirectlyExposed {
                 format!("HTTP API {name} does not set `{attr}`, so its default execute-api endpoint answers without WAF or resource policy")
             };
             let mut d = cx.finding(api.execute_api_disabled.span, message);
-            if let Some(from) = api.execute_api_disabled.from {
-                d = d.with_label(from, "value set here");
-            }
+            d = d.with_origin(api.execute_api_disabled.from);
             out.push(d.with_address(name.clone()).with_help(format!(
                 "set `{attr}` to true and serve the API through a custom domain behind CloudFront with a WAF web ACL, or use a REST API, which supports WAF and resource policies"
             )));

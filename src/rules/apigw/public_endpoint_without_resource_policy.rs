@@ -37,9 +37,7 @@ impl Rule for PublicEndpointWithoutResourcePolicy {
             if api.endpoint_types.is_explicit() {
                 d = d.with_label(api.endpoint_types.span, "endpoint type set here");
             }
-            if let Some(from) = api.endpoint_types.from {
-                d = d.with_label(from, "value set here");
-            }
+            d = d.with_origin(api.endpoint_types.from);
             let (policy, disable) = match api.meta.framework {
                 Framework::Terraform => (
                     "`policy` or an `aws_api_gateway_rest_api_policy`",

@@ -47,9 +47,7 @@ fn report(cx: &Context<'_>, policy: &ApiPolicy, what: &str, out: &mut Vec<Diagno
     if statement.span != policy.span {
         d = d.with_label(policy.span, "policy attached here");
     }
-    if let Some(from) = policy.from {
-        d = d.with_label(from, "value set here");
-    }
+    d = d.with_origin(policy.from);
     out.push(d.with_address(policy.carrier.clone()).with_help(
         "add a condition on `aws:SourceIp`, `aws:SourceVpce`, `aws:SourceVpc` or `aws:PrincipalOrgID` to the `Allow`, or a `Deny` of `execute-api:Invoke` with the negated condition (`NotIpAddress`, `StringNotEquals`)",
     ));

@@ -47,9 +47,7 @@ impl Rule for ResourceMissingTag {
                             .with_help(format!(
                                 "use one of {allowed}: backup selections compare tag values exactly, case included"
                             ));
-                        if let Some(from) = v.from {
-                            d = d.with_label(from, "value set here");
-                        }
+                        d = d.with_origin(v.from);
                         d
                     }
                     _ => continue,

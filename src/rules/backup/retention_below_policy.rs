@@ -56,9 +56,7 @@ fn check_lock(cx: &Context<'_>, lock: &VaultLock, min_days: f64, out: &mut Vec<D
             _ => return,
         }
     };
-    if let Some(from) = min.from {
-        d = d.with_label(from, "value set here");
-    }
+    d = d.with_origin(min.from);
     out.push(d.with_address(name.clone()).with_help(format!(
         "set `{attr}` to at least {} days",
         format_number(min_days)
@@ -188,9 +186,7 @@ fn check_rule(
         }
         None => return,
     };
-    if let Some(from) = delete_after.from {
-        d = d.with_label(from, "value set here");
-    }
+    d = d.with_origin(delete_after.from);
     out.push(d.with_address(plan_name.clone()).with_help(
         "set the rule's lifecycle `delete_after` / `DeleteAfterDays` within the policy minimum and the target vault lock's minimum and maximum retention",
     ));

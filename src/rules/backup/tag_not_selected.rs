@@ -38,9 +38,7 @@ impl Rule for TagNotSelected {
                 v.span,
                 format!("resource {name} is tagged `{tag}` = \"{value}\", but no backup selection selects it"),
             );
-            if let Some(from) = v.from {
-                d = d.with_label(from, "value set here");
-            }
+            d = d.with_origin(v.from);
             for s in selections.iter().take(3) {
                 d = d.with_label(
                     s.meta.header,
@@ -75,7 +73,8 @@ fn check_selection(
                 );
                 continue;
             }
-            if key == tag {
+            // Like the model's matching: only an equality of known type is judged.
+            if key == tag && t.is_equals() == Some(true) {
                 if let Some(d) = value_never_matches(cx, name, &t.value, tag, value) {
                     push(d);
                 }

@@ -46,9 +46,7 @@ impl Rule for VaultLockGovernanceMode {
                             )
                             .with_help(format!("set `{attr}` to 3 or more"));
                         d.severity = Severity::Error;
-                        if let Some(from) = days.from {
-                            d = d.with_label(from, "value set here");
-                        }
+                        d = d.with_origin(days.from);
                         d
                     }
                     _ => continue,

@@ -31,9 +31,7 @@ impl Rule for VaultWithoutCmk {
                 _ => continue,
             };
             let mut d = cx.finding(key.span, message);
-            if let Some(from) = key.from {
-                d = d.with_label(from, "value set here");
-            }
+            d = d.with_origin(key.from);
             out.push(
                 d.with_address(name.clone()).with_help(format!(
                     "set `{attr}` to a customer managed KMS key, whose key policy you control (and which can be shared for cross-account copies)"

@@ -38,9 +38,7 @@ impl Rule for ApiOriginNotHttpsOnly {
                         dist.meta.address
                     ),
                 );
-                if let Some(from) = origin.protocol_policy.from {
-                    d = d.with_label(from, "value set here");
-                }
+                d = d.with_origin(origin.protocol_policy.from);
                 d = d.with_label(domain.span, "API Gateway origin");
                 out.push(d.with_address(dist.meta.address.clone()).with_help(
                     "set the origin protocol policy to `https-only`: API Gateway serves HTTPS only",

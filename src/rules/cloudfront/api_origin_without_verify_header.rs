@@ -52,9 +52,7 @@ impl Rule for ApiOriginWithoutVerifyHeader {
                         dist.meta.address
                     ),
                 );
-                if let Some(from) = domain.from {
-                    d = d.with_label(from, "value set here");
-                }
+                d = d.with_origin(domain.from);
                 out.push(d.with_address(dist.meta.address.clone()).with_help(
                     "send a secret custom header from CloudFront (`custom_header` / `OriginCustomHeaders`) and make the API reject requests without it (resource policy or WAF rule), so that the API answers only through CloudFront",
                 ));

@@ -71,9 +71,7 @@ impl Rule for ForwardsHostToApiOrigin {
                         "legacy forwarded headers",
                         headers.span,
                     );
-                    if let Some(from) = headers.from {
-                        d = d.with_label(from, "value set here");
-                    }
+                    d = d.with_origin(headers.from);
                     out.push(d.with_label(domain.span, "default execute-api domain"));
                 }
                 let Some(policy_id) = &behavior.origin_request_policy else {
@@ -94,9 +92,7 @@ impl Rule for ForwardsHostToApiOrigin {
                     }
                 };
                 let mut d = host_forwarded(cx, dist, behavior, origin_id, &how, policy_id.span);
-                if let Some(from) = policy_id.from {
-                    d = d.with_label(from, "value set here");
-                }
+                d = d.with_origin(policy_id.from);
                 if let ResolvedOriginRequestPolicy::Custom(p) = &policy {
                     let span = match p.header_behavior.known().map(String::as_str) {
                         Some("whitelist") => p.headers.span,

@@ -37,9 +37,7 @@ impl Rule for DeletionWindowTooShort {
                 )
                 .with_address(key.meta.address.clone())
                 .with_help(format!("set `{attr}` to at least {} (the maximum is 30)", crate::value::format_number(min)));
-            if let Some(from) = key.deletion_window_days.from {
-                d = d.with_label(from, "value set here");
-            }
+            d = d.with_origin(key.deletion_window_days.from);
             out.push(d);
         }
     }

@@ -38,9 +38,7 @@ impl Rule for KeyRotationDisabled {
                     format!("KMS key {name} does not set `{attr}`, so automatic rotation is off"),
                 )
             };
-            if let Some(from) = key.rotation_enabled.from {
-                d = d.with_label(from, "value set here");
-            }
+            d = d.with_origin(key.rotation_enabled.from);
             out.push(d.with_address(name.clone()).with_help(format!(
                 "set `{attr}` to true (and optionally a rotation period of 90 to 2560 days)"
             )));

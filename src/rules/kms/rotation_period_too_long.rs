@@ -53,9 +53,7 @@ impl Rule for RotationPeriodTooLong {
                 continue;
             };
             d = d.with_address(key.meta.address.clone());
-            if let Some(from) = key.rotation_period_days.from {
-                d = d.with_label(from, "value set here");
-            }
+            d = d.with_origin(key.rotation_period_days.from);
             out.push(d);
         }
     }
