@@ -7,8 +7,9 @@
 
 use crate::discover::{self, Discovered, FileKind};
 use crate::model::{self, Model};
-use crate::resource::{self, ResourceInstance};
-use crate::source::{self, FileId, SourceFile, Span};
+use crate::resource::{self, InstanceNote, ResourceInstance};
+use crate::rules::{self, TreeFacts};
+use crate::source::{self, FileId, SourceFile};
 use crate::syntax::{self, tree::Node};
 use crate::{
     cloudformation, exclude_set, overlay, read_and_parse, suppress, terraform, Content, Diagnostic,
@@ -87,6 +88,8 @@ pub(crate) struct Clock {
     pub(crate) parse: std::sync::atomic::AtomicU64,
     pub(crate) evaluate: std::sync::atomic::AtomicU64,
     pub(crate) adapt: std::sync::atomic::AtomicU64,
+    pub(crate) link: std::sync::atomic::AtomicU64,
+    pub(crate) rules: std::sync::atomic::AtomicU64,
 }
 
 impl Clock {
@@ -113,17 +116,7 @@ pub(crate) struct Unit {
     pub(crate) analysed: usize,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) suppressions: Vec<(FileId, suppress::Suppression)>,
-    pub(crate) adapted: Adapted,
-}
-
-/// What a finding about a resource instance says whatever the rule (see
-/// [`explain_instances`]).
-pub(crate) struct InstanceNote {
-    pub(crate) address: String,
-    pub(crate) ref_name: String,
-    pub(crate) header: Span,
-    pub(crate) maybe_absent: bool,
-    pub(crate) call_sites: Vec<Span>,
+    pub(crate) results: Analysed,
 }
 
 /// The resources of evaluations, adapted onto the model: what stays of them once their
@@ -158,15 +151,7 @@ impl Adapted {
                     cloudformation::adapt::adapt(&r, &mut out.model)
                 }
             }
-            if r.maybe_absent || !r.call_sites.is_empty() {
-                out.notes.push(InstanceNote {
-                    address: r.address.clone(),
-                    ref_name: r.ref_name.clone(),
-                    header: r.header,
-                    maybe_absent: r.maybe_absent,
-                    call_sites: r.call_sites.clone(),
-                });
-            }
+            out.notes.extend(InstanceNote::of(&r));
             if r.rtype == "AWS::CloudFormation::Stack" {
                 out.stacks.push(r);
             }
@@ -174,29 +159,87 @@ impl Adapted {
         out
     }
 
-    pub(crate) fn merge(&mut self, other: Adapted) {
-        self.model.merge(other.model);
-        self.notes.extend(other.notes);
-        self.headers.extend(other.headers);
-        self.stacks.extend(other.stacks);
-    }
-
-    /// All in one, each collection allocated once.
-    pub(crate) fn concat(parts: Vec<Adapted>) -> Adapted {
-        let mut models = Vec::with_capacity(parts.len());
-        let mut out = Adapted::default();
-        out.notes
-            .reserve_exact(parts.iter().map(|p| p.notes.len()).sum());
-        out.headers
-            .reserve_exact(parts.iter().map(|p| p.headers.len()).sum());
-        for p in parts {
-            models.push(p.model);
-            out.notes.extend(p.notes);
-            out.headers.extend(p.headers);
-            out.stacks.extend(p.stacks);
+    /// Links the model, runs the rules over it and drops it: what stays is the findings
+    /// and what the rules that span groups need (and, for the key inventory, the KMS
+    /// resources).
+    /// `exports`: the values the template exports (what importers need of its resources
+    /// is kept).
+    pub(crate) fn analyse(
+        self,
+        options: &ScanOptions,
+        clock: &Clock,
+        exports: &cloudformation::Exports,
+    ) -> Analysed {
+        let Adapted {
+            mut model,
+            mut notes,
+            headers,
+            stacks,
+        } = self;
+        Clock::time(&clock.link, || model.finish());
+        let exported = if exports.is_empty() {
+            None
+        } else {
+            let refs: std::collections::BTreeSet<&str> = exports
+                .values()
+                .flat_map(|v| v.references())
+                .map(|r| r.resource.as_str())
+                .collect();
+            Some(Box::new(model.exported(&refs)))
+        };
+        let mut facts = TreeFacts::default();
+        facts.gather_model(&model, options.keep_keys);
+        let findings = Clock::time(&clock.rules, || {
+            let mut findings = rules::run(&model, &options.settings, &mut facts);
+            notes.sort_by(|a, b| {
+                (a.header, &a.ref_name, &a.address).cmp(&(b.header, &b.ref_name, &b.address))
+            });
+            resource::explain_instances(&mut findings, &notes);
+            facts.keep_notes(&notes);
+            findings
+        });
+        Analysed {
+            findings,
+            facts,
+            headers,
+            keys: if options.keep_keys {
+                vec![model.take_keys()]
+            } else {
+                Vec::new()
+            },
+            stacks,
+            exported,
         }
-        out.model = Model::concat(models);
-        out
+    }
+}
+
+/// What a group leaves once its rules have run and its model is dropped.
+#[derive(Default)]
+pub(crate) struct Analysed {
+    pub(crate) findings: Vec<Diagnostic>,
+    pub(crate) facts: TreeFacts,
+    /// Header line of each resource instance, by file and address (for suppressions).
+    pub(crate) headers: Vec<((FileId, String), usize)>,
+    /// KMS resources, linked within their group, for the key inventory
+    /// ([`ScanOptions::keep_keys`]).
+    pub(crate) keys: Vec<Model>,
+    /// Nested stack resources (their children are evaluated through them).
+    pub(crate) stacks: Vec<ResourceInstance>,
+    /// What templates that import its exports need of it ([`Model::exported`]).
+    pub(crate) exported: Option<Box<Model>>,
+}
+
+impl Analysed {
+    pub(crate) fn merge(&mut self, other: Analysed) {
+        self.findings.extend(other.findings);
+        self.facts.merge(other.facts);
+        self.headers.extend(other.headers);
+        self.keys.extend(other.keys);
+        self.stacks.extend(other.stacks);
+        match (&mut self.exported, other.exported) {
+            (Some(mine), Some(theirs)) => mine.merge(*theirs),
+            (mine, theirs) => *mine = mine.take().or(theirs),
+        }
     }
 }
 
@@ -552,8 +595,11 @@ pub(crate) fn terraform_component(
             terraform::evaluate(module_files, &options.terraform, var_files, manifests)
         });
         out.diagnostics.extend(diags);
-        let adapted = out.adapt(instances, clock);
-        out.adapted.merge(adapted);
+        // Each root module is analysed on its own: references do not cross them.
+        let analysed =
+            out.adapt(instances, clock)
+                .analyse(options, clock, &cloudformation::Exports::new());
+        out.results.merge(analysed);
         for d in closure {
             let n = users.get_mut(d).expect("counted above");
             *n -= 1;
@@ -578,7 +624,7 @@ pub(crate) struct TemplatePass {
     pub(crate) children: Vec<String>,
     /// Its evaluation on its own, unless it imports values (evaluated once every export is
     /// known).
-    pub(crate) evaluated: Option<(Adapted, Vec<Diagnostic>)>,
+    pub(crate) evaluated: Option<Box<(Analysed, Vec<Diagnostic>)>>,
 }
 
 /// Parses a CloudFormation candidate, gathers its exports and nested stacks, evaluates it
@@ -607,7 +653,11 @@ pub(crate) fn template_pass(
                     &cloudformation::Exports::new(),
                 )
             });
-            out.evaluated = Some((out.unit.adapt(instances, clock), diags));
+            let analysed = out
+                .unit
+                .adapt(instances, clock)
+                .analyse(options, clock, &out.exports);
+            out.evaluated = Some(Box::new((analysed, diags)));
         }
     }
     out.unit.release();

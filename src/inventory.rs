@@ -125,7 +125,7 @@ fn consumer_entry(report: &Report, c: &KeyConsumer) -> ConsumerEntry {
 }
 
 pub fn build(report: &Report, settings: &Settings) -> Inventory {
-    let model = &report.model;
+    let model = &report.keys;
     let tag = settings.param_str("KMS003", "tag", "RotationDate");
     let mut keys = Vec::new();
     for key in &model.kms_keys {

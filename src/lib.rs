@@ -28,7 +28,7 @@ use diagnostic::{codes, Diagnostic, Severity};
 use discover::{BadPath, Discovered, FileKind};
 use group::{
     dir_of, follow_local_modules, reparse_template, template_pass, template_tree,
-    terraform_component, terraform_components, Adapted, Clock, InstanceNote, TemplatePass, Unit,
+    terraform_component, terraform_components, Adapted, Analysed, Clock, TemplatePass, Unit,
 };
 use model::Model;
 use rayon::prelude::*;
@@ -63,6 +63,10 @@ pub struct ScanOptions {
     /// A buffer whose file is not on disk yet is analysed when its path, or its directory,
     /// is one of `paths`.
     pub overlays: Vec<(PathBuf, String)>,
+    /// Keep the KMS keys, aliases, consumers and AWS Config rules of the scan in
+    /// [`Report::keys`] (the key inventory); otherwise each group's model is dropped once
+    /// its rules have run.
+    pub keep_keys: bool,
 }
 
 impl Default for ScanOptions {
@@ -78,6 +82,7 @@ impl Default for ScanOptions {
             exclude: Vec::new(),
             baseline: None,
             isolate_files: false,
+            keep_keys: false,
             overlays: Vec::new(),
         }
     }
@@ -89,7 +94,9 @@ pub struct Report {
     pub sources: SourceMap,
     /// Sorted by file, position and rule.
     pub diagnostics: Vec<Diagnostic>,
-    pub model: Model,
+    /// The KMS keys, aliases, consumers and AWS Config rules of the scan, when
+    /// [`ScanOptions::keep_keys`] asks for them (empty otherwise).
+    pub keys: Model,
     /// Files that were analysed as Terraform or CloudFormation.
     pub files_analyzed: usize,
     /// Command-line paths that could not be read at all.
@@ -485,44 +492,6 @@ fn proc_status(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// Adds what every finding about a resource should say, whatever the rule: where the
-/// module holding it was called from, and that it may not be created at all.
-fn explain_instances(findings: &mut [Diagnostic], instances: &[InstanceNote]) {
-    let by_address: std::collections::HashMap<(&str, FileId), &InstanceNote> = instances
-        .iter()
-        .map(|r| ((r.address.as_str(), r.header.file), r))
-        .collect();
-    for d in findings {
-        let Some(r) = d
-            .address
-            .as_deref()
-            .and_then(|a| by_address.get(&(a, d.primary.file)))
-        else {
-            continue;
-        };
-        if r.maybe_absent {
-            d.message.push_str(
-                " (the resource may not be created: its count, for_each or condition is not known statically)",
-            );
-        }
-        let sites = &r.call_sites;
-        for (i, site) in sites.iter().enumerate() {
-            // The outermost and the innermost call say enough.
-            if i == 0 || i + 1 == sites.len() {
-                let what = if i + 1 == sites.len() {
-                    "module instantiated here"
-                } else {
-                    "module chain starts here"
-                };
-                d.labels.push(diagnostic::Label {
-                    span: *site,
-                    message: what.to_string(),
-                });
-            }
-        }
-    }
-}
-
 /// Adds the modules that `terraform init` installed (listed in
 /// `.terraform/modules/modules.json` beside a root module) to the files to parse, and
 /// returns the manifests.
@@ -688,11 +657,12 @@ fn scan_inner(options: &ScanOptions) -> Report {
     let mut diagnostics = Vec::new();
     let mut suppressions: Vec<(FileId, suppress::Suppression)> = Vec::new();
     let mut files_analyzed = 0;
-    let mut adapted: Vec<Adapted> = Vec::new();
+    // What the groups leave: their findings, and what the rules that span them need.
+    let mut results = Analysed::default();
     let mut take_unit = |u: Unit,
                          slots: &mut Vec<Option<SourceFile>>,
                          diagnostics: &mut Vec<Diagnostic>,
-                         adapted: &mut Vec<Adapted>| {
+                         results: &mut Analysed| {
         for (id, f) in u.files {
             if let Some(slot) = slots.get_mut(id as usize) {
                 *slot = Some(f);
@@ -701,17 +671,22 @@ fn scan_inner(options: &ScanOptions) -> Report {
         files_analyzed += u.analysed;
         diagnostics.extend(u.diagnostics);
         suppressions.extend(u.suppressions);
-        adapted.push(u.adapted);
+        results.merge(u.results);
     };
     for u in tf {
-        take_unit(u, &mut slots, &mut diagnostics, &mut adapted);
+        take_unit(u, &mut slots, &mut diagnostics, &mut results);
     }
 
-    // Exports first, so that `Fn::ImportValue` in any template can see them.
+    // Exports first, so that `Fn::ImportValue` in any template can see them, with what
+    // importers need of the resources they name.
     let mut exports = cloudformation::Exports::new();
+    let mut exported = Model::default();
     for p in &mut passes {
         for (name, v) in std::mem::take(&mut p.exports) {
             exports.entry(name).or_insert(v);
+        }
+        if let Some(m) = p.evaluated.as_mut().and_then(|e| e.0.exported.take()) {
+            exported.merge(*m);
         }
     }
     // Nested stacks: a template that a parent's `AWS::CloudFormation::Stack` names by a
@@ -742,7 +717,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
     let late: Vec<usize> = (0..passes.len())
         .filter(|k| passes[*k].template && passes[*k].evaluated.is_none() && !nested.contains(k))
         .collect();
-    let late_results: Vec<(usize, (Adapted, Vec<Diagnostic>))> = late
+    let late_results: Vec<(usize, (Analysed, Vec<Diagnostic>))> = late
         .par_iter()
         .filter_map(|k| {
             let i = candidates[*k];
@@ -752,12 +727,16 @@ fn scan_inner(options: &ScanOptions) -> Report {
             });
             let id = i as FileId;
             let commented = !passes[*k].unit.suppressions.is_empty();
-            let a = Adapted::new(inst, |f| (commented && f == id).then_some(&file));
-            Some((*k, (a, diags)))
+            let mut a = Clock::time(&clock.adapt, || {
+                Adapted::new(inst, |f| (commented && f == id).then_some(&file))
+            });
+            a.model.import(&exported);
+            let own = cloudformation::Exports::new();
+            Some((*k, (a.analyse(options, &clock, &own), diags)))
         })
         .collect();
     for (k, e) in late_results {
-        passes[k].evaluated = Some(e);
+        passes[k].evaluated = Some(Box::new(e));
     }
     let template_ids: std::collections::BTreeSet<FileId> = passes
         .iter()
@@ -780,13 +759,14 @@ fn scan_inner(options: &ScanOptions) -> Report {
     for (k, p) in passes.into_iter().enumerate() {
         let mut unit = p.unit;
         // A nested stack alone is not reported: only through its parents.
-        if let (Some((mut a, diags)), false) = (p.evaluated, nested.contains(&k)) {
+        if let (Some(e), false) = (p.evaluated, nested.contains(&k)) {
+            let (mut a, diags) = *e;
             push_stacks(k, &a.stacks, &mut pending);
             a.stacks.clear();
-            unit.adapted = a;
+            unit.results = a;
             unit.diagnostics.extend(diags);
         }
-        take_unit(unit, &mut slots, &mut diagnostics, &mut adapted);
+        take_unit(unit, &mut slots, &mut diagnostics, &mut results);
     }
     let mut children: std::collections::HashMap<usize, Option<(Node, SourceFile)>> =
         std::collections::HashMap::new();
@@ -825,10 +805,14 @@ fn scan_inner(options: &ScanOptions) -> Report {
         });
         let id = i as FileId;
         let commented = suppressions.iter().any(|(f, _)| *f == id);
-        let mut a = Adapted::new(inst, |f| (commented && f == id).then_some(&*file));
+        let mut a = Clock::time(&clock.adapt, || {
+            Adapted::new(inst, |f| (commented && f == id).then_some(&*file))
+        });
+        a.model.import(&exported);
+        let mut a = a.analyse(options, &clock, &cloudformation::Exports::new());
         push_stacks(child, &a.stacks, &mut pending);
         a.stacks.clear();
-        adapted.push(a);
+        results.merge(a);
         diagnostics.extend(d);
     }
     drop(children);
@@ -862,27 +846,41 @@ fn scan_inner(options: &ScanOptions) -> Report {
     timings.report("evaluate (all threads)", Clock::ms(&clock.evaluate));
     timings.report("adapt (all threads)", Clock::ms(&clock.adapt));
 
-    let Adapted {
-        mut model,
-        mut notes,
+    timings.report("link (all threads)", Clock::ms(&clock.link));
+    timings.report("rules (all threads)", Clock::ms(&clock.rules));
+
+    let Analysed {
+        mut findings,
+        mut facts,
         headers: header_lines,
+        keys,
         ..
-    } = Adapted::concat(adapted);
+    } = results;
     let mut headers: std::collections::HashMap<(FileId, String), Vec<usize>> =
         std::collections::HashMap::new();
     for (key, line) in header_lines {
         headers.entry(key).or_default().push(line);
     }
-    timings.mark("merge");
-    model.finish();
-
-    timings.mark("link");
-    let mut findings = rules::run(&model, &options.settings);
-    notes.sort_by(|a, b| {
+    if timings.enabled {
+        eprintln!(
+            "{:>24}: {} findings; {} consumers of keys elsewhere, {} disabled keys, {} backup selections, {} resources no selection of their group selects",
+            "across groups",
+            findings.len(),
+            facts.named_consumers.len(),
+            facts.disabled_keys.len(),
+            facts.selections.len(),
+            facts.unselected.len(),
+        );
+    }
+    let mut across = rules::run_tree(&facts, &options.settings);
+    facts.notes.sort_by(|a, b| {
         (a.header, &a.ref_name, &a.address).cmp(&(b.header, &b.ref_name, &b.address))
     });
-    explain_instances(&mut findings, &notes);
-    timings.mark("rules");
+    resource::explain_instances(&mut across, &facts.notes);
+    findings.extend(across);
+    let keys = Model::keys_of(keys, &facts.alias_names);
+    drop(facts);
+    timings.mark("rules across groups");
     // Logical paths (`Resources.Key.Properties.X`): the templates with findings are
     // parsed again, from their text.
     let mut by_template: std::collections::BTreeMap<FileId, Vec<usize>> =
@@ -972,7 +970,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
     Report {
         sources,
         diagnostics,
-        model,
+        keys,
         files_analyzed,
         bad_paths,
         suppressed,

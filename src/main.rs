@@ -328,7 +328,8 @@ fn explain(rule: &str) -> Result<ExitCode, String> {
 }
 
 fn keys(args: KeysArgs) -> Result<ExitCode, String> {
-    let (options, _) = scan_options(&args.input)?;
+    let (mut options, _) = scan_options(&args.input)?;
+    options.keep_keys = true;
     let report = iacguard::scan(&options);
     for b in &report.bad_paths {
         eprintln!("error: cannot read {}: {}", b.path.display(), b.error);

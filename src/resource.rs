@@ -1,6 +1,7 @@
 //! Evaluated resource instances: the hand-off from the evaluators to the adapters.
 
-use crate::source::Span;
+use crate::diagnostic::{self, Diagnostic};
+use crate::source::{FileId, Span};
 use crate::value::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -34,4 +35,66 @@ pub struct ResourceInstance {
     pub scope: String,
     /// Where the instance was instantiated from (module call sites), outermost first.
     pub call_sites: Vec<Span>,
+}
+
+/// What a finding about a resource instance says whatever the rule (see
+/// [`explain_instances`]).
+#[derive(Debug, Clone)]
+pub struct InstanceNote {
+    pub address: String,
+    pub ref_name: String,
+    pub header: Span,
+    pub maybe_absent: bool,
+    pub call_sites: Vec<Span>,
+}
+
+impl InstanceNote {
+    /// The note of an instance, when it has something to say.
+    pub fn of(r: &ResourceInstance) -> Option<InstanceNote> {
+        (r.maybe_absent || !r.call_sites.is_empty()).then(|| InstanceNote {
+            address: r.address.clone(),
+            ref_name: r.ref_name.clone(),
+            header: r.header,
+            maybe_absent: r.maybe_absent,
+            call_sites: r.call_sites.clone(),
+        })
+    }
+}
+
+/// Adds what every finding about a resource should say, whatever the rule: where the
+/// module holding it was called from, and that it may not be created at all.
+pub fn explain_instances(findings: &mut [Diagnostic], instances: &[InstanceNote]) {
+    let by_address: std::collections::HashMap<(&str, FileId), &InstanceNote> = instances
+        .iter()
+        .map(|r| ((r.address.as_str(), r.header.file), r))
+        .collect();
+    for d in findings {
+        let Some(r) = d
+            .address
+            .as_deref()
+            .and_then(|a| by_address.get(&(a, d.primary.file)))
+        else {
+            continue;
+        };
+        if r.maybe_absent {
+            d.message.push_str(
+                " (the resource may not be created: its count, for_each or condition is not known statically)",
+            );
+        }
+        let sites = &r.call_sites;
+        for (i, site) in sites.iter().enumerate() {
+            // The outermost and the innermost call say enough.
+            if i == 0 || i + 1 == sites.len() {
+                let what = if i + 1 == sites.len() {
+                    "module instantiated here"
+                } else {
+                    "module chain starts here"
+                };
+                d.labels.push(diagnostic::Label {
+                    span: *site,
+                    message: what.to_string(),
+                });
+            }
+        }
+    }
 }

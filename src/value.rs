@@ -178,6 +178,25 @@ impl Value {
         }
     }
 
+    /// The references anywhere in the value.
+    pub fn references(&self) -> Vec<&Reference> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(v) = stack.pop() {
+            match &v.kind {
+                Kind::Ref(r) => out.push(r),
+                Kind::Template(parts) => out.extend(parts.iter().filter_map(|p| match p {
+                    Part::Ref(r) => Some(r),
+                    _ => None,
+                })),
+                Kind::List(items) => stack.extend(items),
+                Kind::Map(m) => stack.extend(m.values()),
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// Builds a string value from parts, collapsing to a plain string when fully known.
     pub fn from_parts(parts: Vec<Part>, span: Span) -> Value {
         let mut merged: Vec<Part> = Vec::with_capacity(parts.len());

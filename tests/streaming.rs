@@ -13,13 +13,17 @@ fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
-fn scan_dir(dir: &Path, threads: usize) -> Report {
-    scan(&ScanOptions {
+fn options(dir: &Path, threads: usize) -> ScanOptions {
+    ScanOptions {
         paths: vec![dir.to_path_buf()],
         root: dir.to_path_buf(),
         threads,
         ..ScanOptions::default()
-    })
+    }
+}
+
+fn scan_dir(dir: &Path, threads: usize) -> Report {
+    scan(&options(dir, threads))
 }
 
 const CLEAN: &str = r#"resource "aws_kms_key" "k" {
@@ -164,8 +168,14 @@ fn a_module_shared_by_root_modules_is_parsed_once_and_evaluated_for_each() {
             "{threads} threads"
         );
         assert_eq!(r.suppressed.len(), 1, "{threads} threads");
-        // Each root module has its own instance of the key.
-        assert_eq!(r.model.kms_keys.len(), 3);
+        // Each root module has its own instance of the key (kept for the inventory
+        // only when asked).
+        assert!(r.keys.kms_keys.is_empty());
+        let r = scan(&ScanOptions {
+            keep_keys: true,
+            ..options(d.path(), threads)
+        });
+        assert_eq!(r.keys.kms_keys.len(), 3);
     }
 }
 

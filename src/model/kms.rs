@@ -3,6 +3,7 @@
 use super::{Model, ResourceMeta, Tags, Val};
 use crate::resource::ResourceInstance;
 use crate::value::{Kind, Part, Value};
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyOrigin {
@@ -305,7 +306,8 @@ pub fn adapt_consumers(r: &ResourceInstance, model: &mut Model) {
 const KEY_TYPES: &[&str] = &["aws_kms_key", "aws_kms_external_key", "AWS::KMS::Key"];
 const ALIAS_TYPES: &[&str] = &["aws_kms_alias", "AWS::KMS::Alias"];
 
-/// Resolves alias targets and consumer references.
+/// Resolves alias targets and consumer references within each root module or template
+/// (names that another one defines are resolved with [`AliasNames`]).
 pub fn link(model: &mut Model) {
     for i in 0..model.kms_aliases.len() {
         let target = model.kms_aliases[i].target.clone();
@@ -330,21 +332,22 @@ pub fn link(model: &mut Model) {
         model.kms_aliases[i].target_key = key;
         model.kms_aliases[i].target_unknown = unknown;
     }
-    // Indexes, so that linking and the rules stay linear in the number of resources.
-    model.alias_by_name = model
-        .kms_aliases
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.meta.ref_name.clone(), i))
-        .collect();
-    model.aliases_by_key = std::collections::HashMap::new();
-    for (i, a) in model.kms_aliases.iter().enumerate() {
-        if let Some(k) = &a.target_key {
-            model.aliases_by_key.entry(k.clone()).or_default().push(i);
+    index(model);
+    // Alias names by root module or template: the first alias of a name, by location.
+    let mut named: HashMap<(String, String), String> = HashMap::new();
+    for a in &model.kms_aliases {
+        if let Some(n) = a.name.known() {
+            named
+                .entry((super::root_of(&a.meta.ref_name).to_string(), n.clone()))
+                .or_insert_with(|| a.meta.ref_name.clone());
         }
     }
     for i in 0..model.kms_consumers.len() {
-        let (reference, key, alias) = classify(model, &model.kms_consumers[i].value);
+        let c = &model.kms_consumers[i];
+        let root = super::root_of(&c.meta.ref_name);
+        let (reference, key, alias) = classify(model, &c.value, |name| {
+            named.get(&(root.to_string(), name.to_string())).cloned()
+        });
         let c = &mut model.kms_consumers[i];
         c.reference = reference;
         c.key = key;
@@ -352,8 +355,112 @@ pub fn link(model: &mut Model) {
     }
 }
 
+/// Indexes aliases by reference name and by target key, so that linking and the rules
+/// stay linear in the number of resources.
+pub fn index(model: &mut Model) {
+    model.alias_by_name = model
+        .kms_aliases
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.meta.ref_name.clone(), i))
+        .collect();
+    model.aliases_by_key = HashMap::new();
+    for (i, a) in model.kms_aliases.iter().enumerate() {
+        if let Some(k) = &a.target_key {
+            model.aliases_by_key.entry(k.clone()).or_default().push(i);
+        }
+    }
+}
+
+/// Alias names across the tree. A consumer may name a key by an alias that another root
+/// module or template defines (a shared key stack, services referencing `alias/app-data`):
+/// the name means that alias's key when exactly one alias resource of the tree has it.
+#[derive(Debug, Default)]
+pub struct AliasNames(BTreeMap<String, Named>);
+
+/// What a name means across the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Named {
+    /// One alias resource has the name: the key resource it targets, when the tree defines
+    /// it and it is kept.
+    Alias { alias: String, key: Option<String> },
+    /// Several alias resources have the name.
+    Several,
+}
+
+impl AliasNames {
+    /// Adds the aliases of a linked model; `keep_key` says which target keys are worth
+    /// keeping (the others are recorded as unknown: the name still counts).
+    pub fn add(&mut self, model: &Model, keep_key: impl Fn(&str) -> bool) {
+        for a in &model.kms_aliases {
+            if let Some(n) = a.name.known() {
+                let key = a.target_key.clone().filter(|k| keep_key(k));
+                self.insert(
+                    n.clone(),
+                    Named::Alias {
+                        alias: a.meta.ref_name.clone(),
+                        key,
+                    },
+                );
+            }
+        }
+    }
+
+    fn insert(&mut self, name: String, named: Named) {
+        match self.0.entry(name) {
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(named);
+            }
+            std::collections::btree_map::Entry::Occupied(mut e) => {
+                if *e.get() != named {
+                    e.insert(Named::Several);
+                }
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: AliasNames) {
+        for (name, named) in other.0 {
+            self.insert(name, named);
+        }
+    }
+
+    /// The alias resource a name means and the key it targets, when exactly one alias
+    /// resource has the name.
+    pub fn get(&self, name: &str) -> Option<(&str, Option<&str>)> {
+        match self.0.get(name)? {
+            Named::Alias { alias, key } => Some((alias, key.as_deref())),
+            Named::Several => None,
+        }
+    }
+}
+
+/// The alias name a consumer writes when its own root module or template does not
+/// define it: `alias/name` as a literal, not linked.
+pub fn foreign_name(c: &KeyConsumer) -> Option<&str> {
+    match (&c.reference, &c.alias, &c.value.kind) {
+        (KeyRef::AliasName(n), None, Kind::Str(_)) => Some(n),
+        _ => None,
+    }
+}
+
+/// Links consumers that name an alias of another root module or template.
+pub fn link_names(model: &mut Model, names: &AliasNames) {
+    for c in &mut model.kms_consumers {
+        let Some((alias, key)) = foreign_name(c).and_then(|n| names.get(n)) else {
+            continue;
+        };
+        c.key = key.map(str::to_string);
+        c.alias = Some(alias.to_string());
+    }
+}
+
 /// What a consumer's value names: `(reference kind, key resource, alias resource)`.
-fn classify(model: &Model, v: &Value) -> (KeyRef, Option<String>, Option<String>) {
+fn classify(
+    model: &Model,
+    v: &Value,
+    alias_named: impl Fn(&str) -> Option<String>,
+) -> (KeyRef, Option<String>, Option<String>) {
     let rtype = |name: &str| model.types.get(name).map(String::as_str).unwrap_or("");
     let alias_key = |alias: &str| model.alias(alias).and_then(|a| a.target_key.clone());
     match &v.kind {
@@ -405,11 +512,7 @@ fn classify(model: &Model, v: &Value) -> (KeyRef, Option<String>, Option<String>
         Kind::Str(s) => {
             let r = classify_literal(s);
             let alias = match &r {
-                KeyRef::AliasName(n) => model
-                    .kms_aliases
-                    .iter()
-                    .find(|a| a.name.known().map(String::as_str) == Some(n.as_str()))
-                    .map(|a| a.meta.ref_name.clone()),
+                KeyRef::AliasName(n) => alias_named(n),
                 _ => None,
             };
             let key = alias.as_deref().and_then(alias_key);

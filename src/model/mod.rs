@@ -203,6 +203,9 @@ pub struct Model {
     pub origin_request_policy_lookups: Vec<cloudfront::OriginRequestPolicyLookup>,
     /// API Gateway custom domain names (REST and HTTP APIs).
     pub api_domain_names: Vec<apigateway::ApiDomainName>,
+    /// Aliases of keys that other templates export and this one imports: they label
+    /// findings about the keys' consumers, and are neither checked nor inventoried here.
+    pub imported_aliases: Vec<KmsAlias>,
 }
 
 /// An AWS Config rule (account or organization), by its managed rule identifier.
@@ -213,7 +216,8 @@ pub struct ConfigRule {
     pub identifier: Val<String>,
 }
 
-fn by_location(a: &ResourceMeta, b: &ResourceMeta) -> std::cmp::Ordering {
+/// The order of resources in the model: by location, then address.
+pub fn by_location(a: &ResourceMeta, b: &ResourceMeta) -> std::cmp::Ordering {
     (a.header, &a.address).cmp(&(b.header, &b.address))
 }
 
@@ -251,9 +255,11 @@ impl Model {
                     types,
                     alias_by_name: _,
                     aliases_by_key: _,
+                    imported_aliases,
                     $($field),*
                 } = other;
                 self.types.extend(types);
+                self.imported_aliases.extend(imported_aliases);
                 $(self.$field.extend($field);)*
             };
         }
@@ -268,13 +274,7 @@ impl Model {
     /// Links references and sorts every collection by location, so that rules see a
     /// deterministic order.
     pub fn finish(&mut self) {
-        self.kms_keys.sort_by(|a, b| by_location(&a.meta, &b.meta));
-        self.kms_aliases
-            .sort_by(|a, b| by_location(&a.meta, &b.meta));
-        self.kms_consumers
-            .sort_by(|a, b| by_location(&a.meta, &b.meta).then(a.value.span.cmp(&b.value.span)));
-        self.config_rules
-            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.sort_keys();
         self.backup_vaults
             .sort_by(|a, b| by_location(&a.meta, &b.meta));
         self.vault_locks
@@ -309,6 +309,39 @@ impl Model {
         self.link_api_policies();
     }
 
+    fn sort_keys(&mut self) {
+        self.kms_keys.sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.kms_aliases
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+        self.kms_consumers
+            .sort_by(|a, b| by_location(&a.meta, &b.meta).then(a.value.span.cmp(&b.value.span)));
+        self.config_rules
+            .sort_by(|a, b| by_location(&a.meta, &b.meta));
+    }
+
+    /// Moves out the KMS resources and AWS Config rules of a linked model (the key
+    /// inventory keeps them when the rest is dropped).
+    pub fn take_keys(&mut self) -> Model {
+        Model {
+            kms_keys: std::mem::take(&mut self.kms_keys),
+            kms_aliases: std::mem::take(&mut self.kms_aliases),
+            kms_consumers: std::mem::take(&mut self.kms_consumers),
+            config_rules: std::mem::take(&mut self.config_rules),
+            ..Model::default()
+        }
+    }
+
+    /// The KMS resources that [`Model::take_keys`] took from each group, in one model:
+    /// sorted, indexed, and the consumers that name an alias of another root module or
+    /// template linked to it.
+    pub fn keys_of(parts: Vec<Model>, names: &kms::AliasNames) -> Model {
+        let mut model = Model::concat(parts);
+        model.sort_keys();
+        kms::index(&mut model);
+        kms::link_names(&mut model, names);
+        model
+    }
+
     pub fn key(&self, ref_name: &str) -> Option<&KmsKey> {
         self.kms_keys.iter().find(|k| k.meta.ref_name == ref_name)
     }
@@ -321,10 +354,45 @@ impl Model {
 
     /// Aliases whose target is the key with this reference name.
     pub fn aliases_of<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a KmsAlias> + 'a {
+        let imported = self
+            .imported_aliases
+            .iter()
+            .filter(move |a| a.target_key.as_deref() == Some(key));
         self.aliases_by_key
             .get(key)
             .into_iter()
             .flatten()
             .map(|i| &self.kms_aliases[*i])
+            .chain(imported)
+    }
+
+    /// What a template that imports values needs of the resources a linked model exports
+    /// (`refs`: the resources the exported values name): their types, so that references
+    /// to them classify, and the aliases of exported keys.
+    pub fn exported(&self, refs: &std::collections::BTreeSet<&str>) -> Model {
+        Model {
+            types: self
+                .types
+                .iter()
+                .filter(|(r, _)| refs.contains(r.as_str()))
+                .map(|(r, t)| (r.clone(), t.clone()))
+                .collect(),
+            imported_aliases: self
+                .kms_aliases
+                .iter()
+                .filter(|a| a.target_key.as_deref().is_some_and(|k| refs.contains(k)))
+                .cloned()
+                .collect(),
+            ..Model::default()
+        }
+    }
+
+    /// Takes in what other templates export (see [`Model::exported`]), before linking.
+    pub fn import(&mut self, exported: &Model) {
+        for (r, t) in &exported.types {
+            self.types.entry(r.clone()).or_insert_with(|| t.clone());
+        }
+        self.imported_aliases
+            .extend(exported.imported_aliases.iter().cloned());
     }
 }

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod cloudfront;
 pub mod kms;
 pub mod tags;
+pub mod tree;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
@@ -13,14 +14,24 @@ use crate::settings::Settings;
 use crate::source::Span;
 use serde::Deserialize;
 use std::sync::OnceLock;
+pub use tree::TreeFacts;
 
 /// A check over the model. Rules never see syntax or formats.
+///
+/// A rule checks one group's model at a time (see [`tree`]): resources refer to one
+/// another only within a root module or template, which a group holds whole. A rule that
+/// needs other groups too records what it needs with [`Rule::gather`] and reports with
+/// [`Rule::check_tree`] once every group is gathered.
 pub trait Rule: Sync {
     fn id(&self) -> &'static str;
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+    /// Records what [`Rule::check_tree`] needs of one group.
+    fn gather(&self, _cx: &Context<'_>, _facts: &mut TreeFacts) {}
+    /// Checks what every group left.
+    fn check_tree(&self, _cx: &TreeContext<'_>, _out: &mut Vec<Diagnostic>) {}
 }
 
-/// What a rule may read.
+/// What a rule may read of one group.
 pub struct Context<'a> {
     pub model: &'a Model,
     pub settings: &'a Settings,
@@ -30,7 +41,21 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// A finding of the current rule at its default severity.
     pub fn finding(&self, primary: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(self.meta.id.clone(), self.meta.severity, primary, message)
+        self.meta.finding(primary, message)
+    }
+}
+
+/// What a rule may read once every group is gathered.
+pub struct TreeContext<'a> {
+    pub facts: &'a TreeFacts,
+    pub settings: &'a Settings,
+    meta: &'a RuleMeta,
+}
+
+impl TreeContext<'_> {
+    /// A finding of the current rule at its default severity.
+    pub fn finding(&self, primary: Span, message: impl Into<String>) -> Diagnostic {
+        self.meta.finding(primary, message)
     }
 }
 
@@ -190,6 +215,11 @@ impl RuleMeta {
         Ok(meta)
     }
 
+    /// A finding of this rule at its default severity.
+    pub fn finding(&self, primary: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.id.clone(), self.severity, primary, message)
+    }
+
     pub fn help_uri(&self) -> String {
         format!(
             "https://github.com/iacguard/iacguard/blob/main/rules/{}.md",
@@ -228,8 +258,9 @@ pub fn find(key: &str) -> Option<&'static RuleMeta> {
         .find(|m| m.id.eq_ignore_ascii_case(key) || m.name.eq_ignore_ascii_case(key))
 }
 
-/// Runs every enabled rule over the model.
-pub fn run(model: &Model, settings: &Settings) -> Vec<Diagnostic> {
+/// Runs every enabled rule over one group's (linked) model, and gathers what the rules
+/// that span groups need of it.
+pub fn run(model: &Model, settings: &Settings, facts: &mut TreeFacts) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for ((_, rule), meta) in REGISTRY.iter().zip(all()) {
         if !settings.rule_enabled(meta) {
@@ -242,11 +273,35 @@ pub fn run(model: &Model, settings: &Settings) -> Vec<Diagnostic> {
         };
         let start = out.len();
         rule.check(&cx, &mut out);
-        if let Some(sev) = settings.severity_override(&meta.id) {
-            for d in &mut out[start..] {
-                d.severity = sev;
-            }
-        }
+        rule.gather(&cx, facts);
+        override_severity(settings, meta, &mut out[start..]);
     }
     out
+}
+
+/// Runs the enabled rules that span groups over what every group left.
+pub fn run_tree(facts: &TreeFacts, settings: &Settings) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for ((_, rule), meta) in REGISTRY.iter().zip(all()) {
+        if !settings.rule_enabled(meta) {
+            continue;
+        }
+        let cx = TreeContext {
+            facts,
+            settings,
+            meta,
+        };
+        let start = out.len();
+        rule.check_tree(&cx, &mut out);
+        override_severity(settings, meta, &mut out[start..]);
+    }
+    out
+}
+
+fn override_severity(settings: &Settings, meta: &RuleMeta, found: &mut [Diagnostic]) {
+    if let Some(sev) = settings.severity_override(&meta.id) {
+        for d in found {
+            d.severity = sev;
+        }
+    }
 }

@@ -3,9 +3,19 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::backup::{BackupSelection, ConditionOp, RESOURCE_TAG_PREFIX};
-use crate::rules::{Context, Rule};
+use crate::model::{by_location, TaggableResource};
+use crate::rules::{Context, Rule, TreeContext, TreeFacts};
+use crate::value::Value;
 
 pub struct TagNotSelected;
+
+/// A resource tagged for backup that no selection of its group selects, with the tag's
+/// value.
+#[derive(Debug)]
+pub struct Unselected {
+    pub resource: TaggableResource,
+    value: Value,
+}
 
 impl Rule for TagNotSelected {
     fn id(&self) -> &'static str {
@@ -13,16 +23,19 @@ impl Rule for TagNotSelected {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let tag = cx.settings.param_str("BKP006", "tag", "ToBackup");
-        let value = cx.settings.param_str("BKP006", "value", "true");
-        let selections = &cx.model.backup_selections;
-        for sel in selections {
+        let (tag, value) = wanted(cx.settings);
+        for sel in &cx.model.backup_selections {
             check_selection(cx, sel, &tag, &value, out);
         }
-        // Without any selection in the tree, backups may come from a central policy.
-        if selections.is_empty() {
-            return;
-        }
+    }
+
+    /// Selections may come from another root module or template than the resources
+    /// (a central backup stack): each group leaves its selections and the tagged resources
+    /// none of them selects.
+    fn gather(&self, cx: &Context<'_>, facts: &mut TreeFacts) {
+        let (tag, value) = wanted(cx.settings);
+        let selections = &cx.model.backup_selections;
+        facts.selections.extend(selections.iter().cloned());
         for r in cx.model.taggables.iter().filter(|r| r.backup_eligible) {
             let Some(v) = r.meta.tags.get(&tag) else {
                 continue;
@@ -30,9 +43,31 @@ impl Rule for TagNotSelected {
             if v.to_plain_string().as_deref() != Some(value.as_str()) {
                 continue;
             }
+            if selections.iter().all(|s| s.selects(r) == Some(false)) {
+                facts.unselected.push(Unselected {
+                    resource: r.clone(),
+                    value: v.clone(),
+                });
+            }
+        }
+    }
+
+    fn check_tree(&self, cx: &TreeContext<'_>, out: &mut Vec<Diagnostic>) {
+        let (tag, value) = wanted(cx.settings);
+        let mut selections: Vec<&BackupSelection> = cx.facts.selections.iter().collect();
+        // Without any selection in the tree, backups may come from a central policy.
+        if selections.is_empty() {
+            return;
+        }
+        selections.sort_by(|a, b| by_location(&a.meta, &b.meta));
+        let mut unselected: Vec<&Unselected> = cx.facts.unselected.iter().collect();
+        unselected.sort_by(|a, b| by_location(&a.resource.meta, &b.resource.meta));
+        for u in unselected {
+            let r = &u.resource;
             if !selections.iter().all(|s| s.selects(r) == Some(false)) {
                 continue;
             }
+            let v = &u.value;
             let name = &r.meta.address;
             let mut d = cx.finding(
                 v.span,
@@ -50,6 +85,14 @@ impl Rule for TagNotSelected {
             )));
         }
     }
+}
+
+/// The tag and value that mark a resource for backup.
+fn wanted(settings: &crate::settings::Settings) -> (String, String) {
+    (
+        settings.param_str("BKP006", "tag", "ToBackup"),
+        settings.param_str("BKP006", "value", "true"),
+    )
 }
 
 fn check_selection(

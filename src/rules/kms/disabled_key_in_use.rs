@@ -1,38 +1,138 @@
 //! KMS010 kms-disabled-key-in-use: a key that is disabled is still referenced by consumers
 //! or aliases; their encrypt and decrypt calls fail.
+//!
+//! Consumers may name the key by an alias that another root module or template defines,
+//! or import it from another template, so the rule reports once every group is gathered:
+//! each group leaves its disabled keys (with their consumers and aliases there) and its
+//! consumers of keys or alias names defined elsewhere.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::display_name;
-use crate::rules::{Context, Rule};
+use crate::model::{display_name, kms, root_of, ResourceMeta};
+use crate::rules::{Context, Rule, TreeContext, TreeFacts};
+use crate::source::Span;
+use std::collections::HashMap;
 
 pub struct DisabledKeyInUse;
+
+/// A consumer of a key: its place in the model's order, its address and the value that
+/// names the key.
+#[derive(Debug, Clone)]
+pub struct User {
+    order: (Span, String, Span),
+    address: String,
+    span: Span,
+}
+
+impl User {
+    fn of(c: &crate::model::KeyConsumer) -> User {
+        User {
+            order: (c.meta.header, c.meta.address.clone(), c.value.span),
+            address: c.meta.address.clone(),
+            span: c.value.span,
+        }
+    }
+}
+
+/// A disabled key with the consumers and aliases of its group.
+#[derive(Debug)]
+pub struct DisabledKey {
+    pub meta: ResourceMeta,
+    enabled: Span,
+    consumers: Vec<User>,
+    /// Address and header of each alias that targets it.
+    aliases: Vec<(String, Span)>,
+}
+
+/// A consumer of a key defined elsewhere: one that names an alias its own root module or
+/// template does not define, or uses a key another template exports.
+#[derive(Debug)]
+pub struct NamedConsumer {
+    target: Elsewhere,
+    user: User,
+}
+
+#[derive(Debug)]
+enum Elsewhere {
+    AliasName(String),
+    Key(String),
+}
 
 impl Rule for DisabledKeyInUse {
     fn id(&self) -> &'static str {
         "KMS010"
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for key in &cx.model.kms_keys {
+    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+
+    fn gather(&self, cx: &Context<'_>, facts: &mut TreeFacts) {
+        let model = cx.model;
+        for key in model.kms_keys.iter() {
             if key.enabled.known() != Some(&false) {
                 continue;
             }
             let name = &key.meta.ref_name;
-            let consumers: Vec<_> = cx
-                .model
-                .kms_consumers
-                .iter()
-                .filter(|c| c.key.as_deref() == Some(name.as_str()))
-                .collect();
-            let aliases: Vec<_> = cx.model.aliases_of(name).collect();
-            if consumers.is_empty() && aliases.is_empty() {
+            facts.disabled_keys.push(DisabledKey {
+                meta: key.meta.clone(),
+                enabled: key.enabled.span,
+                consumers: model
+                    .kms_consumers
+                    .iter()
+                    .filter(|c| c.key.as_deref() == Some(name.as_str()))
+                    .map(User::of)
+                    .collect(),
+                aliases: model
+                    .aliases_of(name)
+                    .map(|a| (a.meta.address.clone(), a.meta.header))
+                    .collect(),
+            });
+        }
+        for c in &model.kms_consumers {
+            let target = match (kms::foreign_name(c), &c.key) {
+                (Some(name), _) => Elsewhere::AliasName(name.to_string()),
+                (None, Some(k)) if root_of(k) != root_of(&c.meta.ref_name) => {
+                    Elsewhere::Key(k.clone())
+                }
+                _ => continue,
+            };
+            facts.named_consumers.push(NamedConsumer {
+                target,
+                user: User::of(c),
+            });
+        }
+    }
+
+    fn check_tree(&self, cx: &TreeContext<'_>, out: &mut Vec<Diagnostic>) {
+        let facts = cx.facts;
+        if facts.disabled_keys.is_empty() {
+            return;
+        }
+        let mut foreign: HashMap<&str, Vec<&User>> = HashMap::new();
+        for n in &facts.named_consumers {
+            let key = match &n.target {
+                Elsewhere::AliasName(name) => facts.alias_names.get(name).and_then(|(_, k)| k),
+                Elsewhere::Key(k) => Some(k.as_str()),
+            };
+            if let Some(key) = key {
+                foreign.entry(key).or_default().push(&n.user);
+            }
+        }
+        let mut keys: Vec<&DisabledKey> = facts.disabled_keys.iter().collect();
+        keys.sort_by(|a, b| {
+            (a.meta.header, &a.meta.address).cmp(&(b.meta.header, &b.meta.address))
+        });
+        for key in keys {
+            let name = &key.meta.ref_name;
+            let mut consumers: Vec<&User> = key.consumers.iter().collect();
+            consumers.extend(foreign.get(name.as_str()).into_iter().flatten());
+            consumers.sort_by(|a, b| a.order.cmp(&b.order));
+            if consumers.is_empty() && key.aliases.is_empty() {
                 continue;
             }
-            let mut users: Vec<String> = consumers.iter().map(|c| c.meta.address.clone()).collect();
-            users.extend(aliases.iter().map(|a| a.meta.address.clone()));
+            let mut users: Vec<&str> = consumers.iter().map(|c| c.address.as_str()).collect();
+            users.extend(key.aliases.iter().map(|(a, _)| a.as_str()));
             let mut d = cx
                 .finding(
-                    key.enabled.span,
+                    key.enabled,
                     format!(
                         "KMS key {} is disabled but still used by {}: their encrypt and decrypt calls fail",
                         display_name(name),
@@ -42,15 +142,12 @@ impl Rule for DisabledKeyInUse {
                 .with_address(key.meta.address.clone())
                 .with_help("move every consumer (and repoint every alias) to the new key before disabling the old one, or enable the key again");
             for c in consumers {
-                d = d.with_label(
-                    c.value.span,
-                    format!("{} uses the disabled key", c.meta.address),
-                );
+                d = d.with_label(c.span, format!("{} uses the disabled key", c.address));
             }
-            for a in aliases {
+            for (address, header) in &key.aliases {
                 d = d.with_label(
-                    a.meta.header,
-                    format!("alias {} points at the disabled key", a.meta.address),
+                    *header,
+                    format!("alias {address} points at the disabled key"),
                 );
             }
             out.push(d);

@@ -1,0 +1,4 @@
+# Keys in one configuration ...
+resource "aws_kms_key" "orders" {
+  enable_key_rotation = true
+}
