@@ -653,15 +653,26 @@ pub(crate) fn template_pass(
                     &cloudformation::Exports::new(),
                 )
             });
-            let analysed = out
-                .unit
-                .adapt(instances, clock)
-                .analyse(options, clock, &out.exports);
+            let mut analysed =
+                out.unit
+                    .adapt(instances, clock)
+                    .analyse(options, clock, &out.exports);
+            name_paths(&mut analysed.findings, &root);
             out.evaluated = Some(Box::new((analysed, diags)));
         }
     }
     out.unit.release();
     out
+}
+
+/// Names the logical path (`Resources.Key.Properties.X`) of the findings located in a
+/// template, while its tree is at hand.
+pub(crate) fn name_paths(findings: &mut [Diagnostic], root: &Node) {
+    for d in findings {
+        if d.primary.file == root.span.file && d.logical_path.is_none() {
+            d.logical_path = syntax::tree::path_to(root, d.primary);
+        }
+    }
 }
 
 /// The literal local-looking `TemplateURL`s of a template's nested stacks.

@@ -27,7 +27,7 @@ pub mod value;
 use diagnostic::{codes, Diagnostic, Severity};
 use discover::{BadPath, Discovered, FileKind};
 use group::{
-    dir_of, follow_local_modules, reparse_template, template_pass, template_tree,
+    dir_of, follow_local_modules, name_paths, reparse_template, template_pass, template_tree,
     terraform_component, terraform_components, Adapted, Analysed, Clock, TemplatePass, Unit,
 };
 use model::Model;
@@ -732,7 +732,9 @@ fn scan_inner(options: &ScanOptions) -> Report {
             });
             a.model.import(&exported);
             let own = cloudformation::Exports::new();
-            Some((*k, (a.analyse(options, &clock, &own), diags)))
+            let mut a = a.analyse(options, &clock, &own);
+            name_paths(&mut a.findings, &root);
+            Some((*k, (a, diags)))
         })
         .collect();
     for (k, e) in late_results {
@@ -810,6 +812,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
         });
         a.model.import(&exported);
         let mut a = a.analyse(options, &clock, &cloudformation::Exports::new());
+        name_paths(&mut a.findings, root);
         push_stacks(child, &a.stacks, &mut pending);
         a.stacks.clear();
         results.merge(a);
@@ -881,12 +884,13 @@ fn scan_inner(options: &ScanOptions) -> Report {
     let keys = Model::keys_of(keys, &facts.alias_names);
     drop(facts);
     timings.mark("rules across groups");
-    // Logical paths (`Resources.Key.Properties.X`): the templates with findings are
+    // Logical paths (`Resources.Key.Properties.X`) of the findings not named while their
+    // template's tree was at hand (those reported across groups): their templates are
     // parsed again, from their text.
     let mut by_template: std::collections::BTreeMap<FileId, Vec<usize>> =
         std::collections::BTreeMap::new();
     for (k, d) in findings.iter().enumerate() {
-        if template_ids.contains(&d.primary.file) {
+        if d.logical_path.is_none() && template_ids.contains(&d.primary.file) {
             by_template.entry(d.primary.file).or_default().push(k);
         }
     }

@@ -246,14 +246,14 @@ pub fn apply(
             });
     for d in diagnostics {
         let file = d.primary.file;
-        let line = sources.get(file).position(d.primary.start as usize).line;
-        let header_lines = d
-            .address
-            .as_ref()
-            .and_then(|a| headers.get(&(file, a.clone())))
-            .cloned()
-            .unwrap_or_default();
         let hit = by_file.get(&file).and_then(|idx| {
+            // From the line table: the text of a file is not read again for this.
+            let line = sources.get(file).line_index(d.primary.start as usize) + 1;
+            let header_lines = d
+                .address
+                .as_ref()
+                .and_then(|a| headers.get(&(file, a.clone())))
+                .map_or(&[][..], Vec::as_slice);
             idx.iter().copied().find(|&i| {
                 let s = &suppressions[i].1;
                 let rule_ok = s.rules.is_empty() || s.rules.contains(&d.rule);
