@@ -3,7 +3,8 @@
 //! reports the peak resident set size of each run (from `/usr/bin/time`).
 //!
 //! `cargo bench --bench memory`. `IACGUARD_BENCH_SIZES=500,2000,8000` sets the numbers of
-//! modules of the growing trees.
+//! modules of the growing trees; `IACGUARD_BENCH_BIN=path` measures another build of the
+//! binary (a baseline) on the same trees.
 
 mod common;
 
@@ -12,9 +13,11 @@ use std::process::Command;
 
 /// (peak RSS in MiB, wall seconds) of one run of the analyzer on `dir`.
 fn measure(dir: &Path) -> Option<(f64, f64)> {
+    let bin = std::env::var_os("IACGUARD_BENCH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_iacguard").into());
     let out = Command::new("/usr/bin/time")
         .args(["-f", "%M %e"])
-        .arg(env!("CARGO_BIN_EXE_iacguard"))
+        .arg(bin)
         .args(["check", "--format", "json", "--no-config", "--threads", "2"])
         .arg(dir)
         .output()

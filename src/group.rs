@@ -196,6 +196,8 @@ impl Adapted {
             });
             resource::explain_instances(&mut findings, &notes);
             facts.keep_notes(&notes);
+            // Held until every group is done: no room to spare.
+            findings.shrink_to_fit();
             findings
         });
         Analysed {

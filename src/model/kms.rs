@@ -3,7 +3,7 @@
 use super::{Model, ResourceMeta, Tags, Val};
 use crate::resource::ResourceInstance;
 use crate::value::{Kind, Part, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyOrigin {
@@ -375,44 +375,67 @@ pub fn index(model: &mut Model) {
 /// Alias names across the tree. A consumer may name a key by an alias that another root
 /// module or template defines (a shared key stack, services referencing `alias/app-data`):
 /// the name means that alias's key when exactly one alias resource of the tree has it.
+///
+/// Every alias of the tree is recorded, so the table is kept small: names and alias
+/// identities as 64-bit hashes, and the reference names only of the aliases whose target
+/// key is worth keeping.
 #[derive(Debug, Default)]
-pub struct AliasNames(BTreeMap<String, Named>);
+pub struct AliasNames(HashMap<u64, Named>);
 
 /// What a name means across the tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 enum Named {
-    /// One alias resource has the name: the key resource it targets, when the tree defines
-    /// it and it is kept.
-    Alias { alias: String, key: Option<String> },
+    /// One alias resource has the name (`id`: a hash of its reference name); its reference
+    /// name and target key when kept.
+    Alias {
+        id: u64,
+        kept: Option<Box<(String, String)>>,
+    },
     /// Several alias resources have the name.
     Several,
 }
 
+fn hash(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // The same keys in every run: the table is only looked up, never iterated.
+    let mut h = std::hash::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
 impl AliasNames {
     /// Adds the aliases of a linked model; `keep_key` says which target keys are worth
-    /// keeping (the others are recorded as unknown: the name still counts).
+    /// keeping (the names of the others still count).
     pub fn add(&mut self, model: &Model, keep_key: impl Fn(&str) -> bool) {
         for a in &model.kms_aliases {
             if let Some(n) = a.name.known() {
-                let key = a.target_key.clone().filter(|k| keep_key(k));
+                let kept = a
+                    .target_key
+                    .as_ref()
+                    .filter(|k| keep_key(k))
+                    .map(|k| Box::new((a.meta.ref_name.clone(), k.clone())));
                 self.insert(
-                    n.clone(),
+                    hash(n),
                     Named::Alias {
-                        alias: a.meta.ref_name.clone(),
-                        key,
+                        id: hash(&a.meta.ref_name),
+                        kept,
                     },
                 );
             }
         }
     }
 
-    fn insert(&mut self, name: String, named: Named) {
+    fn insert(&mut self, name: u64, named: Named) {
         match self.0.entry(name) {
-            std::collections::btree_map::Entry::Vacant(e) => {
+            std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(named);
             }
-            std::collections::btree_map::Entry::Occupied(mut e) => {
-                if *e.get() != named {
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                let same = match (e.get(), &named) {
+                    (Named::Alias { id: a, .. }, Named::Alias { id: b, .. }) => a == b,
+                    _ => false,
+                };
+                if !same {
                     e.insert(Named::Several);
                 }
             }
@@ -426,11 +449,13 @@ impl AliasNames {
     }
 
     /// The alias resource a name means and the key it targets, when exactly one alias
-    /// resource has the name.
-    pub fn get(&self, name: &str) -> Option<(&str, Option<&str>)> {
-        match self.0.get(name)? {
-            Named::Alias { alias, key } => Some((alias, key.as_deref())),
-            Named::Several => None,
+    /// resource has the name and its key was kept.
+    pub fn get(&self, name: &str) -> Option<(&str, &str)> {
+        match self.0.get(&hash(name))? {
+            Named::Alias {
+                kept: Some(kept), ..
+            } => Some((&kept.0, &kept.1)),
+            _ => None,
         }
     }
 }
@@ -450,7 +475,7 @@ pub fn link_names(model: &mut Model, names: &AliasNames) {
         let Some((alias, key)) = foreign_name(c).and_then(|n| names.get(n)) else {
             continue;
         };
-        c.key = key.map(str::to_string);
+        c.key = Some(key.to_string());
         c.alias = Some(alias.to_string());
     }
 }

@@ -109,7 +109,7 @@ impl Rule for DisabledKeyInUse {
         let mut foreign: HashMap<&str, Vec<&User>> = HashMap::new();
         for n in &facts.named_consumers {
             let key = match &n.target {
-                Elsewhere::AliasName(name) => facts.alias_names.get(name).and_then(|(_, k)| k),
+                Elsewhere::AliasName(name) => facts.alias_names.get(name).map(|(_, k)| k),
                 Elsewhere::Key(k) => Some(k.as_str()),
             };
             if let Some(key) = key {
