@@ -143,3 +143,53 @@ fn template_findings_carry_their_logical_path() {
         "{paths:?}"
     );
 }
+
+#[test]
+fn conditions_that_cannot_be_followed_are_reported() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let path = d.path().join("template.yaml");
+    std::fs::write(
+        &path,
+        "Conditions:\n  Loop: !Not [!Condition Loop]\nResources:\n  Key:\n    Type: AWS::KMS::Key\n    Condition: Missing\n    Properties:\n      EnableKeyRotation: false\n  Other:\n    Type: AWS::KMS::Key\n    Condition: Loop\n    Properties:\n      EnableKeyRotation: !If [Loop, true, false]\n",
+    )
+    .expect("write");
+    let report = common::scan_path(&path, 1);
+    let notes: Vec<(usize, &str)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "evaluation-note")
+        .map(|d| {
+            let f = report.sources.get(d.primary.file);
+            (
+                f.position(d.primary.start as usize).line,
+                d.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            (
+                2,
+                "condition `Loop` depends on itself; it is treated as not known"
+            ),
+            (
+                6,
+                "condition `Missing` is not defined under `Conditions`; it is treated as not known"
+            ),
+        ]
+    );
+    // Both keys may or may not exist: still analysed, with that said.
+    let rotation: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "KMS002")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(rotation.len(), 1);
+    assert!(
+        rotation[0].contains("may not be created"),
+        "{}",
+        rotation[0]
+    );
+}

@@ -3,7 +3,7 @@
 
 pub mod adapt;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{codes, Diagnostic, Severity};
 use crate::resource::{Framework, ResourceInstance};
 use crate::source::Span;
 use crate::syntax::tree::{Node, NodeKind};
@@ -198,8 +198,8 @@ pub fn evaluate_as(
         let Some(rtype) = res.get("Type").and_then(Node::as_str) else {
             continue;
         };
-        let presence = match res.get("Condition").and_then(Node::as_str) {
-            Some(c) => tpl.condition(c, 0),
+        let presence = match res.get("Condition") {
+            Some(c) => c.as_str().and_then(|name| tpl.condition(name, c.span, 0)),
             None => Some(true),
         };
         if presence == Some(false) {
@@ -227,7 +227,7 @@ pub fn evaluate_as(
     if let Some(api) = implicit_serverless_api(root, &tpl) {
         out.push(api);
     }
-    (out, Vec::new())
+    (out, tpl.notes.into_inner())
 }
 
 struct Template<'a> {
@@ -238,6 +238,8 @@ struct Template<'a> {
     prefix: String,
     exports: &'a Exports,
     conditions: RefCell<HashMap<String, Option<Option<bool>>>>,
+    /// What the evaluation could not follow (reported as evaluation notes).
+    notes: RefCell<Vec<Diagnostic>>,
 }
 
 impl<'a> Template<'a> {
@@ -293,17 +295,36 @@ impl<'a> Template<'a> {
             params,
             resources,
             conditions: RefCell::new(HashMap::new()),
+            notes: RefCell::new(Vec::new()),
             prefix: template_prefix(root),
             exports,
         }
     }
 
-    /// A named condition: `Some(true/false)` when known.
-    fn condition(&self, name: &str, depth: usize) -> Option<bool> {
+    /// A named condition, used at `span`: `Some(true/false)` when known.
+    fn condition(&self, name: &str, span: Span, depth: usize) -> Option<bool> {
+        let note = |message: String| {
+            self.notes.borrow_mut().push(Diagnostic::new(
+                codes::EVAL_NOTE,
+                Severity::Warning,
+                span,
+                message,
+            ));
+        };
         if let Some(slot) = self.conditions.borrow().get(name) {
+            if slot.is_none() {
+                note(format!(
+                    "condition `{name}` depends on itself; it is treated as not known"
+                ));
+            }
             return slot.unwrap_or(None);
         }
-        let node = self.root.get("Conditions")?.get(name)?;
+        let Some(node) = self.root.get("Conditions").and_then(|c| c.get(name)) else {
+            note(format!(
+                "condition `{name}` is not defined under `Conditions`; it is treated as not known"
+            ));
+            return None;
+        };
         self.conditions.borrow_mut().insert(name.to_string(), None);
         let v = self.eval(node, depth + 1).and_then(|v| v.as_bool());
         self.conditions
@@ -363,7 +384,9 @@ impl<'a> Template<'a> {
                 self.reference(target, span)
             }
             "Condition" => {
-                let c = arg.as_str().and_then(|c| self.condition(c, depth));
+                let c = arg
+                    .as_str()
+                    .and_then(|c| self.condition(c, arg.span, depth));
                 Some(Value::new(c.map(Kind::Bool).unwrap_or(Kind::Unknown), span))
             }
             "Fn::GetAtt" => {
@@ -475,7 +498,10 @@ impl<'a> Template<'a> {
             }
             "Fn::If" => {
                 let [c, a, b] = args else { return unknown };
-                match c.as_str().and_then(|c| self.condition(c, depth)) {
+                match c
+                    .as_str()
+                    .and_then(|name| self.condition(name, c.span, depth))
+                {
                     Some(true) => self.eval(a, depth),
                     Some(false) => self.eval(b, depth),
                     None => {
