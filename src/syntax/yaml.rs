@@ -70,6 +70,195 @@ fn local_tag(tag: &Option<std::borrow::Cow<'_, Tag>>) -> Option<String> {
 }
 
 pub fn parse(text: &str, file: FileId) -> Parsed {
+    let strict = parse_strict(text, file);
+    if strict.root.is_none() {
+        if let Some(p) = lenient::parse(text, file, &strict) {
+            return p;
+        }
+    }
+    strict
+}
+
+/// YAML that YAML 1.2 rejects for its indentation only, where the indentation means
+/// nothing: continuation lines of a quoted scalar (their leading spaces are folded away)
+/// and the closing bracket of a flow collection, less indented than their parent. PyYAML
+/// accepts both, and with it the tools that read CloudFormation templates with it
+/// (cfn-lint, the AWS CLI); templates in the wild rely on it. Such a file is parsed
+/// again with those lines indented further, and every span mapped back to the text as
+/// written.
+mod lenient {
+    use super::{parse_strict, Parsed};
+    use crate::source::{FileId, Span};
+    use std::collections::BTreeMap;
+
+    /// Re-parses at most this many times (templates in the wild need one or two).
+    const MAX_ATTEMPTS: usize = 16;
+
+    pub(super) fn parse(text: &str, file: FileId, strict: &Parsed) -> Option<Parsed> {
+        // Spaces to insert, by the original offset of the line start they go before.
+        let mut insert: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut error = strict.errors.last()?.clone();
+        for _ in 0..MAX_ATTEMPTS {
+            if !error
+                .message
+                .starts_with("invalid YAML: invalid indentation")
+            {
+                return None;
+            }
+            let at = original(&insert, error.span.start as usize);
+            let fixed = if error.message.contains("quoted scalar") {
+                indent_quoted(text, at, &mut insert)
+            } else {
+                indent_closing_bracket(text, at, &mut insert)
+            };
+            if !fixed {
+                return None;
+            }
+            let widened = widen(text, &insert);
+            let mut p = parse_strict(&widened, file);
+            if p.root.is_some() {
+                map_back(&mut p, &insert);
+                return Some(p);
+            }
+            error = p.errors.pop()?;
+        }
+        None
+    }
+
+    fn widen(text: &str, insert: &BTreeMap<usize, usize>) -> String {
+        let mut out = String::with_capacity(text.len() + insert.values().sum::<usize>());
+        let mut last = 0;
+        for (&at, &n) in insert {
+            out.push_str(&text[last..at]);
+            out.extend(std::iter::repeat_n(' ', n));
+            last = at;
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+
+    /// The original offset of an offset in the widened text (inserted spaces map to
+    /// the line start they precede).
+    fn original(insert: &BTreeMap<usize, usize>, widened: usize) -> usize {
+        Shifts::new(insert).original(widened)
+    }
+
+    /// Insertions by their place in the widened text, with the spaces inserted before
+    /// each: a lookup is a binary search.
+    struct Shifts(Vec<(usize, usize, usize)>);
+
+    impl Shifts {
+        fn new(insert: &BTreeMap<usize, usize>) -> Shifts {
+            let mut before = 0;
+            Shifts(
+                insert
+                    .iter()
+                    .map(|(&at, &n)| {
+                        let entry = (at + before, n, before);
+                        before += n;
+                        entry
+                    })
+                    .collect(),
+            )
+        }
+
+        fn original(&self, widened: usize) -> usize {
+            // The last insertion that starts at or before `widened`.
+            let k = self.0.partition_point(|(start, _, _)| *start <= widened);
+            let Some(&(start, n, before)) = k.checked_sub(1).and_then(|k| self.0.get(k)) else {
+                return widened;
+            };
+            if widened < start + n {
+                start - before
+            } else {
+                widened - before - n
+            }
+        }
+    }
+
+    fn map_back(p: &mut Parsed, insert: &BTreeMap<usize, usize>) {
+        let shifts = Shifts::new(insert);
+        let span = |s: &mut Span| {
+            s.start = shifts.original(s.start as usize) as u32;
+            s.end = shifts.original(s.end as usize) as u32;
+        };
+        for e in &mut p.errors {
+            span(&mut e.span);
+        }
+        let mut stack: Vec<&mut super::Node> = p.root.iter_mut().collect();
+        while let Some(n) = stack.pop() {
+            span(&mut n.span);
+            match &mut n.kind {
+                super::NodeKind::Seq(items) => stack.extend(items.iter_mut()),
+                super::NodeKind::Map(entries) => {
+                    for e in entries {
+                        span(&mut e.key_span);
+                        stack.push(&mut e.value);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn line_start(text: &str, at: usize) -> usize {
+        text[..at].rfind('\n').map_or(0, |i| i + 1)
+    }
+
+    fn indent(text: &str, line_start: usize) -> usize {
+        text[line_start..]
+            .bytes()
+            .take_while(|b| *b == b' ')
+            .count()
+    }
+
+    /// A quoted scalar starts at `at`: its continuation lines are indented past the line
+    /// it starts on.
+    fn indent_quoted(text: &str, at: usize, insert: &mut BTreeMap<usize, usize>) -> bool {
+        let bytes = text.as_bytes();
+        let Some(&quote) = bytes.get(at).filter(|q| matches!(q, b'\'' | b'"')) else {
+            return false;
+        };
+        let want = indent(text, line_start(text, at)) + 2;
+        let mut i = at + 1;
+        let mut changed = false;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if quote == b'"' => i += 1,
+                b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
+                q if q == quote => return changed,
+                b'\n' => {
+                    let start = i + 1;
+                    let have = indent(text, start);
+                    let more = text[start + have..].starts_with(['\n', '\r']);
+                    if have < want && !more {
+                        let n = insert.entry(start).or_default();
+                        changed |= *n < want - have;
+                        *n = (*n).max(want - have);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// A line that only closes a flow collection (`]`, `}`) is indented by one more
+    /// space.
+    fn indent_closing_bracket(text: &str, at: usize, insert: &mut BTreeMap<usize, usize>) -> bool {
+        let start = line_start(text, at);
+        let rest = text[start..].trim_start_matches(' ');
+        if !rest.starts_with([']', '}']) {
+            return false;
+        }
+        let n = insert.entry(start).or_default();
+        *n += 1;
+        *n <= 16
+    }
+}
+
+fn parse_strict(text: &str, file: FileId) -> Parsed {
     let offsets = Offsets::new(text);
     let mut errors = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -333,6 +522,47 @@ mod tests {
         assert_eq!(r.get("c").unwrap().as_str(), Some("2012-10-17"));
         assert_eq!(r.get("d").unwrap().as_str(), Some("123"));
         assert_eq!(r.get("e").unwrap().kind, NodeKind::Number("0123".into()));
+    }
+
+    #[test]
+    fn indentation_pyyaml_accepts_is_accepted_with_exact_spans() {
+        // A quoted scalar's continuation as indented as its key, and a flow sequence
+        // closed at its key's indentation.
+        let text = "A:\n  B: 'one\n  two'\n  C: [\n      1,\n  ]\n  D: end\n";
+        assert!(
+            !parse_strict(text, 0).errors.is_empty(),
+            "strict YAML rejects it"
+        );
+        let r = root(text);
+        let a = r.get("A").unwrap();
+        assert_eq!(a.get("B").unwrap().as_str(), Some("one two"));
+        let c = a.get("C").unwrap();
+        assert!(matches!(&c.kind, NodeKind::Seq(items) if items.len() == 1));
+        let d = a.entry("D").unwrap();
+        let at = text.find("D: end").unwrap();
+        assert_eq!(d.key_span, Span::new(0, at, at + 1));
+        assert_eq!(d.value.span, Span::new(0, at + 3, at + 6));
+        assert_eq!(c.span.start as usize, text.find('[').unwrap());
+    }
+
+    #[test]
+    fn indentation_that_changes_the_structure_stays_an_error() {
+        let p = parse("a:\n  b: 1\n c: 2\n", 0);
+        assert!(p.root.is_none());
+        assert!(p.errors[0].message.contains("invalid"), "{:?}", p.errors);
+        // An unterminated quoted scalar is not mended either.
+        let p = parse("a:\n  b: 'one\n  two\n", 0);
+        assert!(p.root.is_none());
+        // Mending is bounded: past a few attempts the error stands.
+        let keys = |n: usize| {
+            let many: String = (0..n)
+                .map(|i| format!("      'k{i}': [\n          \"x\"\n      ]\n"))
+                .collect();
+            format!("- C:\n    S:\n{many}")
+        };
+        assert!(!parse_strict(&keys(1), 0).errors.is_empty());
+        assert!(parse(&keys(3), 0).root.is_some());
+        assert!(parse(&keys(100), 0).root.is_none());
     }
 
     #[test]
