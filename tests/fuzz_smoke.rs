@@ -11,9 +11,40 @@ use iacguard::terraform::{self, Manifests, TfFile, TfOptions};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
+/// A span inside the text, on character boundaries (output slices the text there).
+fn check_span(s: iacguard::source::Span, text: &str) {
+    let (a, b) = (s.start as usize, s.end as usize);
+    assert!(
+        a <= b && b <= text.len(),
+        "{s:?} outside {} bytes",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(a) && text.is_char_boundary(b),
+        "{s:?} splits a character"
+    );
+}
+
 fn check_spans(errors: &[syntax::SyntaxError], text: &str) {
     for e in errors {
-        assert!(e.span.start <= e.span.end && e.span.end as usize <= text.len());
+        check_span(e.span, text);
+    }
+}
+
+fn check_tree(root: Option<&syntax::tree::Node>, text: &str) {
+    let mut stack: Vec<&syntax::tree::Node> = root.into_iter().collect();
+    while let Some(n) = stack.pop() {
+        check_span(n.span, text);
+        match &n.kind {
+            syntax::tree::NodeKind::Seq(items) => stack.extend(items),
+            syntax::tree::NodeKind::Map(entries) => {
+                for e in entries {
+                    check_span(e.key_span, text);
+                    stack.push(&e.value);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -23,12 +54,15 @@ fn hcl(text: &str) {
 }
 
 fn yaml(text: &str) {
-    check_spans(&syntax::yaml::parse(text, 0).errors, text);
+    let p = syntax::yaml::parse(text, 0);
+    check_spans(&p.errors, text);
+    check_tree(p.root.as_ref(), text);
 }
 
 fn json(text: &str) {
     let p = syntax::json::parse(text, 0);
     check_spans(&p.errors, text);
+    check_tree(p.root.as_ref(), text);
     if let Some(root) = p.root {
         let _ = syntax::hcl::from_json(&root, 0);
     }
@@ -258,6 +292,14 @@ fn regression_hcl_operand_nesting_timeout() {
     assert!(syntax::hcl::parse(text, 0).errors[0]
         .message
         .contains("as operands of operators"));
+}
+
+/// Found by libFuzzer (`yaml`): the error of a block scalar ended one byte into a
+/// three-byte character; the same held for JSON.
+#[test]
+fn regression_yaml_and_json_errors_inside_a_character() {
+    run(yaml, ">7\r\u{0b86}".to_string());
+    run(json, "{\"a\": \u{0b86}}".to_string());
 }
 
 #[test]

@@ -1,12 +1,33 @@
 #![no_main]
-//! `syntax::json::parse` on arbitrary text, then the `.tf.json` conversion.
+//! `syntax::json::parse` on arbitrary text, then the `.tf.json` conversion: no panic,
+//! every span inside the text, on character boundaries.
 
+use iacguard::syntax::tree::{Node, NodeKind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     let p = iacguard::syntax::json::parse(text, 0);
+    let inside = |s: iacguard::source::Span| {
+        let (a, b) = (s.start as usize, s.end as usize);
+        assert!(a <= b && b <= text.len(), "{s:?} outside {}", text.len());
+        assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
+    };
     for e in &p.errors {
-        assert!(e.span.end as usize <= text.len());
+        inside(e.span);
+    }
+    let mut stack: Vec<&Node> = p.root.iter().collect();
+    while let Some(n) = stack.pop() {
+        inside(n.span);
+        match &n.kind {
+            NodeKind::Seq(items) => stack.extend(items),
+            NodeKind::Map(entries) => {
+                for e in entries {
+                    inside(e.key_span);
+                    stack.push(&e.value);
+                }
+            }
+            _ => {}
+        }
     }
     if let Some(root) = p.root {
         let _ = iacguard::syntax::hcl::from_json(&root, 0);

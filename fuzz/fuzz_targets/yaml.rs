@@ -1,11 +1,32 @@
 #![no_main]
-//! `syntax::yaml::parse` on arbitrary text: no panic, no overflow, spans inside the text.
+//! `syntax::yaml::parse` on arbitrary text: no panic, no overflow, every span (errors and
+//! nodes, also after an indentation was mended) inside the text, on character boundaries.
 
+use iacguard::syntax::tree::{Node, NodeKind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     let p = iacguard::syntax::yaml::parse(text, 0);
+    let inside = |s: iacguard::source::Span| {
+        let (a, b) = (s.start as usize, s.end as usize);
+        assert!(a <= b && b <= text.len(), "{s:?} outside {}", text.len());
+        assert!(text.is_char_boundary(a) && text.is_char_boundary(b));
+    };
     for e in &p.errors {
-        assert!(e.span.end as usize <= text.len());
+        inside(e.span);
+    }
+    let mut stack: Vec<&Node> = p.root.iter().collect();
+    while let Some(n) = stack.pop() {
+        inside(n.span);
+        match &n.kind {
+            NodeKind::Seq(items) => stack.extend(items),
+            NodeKind::Map(entries) => {
+                for e in entries {
+                    inside(e.key_span);
+                    stack.push(&e.value);
+                }
+            }
+            _ => {}
+        }
     }
 });

@@ -49,11 +49,7 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
             Parsed {
                 root: None,
                 errors: vec![SyntaxError {
-                    span: Span::new(
-                        file,
-                        r.start,
-                        r.end.max(r.start + 1).min(text.len().max(r.start)),
-                    ),
+                    span: Span::new(file, r.start, r.end.max(super::char_end(text, r.start))),
                     message: format!("invalid JSON: {}", e.kind()),
                 }],
             }

@@ -15,6 +15,15 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+/// The end of the character at `at` (a byte past `at` could split it), or `at` at the end.
+pub(crate) fn char_end(text: &str, at: usize) -> usize {
+    let at = at.min(text.len());
+    at + text
+        .get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8)
+}
+
 /// Deepest nesting accepted in any input; deeper files are refused with a diagnostic
 /// rather than risking the stack.
 pub const MAX_DEPTH: usize = 200;

@@ -271,7 +271,7 @@ fn parse_strict(text: &str, file: FileId) -> Parsed {
             Err(e) => {
                 let at = offsets.byte(e.marker().index());
                 errors.push(SyntaxError {
-                    span: Span::new(file, at, (at + 1).min(text.len())),
+                    span: Span::new(file, at, super::char_end(text, at)),
                     message: format!("invalid YAML: {}", e.info()),
                 });
                 return Parsed { root: None, errors };
