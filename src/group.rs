@@ -159,6 +159,17 @@ impl Adapted {
         out
     }
 
+    /// What importers need of the resources a template exports, from an evaluation of its
+    /// own (its imports unknown): for a template that imports values and exports some.
+    pub(crate) fn exported(
+        self,
+        exports: &cloudformation::Exports,
+        clock: &Clock,
+    ) -> Option<Box<model::Exported>> {
+        let mut model = self.model;
+        link(&mut model, exports, clock)
+    }
+
     /// Links the model, runs the rules over it and drops it: what stays is the findings
     /// and what the rules that span groups need (and, for the key inventory, the KMS
     /// resources).
@@ -176,17 +187,7 @@ impl Adapted {
             headers,
             stacks,
         } = self;
-        Clock::time(&clock.link, || model.finish());
-        let exported = if exports.is_empty() {
-            None
-        } else {
-            let refs: std::collections::BTreeSet<&str> = exports
-                .values()
-                .flat_map(|v| v.references())
-                .map(|r| r.resource.as_str())
-                .collect();
-            Some(Box::new(model.exported(&refs)))
-        };
+        let exported = link(&mut model, exports, clock);
         let mut facts = TreeFacts::default();
         facts.gather_model(&model, options.keep_keys);
         let findings = Clock::time(&clock.rules, || {
@@ -215,6 +216,22 @@ impl Adapted {
     }
 }
 
+/// Links a model, with the resources its template's exports name; returns what importers
+/// need of them.
+fn link(
+    model: &mut Model,
+    exports: &cloudformation::Exports,
+    clock: &Clock,
+) -> Option<Box<model::Exported>> {
+    model.exported = exports
+        .values()
+        .flat_map(|v| v.references())
+        .map(|r| r.resource.clone())
+        .collect();
+    Clock::time(&clock.link, || model.finish());
+    (!model.exported.is_empty()).then(|| Box::new(model::Exported::of(model)))
+}
+
 /// What a group leaves once its rules have run and its model is dropped.
 #[derive(Default)]
 pub(crate) struct Analysed {
@@ -227,8 +244,8 @@ pub(crate) struct Analysed {
     pub(crate) keys: Vec<Model>,
     /// Nested stack resources (their children are evaluated through them).
     pub(crate) stacks: Vec<ResourceInstance>,
-    /// What templates that import its exports need of it ([`Model::exported`]).
-    pub(crate) exported: Option<Box<Model>>,
+    /// What templates that import its exports need of it.
+    pub(crate) exported: Option<Box<model::Exported>>,
 }
 
 impl Analysed {
@@ -627,6 +644,8 @@ pub(crate) struct TemplatePass {
     /// Its evaluation on its own, unless it imports values (evaluated once every export is
     /// known).
     pub(crate) evaluated: Option<Box<(Analysed, Vec<Diagnostic>)>>,
+    /// What importers need of the resources it exports.
+    pub(crate) exported: Option<Box<model::Exported>>,
 }
 
 /// Parses a CloudFormation candidate, gathers its exports and nested stacks, evaluates it
@@ -647,7 +666,23 @@ pub(crate) fn template_pass(
         out.template = true;
         out.exports = cloudformation::exports(&root, &options.cloudformation);
         out.children = stack_urls(&root);
-        if !contains_key(&root, "Fn::ImportValue") {
+        let imports = contains_key(&root, "Fn::ImportValue");
+        if imports && !out.exports.is_empty() {
+            // Evaluated later, once every export is known; what it exports is needed
+            // before, by its own importers.
+            let (instances, _) = Clock::time(&clock.evaluate, || {
+                cloudformation::evaluate(
+                    &root,
+                    &options.cloudformation,
+                    &cloudformation::Exports::new(),
+                )
+            });
+            out.exported = out
+                .unit
+                .adapt(instances, clock)
+                .exported(&out.exports, clock);
+        }
+        if !imports {
             let (instances, diags) = Clock::time(&clock.evaluate, || {
                 cloudformation::evaluate(
                     &root,
@@ -660,6 +695,7 @@ pub(crate) fn template_pass(
                     .adapt(instances, clock)
                     .analyse(options, clock, &out.exports);
             name_paths(&mut analysed.findings, &root);
+            out.exported = analysed.exported.take();
             out.evaluated = Some(Box::new((analysed, diags)));
         }
     }

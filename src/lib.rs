@@ -677,18 +677,6 @@ fn scan_inner(options: &ScanOptions) -> Report {
         take_unit(u, &mut slots, &mut diagnostics, &mut results);
     }
 
-    // Exports first, so that `Fn::ImportValue` in any template can see them, with what
-    // importers need of the resources they name.
-    let mut exports = cloudformation::Exports::new();
-    let mut exported = Model::default();
-    for p in &mut passes {
-        for (name, v) in std::mem::take(&mut p.exports) {
-            exports.entry(name).or_insert(v);
-        }
-        if let Some(m) = p.evaluated.as_mut().and_then(|e| e.0.exported.take()) {
-            exported.merge(*m);
-        }
-    }
     // Nested stacks: a template that a parent's `AWS::CloudFormation::Stack` names by a
     // local `TemplateURL` is evaluated through its parents, with their `Parameters`.
     let by_name: std::collections::HashMap<&str, usize> = passes
@@ -713,6 +701,19 @@ fn scan_inner(options: &ScanOptions) -> Report {
             }
         }
     }
+    // Exports, so that `Fn::ImportValue` in any template can see them, with what
+    // importers need of the resources they name (a nested stack's exports are those of
+    // its instantiations, which are not analysed yet: importers do not see through them).
+    let mut exports = cloudformation::Exports::new();
+    let mut exported = model::Exported::default();
+    for (k, p) in passes.iter_mut().enumerate() {
+        for (name, v) in &p.exports {
+            exports.entry(name.clone()).or_insert_with(|| v.clone());
+        }
+        if let Some(e) = p.exported.take().filter(|_| !nested.contains(&k)) {
+            exported.merge(*e);
+        }
+    }
     // Templates that import values, now that every export is known.
     let late: Vec<usize> = (0..passes.len())
         .filter(|k| passes[*k].template && passes[*k].evaluated.is_none() && !nested.contains(k))
@@ -731,8 +732,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
                 Adapted::new(inst, |f| (commented && f == id).then_some(&file))
             });
             a.model.import(&exported);
-            let own = cloudformation::Exports::new();
-            let mut a = a.analyse(options, &clock, &own);
+            let mut a = a.analyse(options, &clock, &passes[*k].exports);
             name_paths(&mut a.findings, &root);
             Some((*k, (a, diags)))
         })
@@ -854,7 +854,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
 
     let Analysed {
         mut findings,
-        mut facts,
+        facts,
         headers: header_lines,
         keys,
         ..
@@ -875,12 +875,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
             facts.unselected.len(),
         );
     }
-    let mut across = rules::run_tree(&facts, &options.settings);
-    facts.notes.sort_by(|a, b| {
-        (a.header, &a.ref_name, &a.address).cmp(&(b.header, &b.ref_name, &b.address))
-    });
-    resource::explain_instances(&mut across, &facts.notes);
-    findings.extend(across);
+    findings.extend(rules::run_tree(&facts, &options.settings));
     let keys = Model::keys_of(keys, &facts.alias_names);
     drop(facts);
     timings.mark("rules across groups");

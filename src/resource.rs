@@ -69,32 +69,37 @@ pub fn explain_instances(findings: &mut [Diagnostic], instances: &[InstanceNote]
         .map(|r| ((r.address.as_str(), r.header.file), r))
         .collect();
     for d in findings {
-        let Some(r) = d
+        if let Some(r) = d
             .address
             .as_deref()
             .and_then(|a| by_address.get(&(a, d.primary.file)))
-        else {
-            continue;
-        };
-        if r.maybe_absent {
-            d.message.push_str(
-                " (the resource may not be created: its count, for_each or condition is not known statically)",
-            );
+        {
+            explain(d, r);
         }
-        let sites = &r.call_sites;
-        for (i, site) in sites.iter().enumerate() {
-            // The outermost and the innermost call say enough.
-            if i == 0 || i + 1 == sites.len() {
-                let what = if i + 1 == sites.len() {
-                    "module instantiated here"
-                } else {
-                    "module chain starts here"
-                };
-                d.labels.push(diagnostic::Label {
-                    span: *site,
-                    message: what.to_string(),
-                });
-            }
+    }
+}
+
+/// Adds what a finding about one resource instance should say (see
+/// [`explain_instances`]).
+pub fn explain(d: &mut Diagnostic, r: &InstanceNote) {
+    if r.maybe_absent {
+        d.message.push_str(
+            " (the resource may not be created: its count, for_each or condition is not known statically)",
+        );
+    }
+    let sites = &r.call_sites;
+    for (i, site) in sites.iter().enumerate() {
+        // The outermost and the innermost call say enough.
+        if i == 0 || i + 1 == sites.len() {
+            let what = if i + 1 == sites.len() {
+                "module instantiated here"
+            } else {
+                "module chain starts here"
+            };
+            d.labels.push(diagnostic::Label {
+                span: *site,
+                message: what.to_string(),
+            });
         }
     }
 }

@@ -265,7 +265,8 @@ fn blank(text: &mut String, span: Span) {
     text.replace_range(span.range(), &blank);
 }
 
-fn line_starts(text: &str) -> Vec<u32> {
+/// Byte offsets where the lines of a text start (after each `\n`).
+pub(crate) fn line_starts(text: &str) -> Vec<u32> {
     let mut starts = vec![0u32];
     for (i, b) in text.bytes().enumerate() {
         if b == b'\n' {

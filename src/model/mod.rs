@@ -203,9 +203,65 @@ pub struct Model {
     pub origin_request_policy_lookups: Vec<cloudfront::OriginRequestPolicyLookup>,
     /// API Gateway custom domain names (REST and HTTP APIs).
     pub api_domain_names: Vec<apigateway::ApiDomainName>,
-    /// Aliases of keys that other templates export and this one imports: they label
-    /// findings about the keys' consumers, and are neither checked nor inventoried here.
+    /// Aliases that other templates export, or that target keys they export, which this
+    /// one imports: they link its consumers and label findings about them, and are neither
+    /// checked nor inventoried here.
     pub imported_aliases: Vec<KmsAlias>,
+    /// Resources that other templates may reference through this one's exports.
+    pub exported: std::collections::BTreeSet<String>,
+}
+
+/// What templates that import values need of the resources other templates export: their
+/// types (so that references to them classify), exported aliases (so that a consumer of
+/// one reaches its key) and the aliases of exported keys (labels).
+#[derive(Debug, Default)]
+pub struct Exported {
+    types: std::collections::HashMap<String, String>,
+    aliases: Vec<KmsAlias>,
+    /// Indexes of `aliases` by their reference name and by their target key's.
+    by_ref: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl Exported {
+    /// What a linked model exports: `model.exported` names the resources.
+    pub fn of(model: &Model) -> Exported {
+        let refs = &model.exported;
+        let mut out = Exported {
+            types: model
+                .types
+                .iter()
+                .filter(|(r, _)| refs.contains(*r))
+                .map(|(r, t)| (r.clone(), t.clone()))
+                .collect(),
+            ..Exported::default()
+        };
+        for a in &model.kms_aliases {
+            let key = a.target_key.as_ref().filter(|k| refs.contains(*k));
+            if refs.contains(&a.meta.ref_name) || key.is_some() {
+                out.push(a.clone());
+            }
+        }
+        out
+    }
+
+    fn push(&mut self, a: KmsAlias) {
+        let i = self.aliases.len();
+        self.by_ref
+            .entry(a.meta.ref_name.clone())
+            .or_default()
+            .push(i);
+        if let Some(k) = &a.target_key {
+            self.by_ref.entry(k.clone()).or_default().push(i);
+        }
+        self.aliases.push(a);
+    }
+
+    pub fn merge(&mut self, other: Exported) {
+        self.types.extend(other.types);
+        for a in other.aliases {
+            self.push(a);
+        }
+    }
 }
 
 /// An AWS Config rule (account or organization), by its managed rule identifier.
@@ -256,10 +312,12 @@ impl Model {
                     alias_by_name: _,
                     aliases_by_key: _,
                     imported_aliases,
+                    exported,
                     $($field),*
                 } = other;
                 self.types.extend(types);
                 self.imported_aliases.extend(imported_aliases);
+                self.exported.extend(exported);
                 $(self.$field.extend($field);)*
             };
         }
@@ -350,6 +408,11 @@ impl Model {
         self.alias_by_name
             .get(ref_name)
             .map(|i| &self.kms_aliases[*i])
+            .or_else(|| {
+                self.imported_aliases
+                    .iter()
+                    .find(|a| a.meta.ref_name == ref_name)
+            })
     }
 
     /// Aliases whose target is the key with this reference name.
@@ -366,33 +429,31 @@ impl Model {
             .chain(imported)
     }
 
-    /// What a template that imports values needs of the resources a linked model exports
-    /// (`refs`: the resources the exported values name): their types, so that references
-    /// to them classify, and the aliases of exported keys.
-    pub fn exported(&self, refs: &std::collections::BTreeSet<&str>) -> Model {
-        Model {
-            types: self
-                .types
-                .iter()
-                .filter(|(r, _)| refs.contains(r.as_str()))
-                .map(|(r, t)| (r.clone(), t.clone()))
-                .collect(),
-            imported_aliases: self
-                .kms_aliases
-                .iter()
-                .filter(|a| a.target_key.as_deref().is_some_and(|k| refs.contains(k)))
-                .cloned()
-                .collect(),
-            ..Model::default()
+    /// Takes in, before linking, what other templates export of the resources this
+    /// model's keys and aliases name (references to resources it does not define: they come
+    /// through `Fn::ImportValue`).
+    pub fn import(&mut self, exported: &Exported) {
+        if exported.types.is_empty() {
+            return;
         }
-    }
-
-    /// Takes in what other templates export (see [`Model::exported`]), before linking.
-    pub fn import(&mut self, exported: &Model) {
-        for (r, t) in &exported.types {
-            self.types.entry(r.clone()).or_insert_with(|| t.clone());
+        let foreign: std::collections::BTreeSet<String> = self
+            .kms_consumers
+            .iter()
+            .map(|c| &c.value)
+            .chain(self.kms_aliases.iter().filter_map(|a| a.target.as_ref()))
+            .flat_map(|v| v.references())
+            .map(|r| &r.resource)
+            .filter(|r| !self.types.contains_key(*r))
+            .cloned()
+            .collect();
+        let mut aliases: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+        for r in foreign {
+            aliases.extend(exported.by_ref.get(&r).into_iter().flatten());
+            if let Some(t) = exported.types.get(&r) {
+                self.types.insert(r, t.clone());
+            }
         }
         self.imported_aliases
-            .extend(exported.imported_aliases.iter().cloned());
+            .extend(aliases.into_iter().map(|i| exported.aliases[i].clone()));
     }
 }

@@ -50,12 +50,34 @@ pub struct TreeContext<'a> {
     pub facts: &'a TreeFacts,
     pub settings: &'a Settings,
     meta: &'a RuleMeta,
+    notes: &'a Notes<'a>,
 }
+
+/// Instance notes by reference name, address and header.
+type Notes<'a> =
+    std::collections::HashMap<(&'a str, &'a str, Span), &'a crate::resource::InstanceNote>;
 
 impl TreeContext<'_> {
     /// A finding of the current rule at its default severity.
     pub fn finding(&self, primary: Span, message: impl Into<String>) -> Diagnostic {
         self.meta.finding(primary, message)
+    }
+
+    /// Adds what a finding about the resource `about` says whatever the rule (module call
+    /// sites, may not exist), as group findings get it: for the instance itself, not
+    /// another root module's instance of the same module.
+    pub fn explain(&self, mut d: Diagnostic, about: &crate::model::ResourceMeta) -> Diagnostic {
+        if d.primary.file == about.header.file {
+            let key = (
+                about.ref_name.as_str(),
+                about.address.as_str(),
+                about.header,
+            );
+            if let Some(note) = self.notes.get(&key) {
+                crate::resource::explain(&mut d, note);
+            }
+        }
+        d
     }
 }
 
@@ -281,6 +303,11 @@ pub fn run(model: &Model, settings: &Settings, facts: &mut TreeFacts) -> Vec<Dia
 
 /// Runs the enabled rules that span groups over what every group left.
 pub fn run_tree(facts: &TreeFacts, settings: &Settings) -> Vec<Diagnostic> {
+    let notes: Notes<'_> = facts
+        .notes
+        .iter()
+        .map(|n| ((n.ref_name.as_str(), n.address.as_str(), n.header), n))
+        .collect();
     let mut out = Vec::new();
     for ((_, rule), meta) in REGISTRY.iter().zip(all()) {
         if !settings.rule_enabled(meta) {
@@ -290,6 +317,7 @@ pub fn run_tree(facts: &TreeFacts, settings: &Settings) -> Vec<Diagnostic> {
             facts,
             settings,
             meta,
+            notes: &notes,
         };
         let start = out.len();
         rule.check_tree(&cx, &mut out);

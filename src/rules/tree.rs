@@ -18,6 +18,14 @@ use crate::rules::kms::disabled_key_in_use::{DisabledKey, NamedConsumer};
 use crate::rules::kms::rotation_not_monitored::KeyCount;
 use crate::source::FileId;
 
+/// An alias of a key another template defines.
+#[derive(Debug)]
+pub struct ForeignAlias {
+    pub key: String,
+    pub address: String,
+    pub header: crate::source::Span,
+}
+
 /// What the groups of a scan leave for the rules that span them.
 #[derive(Debug, Default)]
 pub struct TreeFacts {
@@ -30,6 +38,10 @@ pub struct TreeFacts {
     pub disabled_keys: Vec<DisabledKey>,
     /// KMS011: customer keys and rotation monitoring.
     pub keys: KeyCount,
+    /// Aliases that target a key of another template (imported): KMS005 and KMS010.
+    pub foreign_aliases: Vec<ForeignAlias>,
+    /// KMS005: exported keys that no alias of their own template targets.
+    pub unaliased: Vec<crate::model::ResourceMeta>,
     /// BKP006: every backup selection.
     pub selections: Vec<crate::model::BackupSelection>,
     /// BKP006: resources tagged for backup that no selection of their group selects.
@@ -43,14 +55,27 @@ impl TreeFacts {
     /// target when disabled (KMS010) or, with `all_keys`, always (the key inventory
     /// resolves consumers with them).
     pub fn gather_model(&mut self, model: &Model, all_keys: bool) {
-        let disabled: std::collections::HashSet<&str> = model
+        let own: std::collections::HashMap<&str, bool> = model
             .kms_keys
             .iter()
-            .filter(|k| k.enabled.known() == Some(&false))
-            .map(|k| k.meta.ref_name.as_str())
+            .map(|k| (k.meta.ref_name.as_str(), k.enabled.known() == Some(&false)))
             .collect();
-        self.alias_names
-            .add(model, |k| all_keys || disabled.contains(k));
+        // A key of another template: whether it is disabled is known there.
+        let worth = |k: &str| all_keys || own.get(k).copied().unwrap_or(true);
+        self.alias_names.add(model, worth);
+        for a in &model.kms_aliases {
+            if let Some(k) = a
+                .target_key
+                .as_ref()
+                .filter(|k| !own.contains_key(k.as_str()))
+            {
+                self.foreign_aliases.push(ForeignAlias {
+                    key: k.clone(),
+                    address: a.meta.address.clone(),
+                    header: a.meta.header,
+                });
+            }
+        }
     }
 
     pub fn merge(&mut self, other: TreeFacts) {
@@ -59,6 +84,8 @@ impl TreeFacts {
             named_consumers,
             disabled_keys,
             keys,
+            foreign_aliases,
+            unaliased,
             selections,
             unselected,
             notes,
@@ -66,6 +93,8 @@ impl TreeFacts {
         self.alias_names.merge(alias_names);
         self.named_consumers.extend(named_consumers);
         self.disabled_keys.extend(disabled_keys);
+        self.foreign_aliases.extend(foreign_aliases);
+        self.unaliased.extend(unaliased);
         self.keys.merge(keys);
         self.selections.extend(selections);
         self.unselected.extend(unselected);
@@ -79,6 +108,7 @@ impl TreeFacts {
         let unselected = self.unselected.iter().map(|u| &u.resource.meta);
         keys.chain(first)
             .chain(unselected)
+            .chain(&self.unaliased)
             .map(|m| (m.address.as_str(), m.header.file))
             .collect()
     }

@@ -6,7 +6,7 @@
 
 use super::tree::{intrinsic_for_tag, Entry, Node, NodeKind};
 use super::{SyntaxError, MAX_DEPTH};
-use crate::source::{FileId, Span};
+use crate::source::{line_starts, FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::collections::HashMap;
 
@@ -224,11 +224,18 @@ mod lenient {
         let mut changed = false;
         while i < bytes.len() {
             match bytes[i] {
-                b'\\' if quote == b'"' => i += 1,
+                // An escape; an escaped line break still starts a line to look at.
+                b'\\' if quote == b'"' && !matches!(bytes.get(i + 1), Some(b'\n' | b'\r')) => {
+                    i += 1
+                }
                 b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
                 q if q == quote => return changed,
                 b'\n' => {
                     let start = i + 1;
+                    // A document marker ends the scalar for PyYAML too: not mended.
+                    if text[start..].starts_with("---") || text[start..].starts_with("...") {
+                        return false;
+                    }
                     let have = indent(text, start);
                     let more = text[start + have..].starts_with(['\n', '\r']);
                     if have < want && !more {
@@ -260,6 +267,8 @@ mod lenient {
 
 fn parse_strict(text: &str, file: FileId) -> Parsed {
     let offsets = Offsets::new(text);
+    // Line starts, for messages about duplicate keys (computed on the first).
+    let mut lines: Option<Vec<u32>> = None;
     let mut errors = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
@@ -408,12 +417,16 @@ fn parse_strict(text: &str, file: FileId) -> Parsed {
                         *key = Some((text_key, node.span));
                     }
                     Some((k, key_span)) => {
-                        if let Some(line_hint) = seen.get(&k).copied() {
+                        if let Some(first) = seen.get(&k).copied() {
+                            // A line, not an offset: lines stay when an indentation is
+                            // mended (see `lenient`).
+                            let starts = lines.get_or_insert_with(|| line_starts(text));
+                            let line =
+                                starts.partition_point(|s| *s as usize <= first.start as usize);
                             errors.push(SyntaxError {
                                 span: key_span,
                                 message: format!(
-                                    "duplicate key `{k}` (first defined at byte {}); the first value is used",
-                                    line_hint.start
+                                    "duplicate key `{k}` (first defined on line {line}); the first value is used"
                                 ),
                             });
                         } else {
@@ -546,10 +559,30 @@ mod tests {
     }
 
     #[test]
+    fn an_escaped_line_break_in_a_mended_scalar() {
+        let r = root("A:\n  B: \"a\\\n  b\"\n");
+        assert_eq!(r.get("A").unwrap().get("B").unwrap().as_str(), Some("ab"));
+    }
+
+    #[test]
+    fn a_duplicate_key_names_the_line_of_the_first_also_when_mended() {
+        let p = parse("A:\n  B: \"x\n y\"\n  K: 1\n  K: 2\n", 0);
+        assert!(p.root.is_some());
+        assert_eq!(
+            p.errors[0].message,
+            "duplicate key `K` (first defined on line 4); the first value is used"
+        );
+    }
+
+    #[test]
     fn indentation_that_changes_the_structure_stays_an_error() {
         let p = parse("a:\n  b: 1\n c: 2\n", 0);
         assert!(p.root.is_none());
         assert!(p.errors[0].message.contains("invalid"), "{:?}", p.errors);
+        // Nor a document marker inside a quoted scalar, which PyYAML rejects too.
+        assert!(parse("A:\n  B: \"one\n two\n---\n three\"\n", 0)
+            .root
+            .is_none());
         // An unterminated quoted scalar is not mended either.
         let p = parse("a:\n  b: 'one\n  two\n", 0);
         assert!(p.root.is_none());

@@ -80,9 +80,10 @@ impl Rule for TagNotSelected {
                     format!("backup selection {} does not select it", s.meta.address),
                 );
             }
-            out.push(d.with_address(name.clone()).with_help(format!(
+            let d = d.with_address(name.clone()).with_help(format!(
                 "add a selection tag `{tag}` = \"{value}\" (plain key) or a condition on `{RESOURCE_TAG_PREFIX}{tag}` to a backup selection"
-            )));
+            ));
+            out.push(cx.explain(d, &r.meta));
         }
     }
 }

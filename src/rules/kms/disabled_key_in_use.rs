@@ -120,16 +120,27 @@ impl Rule for DisabledKeyInUse {
         keys.sort_by(|a, b| {
             (a.meta.header, &a.meta.address).cmp(&(b.meta.header, &b.meta.address))
         });
+        let mut foreign_aliases: HashMap<&str, Vec<(&str, Span)>> = HashMap::new();
+        for a in &facts.foreign_aliases {
+            foreign_aliases
+                .entry(a.key.as_str())
+                .or_default()
+                .push((a.address.as_str(), a.header));
+        }
         for key in keys {
             let name = &key.meta.ref_name;
             let mut consumers: Vec<&User> = key.consumers.iter().collect();
             consumers.extend(foreign.get(name.as_str()).into_iter().flatten());
             consumers.sort_by(|a, b| a.order.cmp(&b.order));
-            if consumers.is_empty() && key.aliases.is_empty() {
+            let mut aliases: Vec<(&str, Span)> =
+                key.aliases.iter().map(|(a, h)| (a.as_str(), *h)).collect();
+            aliases.extend(foreign_aliases.get(name.as_str()).into_iter().flatten());
+            aliases.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
+            if consumers.is_empty() && aliases.is_empty() {
                 continue;
             }
             let mut users: Vec<&str> = consumers.iter().map(|c| c.address.as_str()).collect();
-            users.extend(key.aliases.iter().map(|(a, _)| a.as_str()));
+            users.extend(aliases.iter().map(|(a, _)| *a));
             let mut d = cx
                 .finding(
                     key.enabled,
@@ -144,13 +155,13 @@ impl Rule for DisabledKeyInUse {
             for c in consumers {
                 d = d.with_label(c.span, format!("{} uses the disabled key", c.address));
             }
-            for (address, header) in &key.aliases {
+            for (address, header) in aliases {
                 d = d.with_label(
-                    *header,
+                    header,
                     format!("alias {address} points at the disabled key"),
                 );
             }
-            out.push(d);
+            out.push(cx.explain(d, &key.meta));
         }
     }
 }

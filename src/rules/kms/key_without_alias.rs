@@ -1,11 +1,48 @@
 //! KMS005 kms-key-without-alias: a customer key that no alias targets, so nothing can
-//! reference it by alias.
+//! reference it by alias. A key that its template exports may get its alias in a template
+//! that imports it: such keys are reported once every group is gathered.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Context, Rule};
+use crate::model::{KmsKey, ResourceMeta};
+use crate::rules::{Context, Rule, TreeContext, TreeFacts};
 use std::collections::BTreeSet;
 
 pub struct KeyWithoutAlias;
+
+/// The encryption keys of a group that no alias of the group targets.
+fn unaliased<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a KmsKey> + 'a {
+    // An alias whose target is not statically known may target any key of its module
+    // or template: such keys are not reported (unknown is not a violation).
+    let unsure: BTreeSet<&str> = cx
+        .model
+        .kms_aliases
+        .iter()
+        .filter(|a| a.target_unknown)
+        .map(|a| a.meta.scope.as_str())
+        .collect();
+    cx.model.kms_keys.iter().filter(move |key| {
+        key.usage.known().map(String::as_str) == Some("ENCRYPT_DECRYPT")
+            && cx.model.aliases_of(&key.meta.ref_name).next().is_none()
+            && !unsure.contains(key.meta.scope.as_str())
+    })
+}
+
+fn finding(
+    meta: &ResourceMeta,
+    new: impl Fn(crate::source::Span, String) -> Diagnostic,
+) -> Diagnostic {
+    new(
+        meta.header,
+        format!(
+            "KMS key {} has no alias; consumers can only reference it by id or ARN",
+            meta.address
+        ),
+    )
+    .with_address(meta.address.clone())
+    .with_help(
+        "add an alias (aws_kms_alias / AWS::KMS::Alias) targeting this key and reference the alias",
+    )
+}
 
 impl Rule for KeyWithoutAlias {
     fn id(&self) -> &'static str {
@@ -13,33 +50,28 @@ impl Rule for KeyWithoutAlias {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        // An alias whose target is not statically known may target any key of its module
-        // or template: such keys are not reported (unknown is not a violation).
-        let unsure: BTreeSet<&str> = cx
-            .model
-            .kms_aliases
+        for key in unaliased(cx).filter(|k| !cx.model.exported.contains(&k.meta.ref_name)) {
+            out.push(finding(&key.meta, |at, m| cx.finding(at, m)));
+        }
+    }
+
+    fn gather(&self, cx: &Context<'_>, facts: &mut TreeFacts) {
+        let exported = unaliased(cx).filter(|k| cx.model.exported.contains(&k.meta.ref_name));
+        facts.unaliased.extend(exported.map(|k| k.meta.clone()));
+    }
+
+    fn check_tree(&self, cx: &TreeContext<'_>, out: &mut Vec<Diagnostic>) {
+        let aliased: BTreeSet<&str> = cx
+            .facts
+            .foreign_aliases
             .iter()
-            .filter(|a| a.target_unknown)
-            .map(|a| a.meta.scope.as_str())
+            .map(|a| a.key.as_str())
             .collect();
-        for key in &cx.model.kms_keys {
-            if key.usage.known().map(String::as_str) != Some("ENCRYPT_DECRYPT") {
-                continue;
+        for meta in &cx.facts.unaliased {
+            if !aliased.contains(meta.ref_name.as_str()) {
+                let d = finding(meta, |at, m| cx.finding(at, m));
+                out.push(cx.explain(d, meta));
             }
-            if cx.model.aliases_of(&key.meta.ref_name).next().is_some() {
-                continue;
-            }
-            if unsure.contains(key.meta.scope.as_str()) {
-                continue;
-            }
-            out.push(
-                cx.finding(
-                    key.meta.header,
-                    format!("KMS key {} has no alias; consumers can only reference it by id or ARN", key.meta.address),
-                )
-                .with_address(key.meta.address.clone())
-                .with_help("add an alias (aws_kms_alias / AWS::KMS::Alias) targeting this key and reference the alias"),
-            );
         }
     }
 }

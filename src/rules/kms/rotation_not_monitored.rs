@@ -65,16 +65,14 @@ impl Rule for RotationNotMonitored {
         let Some(first) = &keys.first else {
             return;
         };
-        out.push(
-            cx.finding(
-                first.header,
+        let d = cx.finding(first.header,
                 match keys.count {
                     1 => format!("a customer KMS key is defined but no AWS Config rule `{ROTATION_RULE}` monitors its rotation"),
                     n => format!("{n} customer KMS keys are defined but no AWS Config rule `{ROTATION_RULE}` monitors their rotation"),
                 },
             )
             .with_address(first.address.clone())
-            .with_help("add an aws_config_config_rule (or AWS::Config::ConfigRule) with source identifier CMK_BACKING_KEY_ROTATION_ENABLED, or deploy it organization-wide"),
-        );
+            .with_help("add an aws_config_config_rule (or AWS::Config::ConfigRule) with source identifier CMK_BACKING_KEY_ROTATION_ENABLED, or deploy it organization-wide");
+        out.push(cx.explain(d, first));
     }
 }
