@@ -159,49 +159,83 @@ impl Adapted {
         out
     }
 
-    /// What importers need of the resources a template exports, from an evaluation of its
-    /// own (its imports unknown): for a template that imports values and exports some.
+    /// Adapts a template's evaluation; header lines are recorded when `commented` (the
+    /// template has suppression comments).
+    pub(crate) fn of_template(
+        instances: Vec<ResourceInstance>,
+        file: &SourceFile,
+        commented: bool,
+        clock: &Clock,
+    ) -> Adapted {
+        Clock::time(&clock.adapt, || {
+            Adapted::new(instances, |_| commented.then_some(file))
+        })
+    }
+
+    /// What importers need of the resources a template exports (`exports`), from an
+    /// evaluation of its own.
     pub(crate) fn exported(
         self,
         exports: &cloudformation::Exports,
         clock: &Clock,
     ) -> Option<Box<model::Exported>> {
         let mut model = self.model;
-        link(&mut model, exports, clock)
+        link(&mut model, exports, clock);
+        exported_of(&model)
     }
 
     /// Links the model, runs the rules over it and drops it: what stays is the findings
     /// and what the rules that span groups need (and, for the key inventory, the KMS
     /// resources).
-    /// `exports`: the values the template exports (what importers need of its resources
-    /// is kept).
-    pub(crate) fn analyse(
+    pub(crate) fn analyse(self, options: &ScanOptions, clock: &Clock) -> Analysed {
+        let none = cloudformation::Exports::new();
+        self.check(options, clock, &none, false).0
+    }
+
+    /// [`Adapted::analyse`] for a template: takes in first what it imports of other
+    /// templates' exports, and names the logical paths of its findings while its tree is
+    /// at hand. Returns also what importers need of the resources it exports (`exports`).
+    pub(crate) fn analyse_template(
+        mut self,
+        root: &Node,
+        imported: &model::Exported,
+        exports: &cloudformation::Exports,
+        options: &ScanOptions,
+        clock: &Clock,
+    ) -> (Analysed, Option<Box<model::Exported>>) {
+        self.model.import(imported);
+        let (mut analysed, exported) = self.check(options, clock, exports, true);
+        name_paths(&mut analysed.findings, root);
+        (analysed, exported)
+    }
+
+    fn check(
         self,
         options: &ScanOptions,
         clock: &Clock,
         exports: &cloudformation::Exports,
-    ) -> Analysed {
+        keep_exported: bool,
+    ) -> (Analysed, Option<Box<model::Exported>>) {
         let Adapted {
             mut model,
-            mut notes,
+            notes,
             headers,
             stacks,
         } = self;
-        let exported = link(&mut model, exports, clock);
+        link(&mut model, exports, clock);
+        let exported = keep_exported.then(|| exported_of(&model)).flatten();
         let mut facts = TreeFacts::default();
         facts.gather_model(&model, options.keep_keys);
         let findings = Clock::time(&clock.rules, || {
             let mut findings = rules::run(&model, &options.settings, &mut facts);
-            notes.sort_by(|a, b| {
-                (a.header, &a.ref_name, &a.address).cmp(&(b.header, &b.ref_name, &b.address))
-            });
+            // One root module or template instantiation: addresses do not repeat.
             resource::explain_instances(&mut findings, &notes);
             facts.keep_notes(&notes);
             // Held until every group is done: no room to spare.
             findings.shrink_to_fit();
             findings
         });
-        Analysed {
+        let analysed = Analysed {
             findings,
             facts,
             headers,
@@ -211,24 +245,24 @@ impl Adapted {
                 Vec::new()
             },
             stacks,
-            exported,
-        }
+        };
+        (analysed, exported)
     }
 }
 
-/// Links a model, with the resources its template's exports name; returns what importers
-/// need of them.
-fn link(
-    model: &mut Model,
-    exports: &cloudformation::Exports,
-    clock: &Clock,
-) -> Option<Box<model::Exported>> {
+/// Links a model, knowing the resources its template's exports name (other templates
+/// may refer to them).
+fn link(model: &mut Model, exports: &cloudformation::Exports, clock: &Clock) {
     model.exported = exports
         .values()
         .flat_map(|v| v.references())
         .map(|r| r.resource.clone())
         .collect();
     Clock::time(&clock.link, || model.finish());
+}
+
+/// What importers need of the resources a linked model exports.
+fn exported_of(model: &Model) -> Option<Box<model::Exported>> {
     (!model.exported.is_empty()).then(|| Box::new(model::Exported::of(model)))
 }
 
@@ -244,8 +278,6 @@ pub(crate) struct Analysed {
     pub(crate) keys: Vec<Model>,
     /// Nested stack resources (their children are evaluated through them).
     pub(crate) stacks: Vec<ResourceInstance>,
-    /// What templates that import its exports need of it.
-    pub(crate) exported: Option<Box<model::Exported>>,
 }
 
 impl Analysed {
@@ -255,10 +287,6 @@ impl Analysed {
         self.headers.extend(other.headers);
         self.keys.extend(other.keys);
         self.stacks.extend(other.stacks);
-        match (&mut self.exported, other.exported) {
-            (Some(mine), Some(theirs)) => mine.merge(*theirs),
-            (mine, theirs) => *mine = mine.take().or(theirs),
-        }
     }
 }
 
@@ -615,9 +643,7 @@ pub(crate) fn terraform_component(
         });
         out.diagnostics.extend(diags);
         // Each root module is analysed on its own: references do not cross them.
-        let analysed =
-            out.adapt(instances, clock)
-                .analyse(options, clock, &cloudformation::Exports::new());
+        let analysed = out.adapt(instances, clock).analyse(options, clock);
         out.results.merge(analysed);
         for d in closure {
             let n = users.get_mut(d).expect("counted above");
@@ -667,22 +693,9 @@ pub(crate) fn template_pass(
         out.exports = cloudformation::exports(&root, &options.cloudformation);
         out.children = stack_urls(&root);
         let imports = contains_key(&root, "Fn::ImportValue");
-        if imports && !out.exports.is_empty() {
-            // Evaluated later, once every export is known; what it exports is needed
-            // before, by its own importers.
-            let (instances, _) = Clock::time(&clock.evaluate, || {
-                cloudformation::evaluate(
-                    &root,
-                    &options.cloudformation,
-                    &cloudformation::Exports::new(),
-                )
-            });
-            out.exported = out
-                .unit
-                .adapt(instances, clock)
-                .exported(&out.exports, clock);
-        }
-        if !imports {
+        // One that imports values is evaluated later, once every export is known; what
+        // it exports is needed before, by its own importers.
+        if !imports || !out.exports.is_empty() {
             let (instances, diags) = Clock::time(&clock.evaluate, || {
                 cloudformation::evaluate(
                     &root,
@@ -690,13 +703,16 @@ pub(crate) fn template_pass(
                     &cloudformation::Exports::new(),
                 )
             });
-            let mut analysed =
-                out.unit
-                    .adapt(instances, clock)
-                    .analyse(options, clock, &out.exports);
-            name_paths(&mut analysed.findings, &root);
-            out.exported = analysed.exported.take();
-            out.evaluated = Some(Box::new((analysed, diags)));
+            let adapted = out.unit.adapt(instances, clock);
+            if imports {
+                out.exported = adapted.exported(&out.exports, clock);
+            } else {
+                let nothing = model::Exported::default();
+                let (analysed, exported) =
+                    adapted.analyse_template(&root, &nothing, &out.exports, options, clock);
+                out.exported = exported;
+                out.evaluated = Some(Box::new((analysed, diags)));
+            }
         }
     }
     out.unit.release();
@@ -705,7 +721,7 @@ pub(crate) fn template_pass(
 
 /// Names the logical path (`Resources.Key.Properties.X`) of the findings located in a
 /// template, while its tree is at hand.
-pub(crate) fn name_paths(findings: &mut [Diagnostic], root: &Node) {
+fn name_paths(findings: &mut [Diagnostic], root: &Node) {
     for d in findings {
         if d.primary.file == root.span.file && d.logical_path.is_none() {
             d.logical_path = syntax::tree::path_to(root, d.primary);

@@ -27,7 +27,7 @@ pub mod value;
 use diagnostic::{codes, Diagnostic, Severity};
 use discover::{BadPath, Discovered, FileKind};
 use group::{
-    dir_of, follow_local_modules, name_paths, reparse_template, template_pass, template_tree,
+    dir_of, follow_local_modules, reparse_template, template_pass, template_tree,
     terraform_component, terraform_components, Adapted, Analysed, Clock, TemplatePass, Unit,
 };
 use model::Model;
@@ -726,14 +726,14 @@ fn scan_inner(options: &ScanOptions) -> Report {
             let (inst, diags) = Clock::time(&clock.evaluate, || {
                 cloudformation::evaluate(&root, &options.cloudformation, &exports)
             });
-            let id = i as FileId;
             let commented = !passes[*k].unit.suppressions.is_empty();
-            let mut a = Clock::time(&clock.adapt, || {
-                Adapted::new(inst, |f| (commented && f == id).then_some(&file))
-            });
-            a.model.import(&exported);
-            let mut a = a.analyse(options, &clock, &passes[*k].exports);
-            name_paths(&mut a.findings, &root);
+            let (a, _) = Adapted::of_template(inst, &file, commented, &clock).analyse_template(
+                &root,
+                &exported,
+                &passes[*k].exports,
+                options,
+                &clock,
+            );
             Some((*k, (a, diags)))
         })
         .collect();
@@ -805,14 +805,10 @@ fn scan_inner(options: &ScanOptions) -> Report {
         let (inst, d) = Clock::time(&clock.evaluate, || {
             cloudformation::evaluate_as(root, &options.cloudformation, &exports, &how)
         });
-        let id = i as FileId;
-        let commented = suppressions.iter().any(|(f, _)| *f == id);
-        let mut a = Clock::time(&clock.adapt, || {
-            Adapted::new(inst, |f| (commented && f == id).then_some(&*file))
-        });
-        a.model.import(&exported);
-        let mut a = a.analyse(options, &clock, &cloudformation::Exports::new());
-        name_paths(&mut a.findings, root);
+        let commented = suppressions.iter().any(|(f, _)| *f == i as FileId);
+        let none = cloudformation::Exports::new();
+        let (mut a, _) = Adapted::of_template(inst, file, commented, &clock)
+            .analyse_template(root, &exported, &none, options, &clock);
         push_stacks(child, &a.stacks, &mut pending);
         a.stacks.clear();
         results.merge(a);

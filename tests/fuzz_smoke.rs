@@ -32,19 +32,8 @@ fn check_spans(errors: &[syntax::SyntaxError], text: &str) {
 }
 
 fn check_tree(root: Option<&syntax::tree::Node>, text: &str) {
-    let mut stack: Vec<&syntax::tree::Node> = root.into_iter().collect();
-    while let Some(n) = stack.pop() {
-        check_span(n.span, text);
-        match &n.kind {
-            syntax::tree::NodeKind::Seq(items) => stack.extend(items),
-            syntax::tree::NodeKind::Map(entries) => {
-                for e in entries {
-                    check_span(e.key_span, text);
-                    stack.push(&e.value);
-                }
-            }
-            _ => {}
-        }
+    for s in root.into_iter().flat_map(|r| r.spans()) {
+        check_span(s, text);
     }
 }
 

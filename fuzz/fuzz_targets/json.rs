@@ -2,7 +2,6 @@
 //! `syntax::json::parse` on arbitrary text, then the `.tf.json` conversion: no panic,
 //! every span inside the text, on character boundaries.
 
-use iacguard::syntax::tree::{Node, NodeKind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
@@ -15,19 +14,8 @@ fuzz_target!(|text: &str| {
     for e in &p.errors {
         inside(e.span);
     }
-    let mut stack: Vec<&Node> = p.root.iter().collect();
-    while let Some(n) = stack.pop() {
-        inside(n.span);
-        match &n.kind {
-            NodeKind::Seq(items) => stack.extend(items),
-            NodeKind::Map(entries) => {
-                for e in entries {
-                    inside(e.key_span);
-                    stack.push(&e.value);
-                }
-            }
-            _ => {}
-        }
+    for s in p.root.iter().flat_map(|r| r.spans()) {
+        inside(s);
     }
     if let Some(root) = p.root {
         let _ = iacguard::syntax::hcl::from_json(&root, 0);

@@ -2,7 +2,6 @@
 //! `syntax::yaml::parse` on arbitrary text: no panic, no overflow, every span (errors and
 //! nodes, also after an indentation was mended) inside the text, on character boundaries.
 
-use iacguard::syntax::tree::{Node, NodeKind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
@@ -15,18 +14,7 @@ fuzz_target!(|text: &str| {
     for e in &p.errors {
         inside(e.span);
     }
-    let mut stack: Vec<&Node> = p.root.iter().collect();
-    while let Some(n) = stack.pop() {
-        inside(n.span);
-        match &n.kind {
-            NodeKind::Seq(items) => stack.extend(items),
-            NodeKind::Map(entries) => {
-                for e in entries {
-                    inside(e.key_span);
-                    stack.push(&e.value);
-                }
-            }
-            _ => {}
-        }
+    for s in p.root.iter().flat_map(|r| r.spans()) {
+        inside(s);
     }
 });

@@ -134,35 +134,29 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
     if depth > MAX_DEPTH {
         return Parsed {
             body: None,
-            errors: vec![SyntaxError {
-                span: Span::new(file, at, at + 1),
-                message: format!(
-                    "nesting deeper than {MAX_DEPTH} levels; the file is not analysed"
-                ),
-            }],
+            errors: super::refusal(
+                file,
+                text,
+                at,
+                format!("nesting deeper than {MAX_DEPTH} levels; the file is not analysed"),
+            ),
         };
     }
     let (depth, at) = operand_depth(text);
     if depth > MAX_OPERAND_DEPTH {
         return Parsed {
             body: None,
-            errors: vec![SyntaxError {
-                span: Span::new(file, at, at + 1),
-                message: format!(
+            errors: super::refusal(file, text, at, format!(
                     "brackets nested {depth} deep as operands of operators (`a + (b + (...`), over {MAX_OPERAND_DEPTH}: such text takes the parser exponential time; the file is not analysed"
-                ),
-            }],
+                )),
         };
     }
     if let Some((entries, at)) = object_cost(text, MAX_OBJECT_COST) {
         return Parsed {
             body: None,
-            errors: vec![SyntaxError {
-                span: Span::new(file, at, at + 1),
-                message: format!(
+            errors: super::refusal(file, text, at, format!(
                     "object of about {entries} entries: objects this large take quadratic time to parse; the file is not analysed"
-                ),
-            }],
+                )),
         };
     }
     match hcl_edit::parser::parse_body(text) {

@@ -31,12 +31,12 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
     if depth > MAX_DEPTH {
         return Parsed {
             root: None,
-            errors: vec![SyntaxError {
-                span: Span::new(file, at, at + 1),
-                message: format!(
-                    "nesting deeper than {MAX_DEPTH} levels; the file is not analysed"
-                ),
-            }],
+            errors: super::refusal(
+                file,
+                text,
+                at,
+                format!("nesting deeper than {MAX_DEPTH} levels; the file is not analysed"),
+            ),
         };
     }
     let collect = CollectOptions {

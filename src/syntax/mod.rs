@@ -6,13 +6,21 @@ pub mod json;
 pub mod tree;
 pub mod yaml;
 
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// A parse problem with the span it concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     pub span: Span,
     pub message: String,
+}
+
+/// The one error of a file refused before parsing, at the character at `at`.
+pub(crate) fn refusal(file: FileId, text: &str, at: usize, message: String) -> Vec<SyntaxError> {
+    vec![SyntaxError {
+        span: Span::new(file, at, char_end(text, at)),
+        message,
+    }]
 }
 
 /// The end of the character at `at` (a byte past `at` could split it), or `at` at the end.
@@ -90,14 +98,8 @@ pub fn operand_depth(text: &str) -> (usize, usize) {
     while i < b.len() {
         let c = b[i];
         match c {
-            b'#' => {
-                i = b[i..]
-                    .iter()
-                    .position(|x| *x == b'\n')
-                    .map_or(b.len(), |e| i + e);
-                continue;
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => {
+            // A line comment: `#` or `//`.
+            b'#' | b'/' if c == b'#' || b.get(i + 1) == Some(&b'/') => {
                 i = b[i..]
                     .iter()
                     .position(|x| *x == b'\n')

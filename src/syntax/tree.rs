@@ -49,6 +49,44 @@ impl Node {
         }
     }
 
+    /// Every span of the tree, nodes and keys (iterative: no depth limit).
+    pub fn spans(&self) -> Vec<Span> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(n) = stack.pop() {
+            out.push(n.span);
+            match &n.kind {
+                NodeKind::Seq(items) => stack.extend(items),
+                NodeKind::Map(entries) => {
+                    for e in entries {
+                        out.push(e.key_span);
+                        stack.push(&e.value);
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Applies `f` to every span of the tree, nodes and keys.
+    pub fn map_spans(&mut self, mut f: impl FnMut(&mut Span)) {
+        let mut stack = vec![self];
+        while let Some(n) = stack.pop() {
+            f(&mut n.span);
+            match &mut n.kind {
+                NodeKind::Seq(items) => stack.extend(items.iter_mut()),
+                NodeKind::Map(entries) => {
+                    for e in entries {
+                        f(&mut e.key_span);
+                        stack.push(&mut e.value);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Str(s) => Some(s),

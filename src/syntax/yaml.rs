@@ -185,19 +185,8 @@ mod lenient {
         for e in &mut p.errors {
             span(&mut e.span);
         }
-        let mut stack: Vec<&mut super::Node> = p.root.iter_mut().collect();
-        while let Some(n) = stack.pop() {
-            span(&mut n.span);
-            match &mut n.kind {
-                super::NodeKind::Seq(items) => stack.extend(items.iter_mut()),
-                super::NodeKind::Map(entries) => {
-                    for e in entries {
-                        span(&mut e.key_span);
-                        stack.push(&mut e.value);
-                    }
-                }
-                _ => {}
-            }
+        if let Some(root) = &mut p.root {
+            root.map_spans(span);
         }
     }
 
