@@ -23,6 +23,14 @@ pub(crate) fn refusal(file: FileId, text: &str, at: usize, message: String) -> V
     }]
 }
 
+/// The offset of the end of the line holding `i` (its `\n`, or the end of the text).
+pub(crate) fn line_end(b: &[u8], i: usize) -> usize {
+    b[i..]
+        .iter()
+        .position(|c| *c == b'\n')
+        .map_or(b.len(), |e| i + e)
+}
+
 /// The end of the character at `at` (a byte past `at` could split it), or `at` at the end.
 pub(crate) fn char_end(text: &str, at: usize) -> usize {
     let at = at.min(text.len());
@@ -100,10 +108,7 @@ pub fn operand_depth(text: &str) -> (usize, usize) {
         match c {
             // A line comment: `#` or `//`.
             b'#' | b'/' if c == b'#' || b.get(i + 1) == Some(&b'/') => {
-                i = b[i..]
-                    .iter()
-                    .position(|x| *x == b'\n')
-                    .map_or(b.len(), |e| i + e);
+                i = line_end(b, i);
                 continue;
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {

@@ -6,6 +6,8 @@
 //! `//`, `/* */`), quoted templates with `${ }`/`%{ }` sequences nested to any depth,
 //! heredocs (`<<EOT`, `<<-EOT`), and brackets.
 
+use crate::syntax::line_end;
+
 /// The `source` of each top-level `module` block whose source is a plain string literal
 /// (the only form Terraform accepts), in file order. On text that is not valid HCL it
 /// returns what it found before losing its way; the parser reports the error.
@@ -177,13 +179,6 @@ enum Attr {
     Source,
     Eq,
     Other,
-}
-
-fn line_end(b: &[u8], i: usize) -> usize {
-    b[i..]
-        .iter()
-        .position(|c| *c == b'\n')
-        .map_or(b.len(), |e| i + e)
 }
 
 /// The offset just past the closing quote of the quoted template starting at `start`, or
