@@ -14,6 +14,8 @@ pub const FILE_NAME: &str = ".iacguard.toml";
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConfigFile {
+    /// `recommended` (default) or `strict`.
+    pub profile: Option<String>,
     /// Rules to run (ids, names or id prefixes such as `KMS`); default: the rules on by
     /// default.
     pub select: Option<Vec<String>>,
@@ -118,6 +120,14 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
             e.message().trim_end_matches('\n').to_string(),
         )
     })?;
+    if let Some(p) = &cfg.profile {
+        if crate::settings::Profile::parse(p).is_none() {
+            return Err(err(
+                locate(&text, 0, &format!("\"{p}\"")),
+                format!("unknown profile `{p}`: expected recommended or strict"),
+            ));
+        }
+    }
     let known = |key: &str| key_matches_any_rule(key);
     for key in cfg.select.iter().flatten().chain(&cfg.ignore) {
         if !known(key) {
@@ -177,7 +187,8 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
     Ok(cfg)
 }
 
-fn key_matches_any_rule(key: &str) -> bool {
+/// Whether a selector names at least one rule (an id, a name or an id prefix).
+pub fn key_matches_any_rule(key: &str) -> bool {
     rules::all()
         .iter()
         .any(|m| m.id.eq_ignore_ascii_case(key) || m.name == key || m.id.starts_with(key))

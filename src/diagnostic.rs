@@ -53,6 +53,10 @@ pub struct Diagnostic {
     /// In a CloudFormation template, the path of the primary span
     /// (`Resources.Key.Properties.EnableKeyRotation`).
     pub logical_path: Option<String>,
+    /// A premise of the tree this finding waits for (a policy rule under the
+    /// `recommended` profile, when its own group does not show the policy): reported only
+    /// when some group of the tree shows it (see `rules::TreeFacts::premises`).
+    pub premise: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -72,6 +76,7 @@ impl Diagnostic {
             help: None,
             redact: Vec::new(),
             logical_path: None,
+            premise: None,
         }
     }
 
@@ -95,6 +100,12 @@ impl Diagnostic {
             Some(span) => self.with_label(span, "value set here"),
             None => self,
         }
+    }
+
+    /// Makes the finding wait for a premise of the tree (see [`Diagnostic::premise`]).
+    pub fn when_tree_shows(mut self, premise: &'static str) -> Self {
+        self.premise = Some(premise);
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

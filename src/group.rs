@@ -139,6 +139,18 @@ impl Adapted {
     ) -> Adapted {
         let mut out = Adapted::default();
         for r in instances {
+            if let Some((switch, from)) = r.switched_off {
+                out.model.switched_off.push(model::SwitchedOff {
+                    rtype: r.rtype.clone(),
+                    ref_name: r.ref_name.clone(),
+                    scope: r.scope.clone(),
+                    header: r.header,
+                    switch,
+                    from,
+                    body: r.body,
+                });
+                continue;
+            }
             if let Some(file) = file_of(r.header.file) {
                 let line = file.position(r.header.start as usize).line;
                 out.headers.push(((r.header.file, r.address.clone()), line));
@@ -230,6 +242,7 @@ impl Adapted {
             let mut findings = rules::run(&model, &options.settings, &mut facts);
             // One root module or template instantiation: addresses do not repeat.
             resource::explain_instances(&mut findings, &notes);
+            rules::defer(&mut findings, &mut facts);
             facts.keep_notes(&notes);
             // Held until every group is done: no room to spare.
             findings.shrink_to_fit();

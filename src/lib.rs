@@ -850,7 +850,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
 
     let Analysed {
         mut findings,
-        facts,
+        mut facts,
         headers: header_lines,
         keys,
         ..
@@ -871,6 +871,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
             facts.unselected.len(),
         );
     }
+    findings.extend(rules::release_deferred(&mut facts));
     findings.extend(rules::run_tree(&facts, &options.settings));
     let keys = Model::keys_of(keys, &facts.alias_names);
     drop(facts);

@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use iacguard::config::{self, ConfigFile};
 use iacguard::diagnostic::Severity;
 use iacguard::options::{self, Overrides};
-use iacguard::settings::Date;
+use iacguard::settings::{Date, Profile};
 use iacguard::{report, rules, ScanOptions};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -87,6 +87,10 @@ struct ConfigArgs {
     /// Rules not to run
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
+    /// Rule profile: recommended (AWS facts everywhere, policies where the tree shows
+    /// them) or strict (the regulated policy everywhere); replaces the configured one
+    #[arg(long, value_parser = parse_profile)]
+    profile: Option<Profile>,
 }
 
 #[derive(Args, Default, Clone)]
@@ -159,6 +163,10 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
 }
 
+fn parse_profile(s: &str) -> Result<Profile, String> {
+    Profile::parse(s).ok_or_else(|| format!("`{s}` is not a profile (recommended, strict)"))
+}
+
 fn parse_severity(s: &str) -> Result<Severity, String> {
     Severity::parse(s).ok_or_else(|| format!("`{s}` is not a severity (error, warning, note)"))
 }
@@ -171,7 +179,14 @@ fn parse_kv(s: &str) -> Result<(String, String), String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command.unwrap_or(Command::Check(CheckArgs::default())) {
+    // `iacguard` alone is `iacguard check .`, with the flags' defaults.
+    let command =
+        cli.command
+            .unwrap_or_else(|| match Cli::parse_from(["iacguard", "check"]).command {
+                Some(c) => c,
+                None => Command::Check(CheckArgs::default()),
+            });
+    let result = match command {
         Command::Check(args) => check(args),
         Command::Keys(args) => keys(args),
         Command::Rules(args) => list_rules(args),
@@ -212,6 +227,7 @@ fn load_config(
 /// The command-line flags that only select rules, as overrides of the configuration.
 fn rule_overrides(args: &ConfigArgs, today: Option<Date>) -> Overrides {
     Overrides {
+        profile: args.profile,
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         today,
@@ -240,6 +256,7 @@ fn scan_options(input: &InputArgs) -> Result<(ScanOptions, ConfigFile), String> 
         None => root.clone(),
     };
     let (cfg, cfg_dir) = load_config(&input.config, &config_start)?;
+    check_rule_selectors(&input.config)?;
     for g in &input.exclude {
         globset::Glob::new(g).map_err(|e| format!("error: invalid --exclude glob `{g}`: {e}"))?;
     }
@@ -270,29 +287,63 @@ fn scan_options(input: &InputArgs) -> Result<(ScanOptions, ConfigFile), String> 
     Ok((options, cfg))
 }
 
+/// `--select` and `--ignore` name rules, as in `.iacguard.toml`: an unknown one is a
+/// usage error.
+fn check_rule_selectors(args: &ConfigArgs) -> Result<(), String> {
+    for key in args.select.iter().chain(&args.ignore) {
+        if !config::key_matches_any_rule(key) {
+            return Err(format!(
+                "error: unknown rule `{key}` in --select/--ignore (see `iacguard rules`)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn list_rules(args: ConfigArgs) -> Result<ExitCode, String> {
     let (cfg, _) = load_config(&args, &iacguard::default_root())?;
+    check_rule_selectors(&args)?;
     let settings = options::settings(&cfg, &rule_overrides(&args, None));
     let mut out = format!(
-        "{:<9} {:<46} {:<8} {:<8} {:<26} {}\n",
-        "ID", "NAME", "SEVERITY", "ENABLED", "FRAMEWORKS", "SUMMARY"
+        "Profile: {} (`--profile` or `profile` in .iacguard.toml; see `iacguard explain <ID>`)\n\n",
+        settings.profile.as_str()
     );
+    out.push_str(&format!(
+        "{:<9} {:<46} {:<8} {:<8} {:<16} {:<26} {}\n",
+        "ID", "NAME", "SEVERITY", "ENABLED", "KIND", "FRAMEWORKS", "SUMMARY"
+    ));
+    let mut scopes = String::new();
     for m in rules::all() {
         let sev = settings.severity_override(&m.id).unwrap_or(m.severity);
+        let enabled = settings.rule_enabled(m);
         out.push_str(&format!(
-            "{:<9} {:<46} {:<8} {:<8} {:<26} {}\n",
+            "{:<9} {:<46} {:<8} {:<8} {:<16} {:<26} {}\n",
             m.id,
             m.name,
             sev.as_str(),
-            if settings.rule_enabled(m) {
-                "yes"
-            } else {
-                "no"
-            },
+            if enabled { "yes" } else { "no" },
+            m.kind.as_str(),
             m.frameworks.join(","),
             m.summary
         ));
+        let why = if !enabled {
+            if m.enabled_by_default {
+                "not run: switched off by the configuration".to_string()
+            } else {
+                "not run: off by default (name it in `select` to run it)".to_string()
+            }
+        } else if settings.enforces_policy(&m.id) && settings.profile.as_str() != "strict" {
+            format!("{} (configured)", m.scope_under(Profile::Strict))
+        } else {
+            m.scope_under(settings.profile)
+        };
+        scopes.push_str(&format!("{:<9} {why}\n", m.id));
     }
+    out.push_str(&format!(
+        "\nWhere each rule runs under the {} profile:\n",
+        settings.profile.as_str()
+    ));
+    out.push_str(&scopes);
     print!("{out}");
     Ok(ExitCode::SUCCESS)
 }
@@ -316,10 +367,18 @@ fn explain(rule: &str) -> Result<ExitCode, String> {
         },
         m.frameworks.join(", ")
     );
+    println!("Kind: {}.", m.kind.as_str());
+    for p in Profile::ALL {
+        println!("Under the {} profile: {}.", p.as_str(), m.scope_under(p));
+    }
+    println!();
     if !m.params.is_empty() {
         println!("Parameters ([rules.{}] in .iacguard.toml):", m.id);
         for (k, v) in &m.params {
-            println!("  {k} = {v}");
+            match m.strict.get(k) {
+                Some(s) => println!("  {k} = {v} (strict profile: {s})"),
+                None => println!("  {k} = {v}"),
+            }
         }
         println!();
     }

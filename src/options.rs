@@ -16,6 +16,8 @@ pub struct Overrides {
     /// Added to the configured `ignore`.
     pub ignore: Vec<String>,
     pub today: Option<Date>,
+    /// Replaces the configured profile.
+    pub profile: Option<crate::settings::Profile>,
     /// Terraform root variables, after the configured ones.
     pub vars: Vec<(String, String)>,
     /// Absolute paths of Terraform variable files, after the configured ones.
@@ -43,6 +45,13 @@ pub fn settings(cfg: &ConfigFile, overrides: &Overrides) -> Settings {
     let mut s = Settings::default();
     if let Some(d) = overrides.today {
         s.today = d;
+    }
+    if let Some(p) = overrides.profile.or_else(|| {
+        cfg.profile
+            .as_deref()
+            .and_then(crate::settings::Profile::parse)
+    }) {
+        s.profile = p;
     }
     s.select = if overrides.select.is_empty() {
         cfg.select.clone().unwrap_or_default()

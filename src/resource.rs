@@ -35,6 +35,11 @@ pub struct ResourceInstance {
     pub scope: String,
     /// Where the instance was instantiated from (module call sites), outermost first.
     pub call_sites: Vec<Span>,
+    /// A resource that is not created, switched off by its `count` (0), `for_each`
+    /// (empty) or CloudFormation `Condition` (false): the span of that switch, and where
+    /// its value was set. Such a placeholder instance is adapted only into
+    /// [`crate::model::Model::switched_off`], so that findings can name the switch.
+    pub switched_off: Option<(Span, Option<Span>)>,
 }
 
 /// What a finding about a resource instance says whatever the rule (see

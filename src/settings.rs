@@ -59,9 +59,39 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Which rules run, and where: `recommended` runs the rules that state AWS facts
+/// everywhere and the policy rules only where the tree shows that policy; `strict` is the
+/// regulated policy, every rule everywhere with its policy parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    #[default]
+    Recommended,
+    Strict,
+}
+
+impl Profile {
+    pub const ALL: [Profile; 2] = [Profile::Recommended, Profile::Strict];
+
+    pub fn parse(s: &str) -> Option<Profile> {
+        match s {
+            "recommended" => Some(Profile::Recommended),
+            "strict" => Some(Profile::Strict),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Recommended => "recommended",
+            Profile::Strict => "strict",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub today: Date,
+    pub profile: Profile,
     /// Rules switched on explicitly (including those off by default).
     pub select: Vec<String>,
     /// Rules switched off.
@@ -77,6 +107,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             today: Date::today(),
+            profile: Profile::default(),
             select: Vec::new(),
             ignore: Vec::new(),
             severity: BTreeMap::new(),
@@ -92,9 +123,11 @@ impl Settings {
         if named(&self.ignore) {
             return false;
         }
+        let by_default =
+            meta.enabled_by_default || (meta.strict_enables && self.profile == Profile::Strict);
         if self.select.is_empty() {
-            meta.enabled_by_default
-        } else if meta.enabled_by_default {
+            by_default
+        } else if by_default {
             named(&self.select)
         } else {
             // Rules off by default must be named, not reached by a prefix.
@@ -108,8 +141,32 @@ impl Settings {
         self.severity.get(id).copied()
     }
 
+    /// Whether a rule's organisation-policy part applies everywhere: under the `strict`
+    /// profile, or when the configuration sets the rule's parameters or selects the rule
+    /// by its id or name (a prefix such as `KMS` does not count). Otherwise a policy
+    /// applies only where the tree shows it (see each rule's `premise`).
+    pub fn enforces_policy(&self, rule: &str) -> bool {
+        self.profile == Profile::Strict
+            || self.params.contains_key(rule)
+            || self.select.iter().any(|s| {
+                s.eq_ignore_ascii_case(rule)
+                    || crate::rules::find(rule).is_some_and(|m| m.name == *s)
+            })
+    }
+
+    /// A parameter: the configuration's, else the profile's (`strict` in the rule's
+    /// front matter, under the strict profile), else the document's default.
     fn param(&self, rule: &str, key: &str) -> Option<&toml::Value> {
-        self.params.get(rule)?.get(key)
+        if let Some(v) = self.params.get(rule).and_then(|p| p.get(key)) {
+            return Some(v);
+        }
+        let meta = crate::rules::find(rule)?;
+        if self.profile == Profile::Strict {
+            if let Some(v) = meta.strict.get(key) {
+                return Some(v);
+            }
+        }
+        meta.params.get(key)
     }
 
     /// A numeric rule parameter, or its default.

@@ -11,12 +11,18 @@ fn write(root: &Path, name: &str, text: &str) {
     std::fs::write(p, text).expect("write");
 }
 
+/// Scans under the strict profile: what links across groups is the same under every
+/// profile, and strict reports every key pinned by id (KMS001) whatever its rotation.
 fn scan_dir(dir: &Path, threads: usize, keep_keys: bool) -> Report {
     scan(&ScanOptions {
         paths: vec![dir.to_path_buf()],
         root: dir.to_path_buf(),
         threads,
         keep_keys,
+        settings: iacguard::settings::Settings {
+            profile: iacguard::settings::Profile::Strict,
+            ..Default::default()
+        },
         ..ScanOptions::default()
     })
 }

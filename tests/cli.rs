@@ -16,9 +16,7 @@ fn findings_exit_with_one_and_a_summary() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("error[KMS002]"))
-        .stdout(predicate::str::contains(
-            "6 findings (3 errors, 3 warnings) in 2 files",
-        ));
+        .stdout(predicate::str::contains("3 findings (3 errors) in 2 files"));
 }
 
 #[test]
@@ -102,7 +100,7 @@ fn json_output_has_the_documented_fields() {
     }
     assert_eq!(f["path"], "testdata/KMS002/fail/template.yaml");
     assert_eq!(f["name"], "kms-key-rotation-disabled");
-    assert_eq!(v["summary"]["findings"], 10);
+    assert_eq!(v["summary"]["findings"], 5);
     assert_eq!(v["summary"]["errors"], 5);
 }
 

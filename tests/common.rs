@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use iacguard::settings::{Date, Settings};
+use iacguard::settings::{Date, Profile, Settings};
 use iacguard::{scan, Report, ScanOptions};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -33,12 +33,30 @@ pub fn scan_path(path: &Path, threads: usize) -> Report {
     let mut settings = Settings {
         today: Date::parse("2026-06-01").expect("valid date"),
         params: fixture_params(path),
+        profile: Profile::Strict,
         ..Settings::default()
     };
     settings.select = iacguard::rules::all()
         .iter()
         .map(|m| m.id.clone())
         .collect();
+    scan_with(path, threads, settings)
+}
+
+/// Scans one file or directory as [`scan_path`] does, under the `recommended` profile
+/// with the rules on by default (none selected by name, so that policy rules run only
+/// where their premise holds, or where the fixture's parameters configure them).
+pub fn scan_recommended(path: &Path, threads: usize) -> Report {
+    let settings = Settings {
+        today: Date::parse("2026-06-01").expect("valid date"),
+        params: fixture_params(path),
+        profile: Profile::Recommended,
+        ..Settings::default()
+    };
+    scan_with(path, threads, settings)
+}
+
+fn scan_with(path: &Path, threads: usize, settings: Settings) -> Report {
     scan(&ScanOptions {
         paths: vec![path.to_path_buf()],
         root: root(),

@@ -6,7 +6,15 @@ fn run(format: &str, path: &str) -> String {
     let out = Command::cargo_bin("iacguard")
         .expect("binary")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["check", "--no-config", "--format", format, path])
+        .args([
+            "check",
+            "--no-config",
+            "--profile",
+            "strict",
+            "--format",
+            format,
+            path,
+        ])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(1));
@@ -72,7 +80,16 @@ fn sarif_keeps_at_most_5000_results_and_says_so() {
     let out = Command::cargo_bin("iacguard")
         .expect("binary")
         .current_dir(dir.path())
-        .args(["check", "--no-config", "--format", "sarif"])
+        .args([
+            "check",
+            "--no-config",
+            "--profile",
+            "strict",
+            "--select",
+            "KMS002,KMS005",
+            "--format",
+            "sarif",
+        ])
         .output()
         .expect("run");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");

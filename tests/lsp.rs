@@ -281,7 +281,13 @@ fn unsaved_terraform_file_sees_the_rest_of_its_module_on_disk() {
 #[test]
 fn configuration_file_of_the_directory_is_honoured() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join(".iacguard.toml"), "ignore = [\"KMS002\"]\n").expect("write");
+    // The profile comes from the configuration too: under `strict`, every key without an
+    // alias is reported (KMS005), also one that only needs its rotation turned on.
+    std::fs::write(
+        dir.path().join(".iacguard.toml"),
+        "ignore = [\"KMS002\"]\nprofile = \"strict\"\n",
+    )
+    .expect("write");
     let path = dir.path().join("main.tf");
     let mut client = Client::start();
     client.open(&uri(&path), "terraform", KEY_WITHOUT_ROTATION);

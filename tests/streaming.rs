@@ -13,11 +13,18 @@ fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
+/// Under the strict profile, so that KMS005 reports every key without an alias (the
+/// tree-wide monitoring note and the strict profile's required tags aside).
 fn options(dir: &Path, threads: usize) -> ScanOptions {
     ScanOptions {
         paths: vec![dir.to_path_buf()],
         root: dir.to_path_buf(),
         threads,
+        settings: iacguard::settings::Settings {
+            profile: iacguard::settings::Profile::Strict,
+            ignore: vec!["TAG001".into(), "KMS011".into()],
+            ..Default::default()
+        },
         ..ScanOptions::default()
     }
 }

@@ -1,7 +1,8 @@
 //! CloudFormation resources onto the AWS model.
 
 use crate::model::apigateway::{
-    ApiDomainName, CloudFrontOrigin, EndpointType, OriginHeader, RestApiSettings,
+    ApiDomainName, CloudFrontOrigin, EndpointType, OriginHeader, RestApiSettings, WebAcl,
+    WebAclRule,
 };
 use crate::model::backup::{
     value_list, BackupPlan, BackupSelection, BackupVault, ConditionOp, PlanRule, Scope,
@@ -117,6 +118,42 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
             model.waf_associations.push(WafAssociation {
                 meta: meta(),
                 resource_arn: b.get("ResourceArn").cloned(),
+                web_acl: b.get("WebACLArn").or_else(|| b.get("WebACLId")).cloned(),
+            })
+        }
+        "AWS::WAFv2::WebACL" => {
+            let default_action = b.get("DefaultAction").and_then(|d| {
+                [("Allow", "allow"), ("Block", "block")]
+                    .into_iter()
+                    .find(|(k, _)| d.get(k).is_some_and(|v| !v.is_null()))
+                    .map(|(_, a)| a)
+            });
+            let listed = b.get("Rules").and_then(Value::as_list);
+            let rules: Vec<WebAclRule<'_>> = listed
+                .unwrap_or_default()
+                .iter()
+                .map(|r| WebAclRule {
+                    action: r.get("Action").and_then(|a| a.as_map()).and_then(|m| {
+                        m.iter()
+                            .find(|(_, v)| !v.is_null())
+                            .map(|(k, _)| k.to_ascii_lowercase())
+                    }),
+                    statement: r.get("Statement"),
+                })
+                .collect();
+            let known = listed.is_some() || b.get("Rules").is_none();
+            model.web_acls.push(WebAcl {
+                meta: meta(),
+                verifies_origin: if known {
+                    WebAcl::verifies_origin(
+                        default_action,
+                        &rules,
+                        &["SingleHeader"],
+                        &["NotStatement"],
+                    )
+                } else {
+                    None
+                },
             })
         }
         "AWS::ApiGateway::BasePathMapping" | "AWS::ApiGateway::BasePathMappingV2" => {
@@ -216,7 +253,13 @@ fn taggable(r: &ResourceInstance, model: &mut Model) {
         model.taggables.push(TaggableResource {
             scope: Scope::of(r),
             meta: tagged_meta(r),
-            backup_eligible: is_backup_eligible(&r.rtype),
+            // An Aurora member instance is backed up with its cluster: its own tags
+            // select nothing.
+            backup_eligible: is_backup_eligible(&r.rtype)
+                && !(r.rtype == "AWS::RDS::DBInstance"
+                    && r.body
+                        .get("DBClusterIdentifier")
+                        .is_some_and(|v| !v.is_null())),
         });
     }
 }
@@ -250,6 +293,7 @@ fn backup_vault(r: &ResourceInstance, model: &mut Model) {
             Some(VaultKey::ServiceDefault),
             VaultKey::of,
         ),
+        force_destroy: Val::default(Some(false), h),
         locks: Vec::new(),
         lock_uncertain: false,
     });

@@ -121,6 +121,7 @@ fn implicit_serverless_api(root: &Node, tpl: &Template<'_>) -> Option<ResourceIn
         maybe_absent: false,
         scope: format!("template:{}", event.key_span.file),
         call_sites: Vec::new(),
+        switched_off: None,
     })
 }
 
@@ -202,7 +203,10 @@ pub fn evaluate_as(
             Some(c) => c.as_str().and_then(|name| tpl.condition(name, c.span, 0)),
             None => Some(true),
         };
-        if presence == Some(false) {
+        let switched_off = (presence == Some(false))
+            .then(|| res.get("Condition").map(|c| (c.span, None)))
+            .flatten();
+        if presence == Some(false) && switched_off.is_none() {
             continue;
         }
         let body = match res.get("Properties") {
@@ -222,6 +226,7 @@ pub fn evaluate_as(
             maybe_absent: presence.is_none(),
             scope: format!("template:{}:{}", entry.key_span.file, inst.address_prefix),
             call_sites: inst.call_sites.clone(),
+            switched_off,
         });
     }
     if let Some(api) = implicit_serverless_api(root, &tpl) {

@@ -198,6 +198,70 @@ pub struct WafAssociation {
     pub meta: ResourceMeta,
     /// The protected resource's ARN, as written.
     pub resource_arn: Option<Value>,
+    /// The web ACL's ARN, as written.
+    pub web_acl: Option<Value>,
+}
+
+/// A WAFv2 web ACL (`aws_wafv2_web_acl`, `AWS::WAFv2::WebACL`).
+#[derive(Debug, Clone)]
+pub struct WebAcl {
+    pub meta: ResourceMeta,
+    /// Whether the ACL admits only requests carrying a header that CloudFront adds (the
+    /// origin-verify pattern): the default action blocks and a rule allows on a header
+    /// match, or the default allows and a rule blocks when the header does not match.
+    /// `None` when not statically known.
+    pub verifies_origin: Option<bool>,
+}
+
+/// What a web ACL's default action and rules say, in either format's words.
+pub struct WebAclRule<'a> {
+    /// `allow`, `block`, `count`, ... (lower case); `None` when not known.
+    pub action: Option<String>,
+    pub statement: Option<&'a Value>,
+}
+
+impl WebAcl {
+    /// Decides the origin-verify pattern from the default action (`allow`/`block`) and
+    /// the rules. `header_keys` are the names of a single-header match in the format
+    /// (`single_header`, `SingleHeader`), `not_keys` those of a negation.
+    pub fn verifies_origin(
+        default_action: Option<&str>,
+        rules: &[WebAclRule<'_>],
+        header_keys: &[&str],
+        not_keys: &[&str],
+    ) -> Option<bool> {
+        let default = default_action?;
+        let mut unknown = false;
+        for r in rules {
+            let (Some(action), Some(stmt)) = (r.action.as_deref(), r.statement) else {
+                unknown = true;
+                continue;
+            };
+            let negated = not_keys.iter().any(|k| stmt.get(k).is_some());
+            if !mentions_any(stmt, header_keys, 0) {
+                continue;
+            }
+            match (default, action, negated) {
+                ("block", "allow", false) | ("allow", "block", true) => return Some(true),
+                _ => {}
+            }
+        }
+        (!unknown).then_some(false)
+    }
+}
+
+/// Whether a key of `keys` appears anywhere in a value (bounded depth).
+fn mentions_any(v: &Value, keys: &[&str], depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    match &v.kind {
+        Kind::Map(m) => m
+            .iter()
+            .any(|(k, v)| keys.contains(&k.as_str()) || mentions_any(v, keys, depth + 1)),
+        Kind::List(l) => l.iter().any(|v| mentions_any(v, keys, depth + 1)),
+        _ => false,
+    }
 }
 
 /// A custom domain name's mapping onto an API (base path mapping, API mapping).
@@ -429,6 +493,113 @@ impl Model {
             (Some(true), Some(true)) => Some(true),
             _ => None,
         }
+    }
+
+    /// Whether a stage (of `api`) is guarded by a web ACL that admits only requests that
+    /// carry CloudFront's origin-verify header (so the default endpoint answers nothing
+    /// else).
+    pub fn stage_verifies_origin(&self, stage: &ApiStage, api: &RestApi) -> bool {
+        self.waf_associations.iter().any(|waf| {
+            self.waf_protects(waf, stage, api) == Some(true)
+                && waf.web_acl.as_ref().is_some_and(|acl| {
+                    self.web_acls.iter().any(|w| {
+                        self.same_scope(&w.meta, &waf.meta)
+                            && names_resource(acl, &w.meta.ref_name) == Some(true)
+                            && w.verifies_origin == Some(true)
+                    })
+                })
+        })
+    }
+
+    /// Whether every stage of an API (at least one) admits only requests carrying the
+    /// origin-verify header.
+    pub fn api_verifies_origin(&self, api: &RestApi) -> bool {
+        let mut stages = self
+            .api_stages
+            .iter()
+            .filter(|s| {
+                self.refers_to(&s.meta, s.api.as_ref(), &api.meta) == Some(true)
+                    || s.meta.ref_name == api.meta.ref_name
+            })
+            .peekable();
+        stages.peek().is_some() && stages.all(|s| self.stage_verifies_origin(s, api))
+    }
+
+    /// Whether something of the tree's own fronts an API: a custom domain mapping, or a
+    /// CloudFront origin whose domain names the API or one of its stages. `None` when an
+    /// API origin of the same configuration may be it (a domain that is not statically
+    /// known, or written out).
+    pub fn api_fronted(&self, api: &ResourceMeta) -> Option<bool> {
+        if self
+            .api_domain_mappings
+            .iter()
+            .any(|m| self.refers_to(&m.meta, m.api.as_ref(), api) == Some(true))
+        {
+            return Some(true);
+        }
+        let stages: Vec<&str> = self
+            .api_stages
+            .iter()
+            .filter(|s| self.refers_to(&s.meta, s.api.as_ref(), api) == Some(true))
+            .map(|s| s.meta.ref_name.as_str())
+            .collect();
+        let mut maybe = false;
+        for d in &self.cloudfront_distributions {
+            if !self.same_scope(&d.meta, api) {
+                continue;
+            }
+            for o in &d.origins {
+                let Some(domain) = &o.domain else {
+                    maybe = true;
+                    continue;
+                };
+                if domain
+                    .references()
+                    .iter()
+                    .any(|r| r.resource == api.ref_name || stages.contains(&r.resource.as_str()))
+                {
+                    return Some(true);
+                }
+                if is_api_domain(self, &d.meta, domain) != Some(false)
+                    && !domain.references().iter().any(|r| {
+                        self.rest_apis
+                            .iter()
+                            .map(|a| &a.meta)
+                            .chain(self.http_apis.iter().map(|a| &a.meta))
+                            .chain(self.api_stages.iter().map(|s| &s.meta))
+                            .any(|m| m.ref_name == r.resource)
+                    })
+                {
+                    maybe = true;
+                }
+            }
+        }
+        if maybe {
+            None
+        } else {
+            Some(false)
+        }
+    }
+
+    /// Whether the configuration has a CloudFront origin on an API Gateway endpoint that
+    /// names no API of its own (a domain written out, imported, or not known): such an
+    /// origin may front an API of another configuration of the tree.
+    pub fn has_foreign_api_origin(&self) -> bool {
+        self.cloudfront_distributions.iter().any(|d| {
+            d.origins.iter().any(|o| {
+                o.domain.as_ref().is_some_and(|domain| {
+                    is_api_domain(self, &d.meta, domain) == Some(true)
+                        && !domain.references().iter().any(|r| {
+                            self.rest_apis
+                                .iter()
+                                .map(|a| &a.meta)
+                                .chain(self.http_apis.iter().map(|a| &a.meta))
+                                .chain(self.api_stages.iter().map(|s| &s.meta))
+                                .any(|m| m.ref_name == r.resource)
+                        })
+                })
+            })
+        })
     }
 
     /// Resolves policies rendered by `data.aws_iam_policy_document` data sources.

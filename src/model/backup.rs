@@ -91,6 +91,8 @@ pub struct BackupVault {
     pub scope: Scope,
     pub name: Val<String>,
     pub key: Val<VaultKey>,
+    /// `force_destroy` (Terraform): the vault may be destroyed with its recovery points.
+    pub force_destroy: Val<bool>,
     /// Indexes into [`Model::vault_locks`] of the locks on this vault (set by [`link`]).
     pub locks: Vec<usize>,
     /// Whether a lock in scope may apply to this vault without being known to: its target
@@ -354,6 +356,31 @@ pub fn value_list(v: Option<&Value>) -> Option<Vec<Value>> {
 }
 
 impl BackupSelection {
+    /// Whether this selection names a resource in `resources` (a reference to it, or
+    /// `"*"` with no condition), so that it is backed up whatever its tags. `None` when
+    /// not statically known.
+    pub fn names(&self, r: &TaggableResource) -> Option<bool> {
+        let resources = self.resources.as_ref()?;
+        let unconditional = self.conditions.as_ref().is_some_and(|c| c.is_empty());
+        let mut unknown = false;
+        for v in resources {
+            match &v.kind {
+                Kind::Str(s) if s == "*" => {
+                    if unconditional && self.not_resources.as_ref().is_some_and(|n| n.is_empty()) {
+                        return Some(true);
+                    }
+                }
+                Kind::Ref(reference) => {
+                    if r.scope == self.scope && reference.resource == r.meta.ref_name {
+                        return Some(true);
+                    }
+                }
+                _ => unknown = true,
+            }
+        }
+        (!unknown).then_some(false)
+    }
+
     /// Whether this selection selects a resource: a matching tag or a `resources` entry
     /// (OR'ed; a selection with neither relies on its conditions alone), and every
     /// condition (AND'ed). `None` when not statically known.

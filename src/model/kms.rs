@@ -55,6 +55,22 @@ impl KmsKey {
         let usage = self.usage.known()?;
         Some(spec == "SYMMETRIC_DEFAULT" && usage == "ENCRYPT_DECRYPT")
     }
+
+    /// Whether this key can be rotated only by a new key or new material, so that its
+    /// consumers must follow an alias: imported material, a custom key store, a key KMS
+    /// cannot rotate automatically (asymmetric, HMAC). `Some(false)` for an AWS-generated
+    /// symmetric key: automatic rotation keeps its id and ARN (when it is off, KMS002
+    /// says so, and turning it on needs no alias). `None` when not statically known.
+    pub fn rotation_needs_new_key(&self) -> Option<bool> {
+        match self.origin.known()? {
+            KeyOrigin::External | KeyOrigin::CustomStore => return Some(true),
+            KeyOrigin::AwsKms => {}
+        }
+        if self.custom_key_store.known() == Some(&true) {
+            return Some(true);
+        }
+        self.is_symmetric_encryption().map(|s| !s)
+    }
 }
 
 #[derive(Debug, Clone)]

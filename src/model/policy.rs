@@ -21,6 +21,13 @@ const RESTRICTING_KEYS: &[&str] = &[
     "aws:principalarn",
 ];
 
+/// Condition keys of a time window: an `Allow` to anyone that only holds inside one (or
+/// never, for a window in the past) is not open to anyone at any time.
+const TIME_KEYS: &[&str] = &["aws:currenttime", "aws:epochtime"];
+
+/// Source IP ranges that admit every address.
+const ANY_ADDRESS: &[&str] = &["0.0.0.0/0", "::/0"];
+
 /// Condition keys that restrict a statement to VPC endpoints or VPCs.
 const VPC_KEYS: &[&str] = &["aws:sourcevpce", "aws:sourcevpc"];
 
@@ -59,6 +66,9 @@ pub struct Condition {
     pub operator: String,
     /// `aws:SourceIp`; `None` when not statically known.
     pub key: Option<String>,
+    /// The values compared against; `None` when not statically known (a `None` entry
+    /// is one value not statically known).
+    pub values: Option<Vec<Option<String>>>,
 }
 
 impl Condition {
@@ -75,6 +85,21 @@ impl Condition {
 
     fn is_null_check(&self) -> bool {
         self.operator.ends_with("Null")
+    }
+
+    /// An `aws:SourceIp` condition whose every range is all addresses (`0.0.0.0/0`,
+    /// `::/0`): it restricts nothing, either way.
+    fn admits_every_address(&self) -> bool {
+        self.key
+            .as_deref()
+            .is_some_and(|k| k.eq_ignore_ascii_case("aws:SourceIp"))
+            && self.values.as_ref().is_some_and(|vs| {
+                !vs.is_empty()
+                    && vs.iter().all(|v| {
+                        v.as_deref()
+                            .is_some_and(|v| ANY_ADDRESS.contains(&v.trim()))
+                    })
+            })
     }
 }
 
@@ -125,7 +150,7 @@ impl Statement {
         let conditions = self.conditions.as_ref()?;
         let mut unknown = false;
         for c in conditions {
-            if c.is_null_check() {
+            if c.is_null_check() || c.admits_every_address() {
                 continue;
             }
             match &c.key {
@@ -289,6 +314,7 @@ impl PolicyDocument {
                 conditions: Some(vec![Condition {
                     operator: operator.into(),
                     key: Some(cond_key.into()),
+                    values: strings(v),
                 }]),
                 span: v.span,
             })
@@ -389,7 +415,12 @@ impl PolicyDocument {
                 }
                 Some(true) => {}
             }
-            match allow.has_condition(keys, false) {
+            let allow_keys: Vec<&str> = if anyone_only {
+                keys.iter().chain(TIME_KEYS).copied().collect()
+            } else {
+                keys.to_vec()
+            };
+            match allow.has_condition(&allow_keys, false) {
                 Some(true) => continue,
                 None => {
                     unknown = true;
@@ -451,10 +482,11 @@ fn statement_of_map(s: &Value) -> Option<Statement> {
             for (op, keys) in ops {
                 match &keys.kind {
                     Kind::Map(keys) => {
-                        for k in keys.keys() {
+                        for (k, v) in keys {
                             out.push(Condition {
                                 operator: op.clone(),
                                 key: (!k.contains(HOLE)).then(|| k.clone()),
+                                values: strings(v),
                             });
                         }
                     }
@@ -540,6 +572,7 @@ fn statement_of_block(s: &Value) -> Statement {
                         .and_then(Value::to_plain_string)
                         .unwrap_or_default(),
                     key: c.get("variable").and_then(Value::to_plain_string),
+                    values: c.get("values").and_then(strings),
                 })
                 .collect(),
         ),

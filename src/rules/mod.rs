@@ -43,6 +43,12 @@ impl Context<'_> {
     pub fn finding(&self, primary: Span, message: impl Into<String>) -> Diagnostic {
         self.meta.finding(primary, message)
     }
+
+    /// Whether the rule's policy part applies everywhere (see
+    /// [`Settings::enforces_policy`]).
+    pub fn policy(&self) -> bool {
+        self.settings.enforces_policy(&self.meta.id)
+    }
 }
 
 /// What a rule may read once every group is gathered.
@@ -61,6 +67,12 @@ impl TreeContext<'_> {
     /// A finding of the current rule at its default severity.
     pub fn finding(&self, primary: Span, message: impl Into<String>) -> Diagnostic {
         self.meta.finding(primary, message)
+    }
+
+    /// Whether the rule's policy part applies everywhere (see
+    /// [`Settings::enforces_policy`]).
+    pub fn policy(&self) -> bool {
+        self.settings.enforces_policy(&self.meta.id)
     }
 
     /// Adds what a finding about the resource `about` says whatever the rule (module call
@@ -208,6 +220,18 @@ pub struct RuleMeta {
     pub security_severity: String,
     #[serde(default = "yes")]
     pub enabled_by_default: bool,
+    /// Whether the rule states an AWS fact, an organisation's policy, or both.
+    pub kind: RuleKind,
+    /// Where the policy part runs under the `recommended` profile; absent: only under
+    /// `strict`, or when configured.
+    #[serde(default)]
+    pub premise: Option<String>,
+    /// Parameters of the `strict` profile, over `params`.
+    #[serde(default)]
+    pub strict: toml::Table,
+    /// Whether the `strict` profile runs the rule although it is off by default.
+    #[serde(default)]
+    pub strict_enables: bool,
     #[serde(default)]
     pub references: Vec<String>,
     /// Parameters with their defaults (`[rules.<ID>]` in the configuration).
@@ -215,6 +239,29 @@ pub struct RuleMeta {
     pub params: toml::Table,
     #[serde(skip)]
     pub body: String,
+}
+
+/// What a rule states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleKind {
+    /// An AWS fact that holds in every account: runs in every profile.
+    Fact,
+    /// An organisation's policy: runs under `strict`, when configured, or where the tree
+    /// shows the policy (`premise`).
+    Policy,
+    /// A fact part that runs in every profile and a policy part that runs as a policy.
+    FactAndPolicy,
+}
+
+impl RuleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Fact => "fact",
+            RuleKind::Policy => "policy",
+            RuleKind::FactAndPolicy => "fact-and-policy",
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -240,6 +287,21 @@ impl RuleMeta {
     /// A finding of this rule at its default severity.
     pub fn finding(&self, primary: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(self.id.clone(), self.severity, primary, message)
+    }
+
+    /// Where the rule (its policy part) runs under a profile, in words.
+    pub fn scope_under(&self, profile: crate::settings::Profile) -> String {
+        use crate::settings::Profile;
+        let policy = match (profile, &self.premise) {
+            (Profile::Strict, _) => "everywhere".to_string(),
+            (Profile::Recommended, Some(p)) => format!("only {p}"),
+            (Profile::Recommended, None) => "only when configured".to_string(),
+        };
+        match self.kind {
+            RuleKind::Fact => "everywhere (fact)".to_string(),
+            RuleKind::Policy => format!("{policy} (policy)"),
+            RuleKind::FactAndPolicy => format!("fact part everywhere, policy part {policy}"),
+        }
     }
 
     pub fn help_uri(&self) -> String {
@@ -299,6 +361,35 @@ pub fn run(model: &Model, settings: &Settings, facts: &mut TreeFacts) -> Vec<Dia
         override_severity(settings, meta, &mut out[start..]);
     }
     out
+}
+
+/// Moves the findings that wait for a premise their group does not show into the facts
+/// (the tree may show it: [`release_deferred`]); the others are reported as they are.
+pub fn defer(findings: &mut Vec<Diagnostic>, facts: &mut TreeFacts) {
+    if findings.iter().all(|d| d.premise.is_none()) {
+        return;
+    }
+    let (waiting, mut kept): (Vec<Diagnostic>, Vec<Diagnostic>) = std::mem::take(findings)
+        .into_iter()
+        .partition(|d| d.premise.is_some_and(|p| !facts.premises.contains(p)));
+    for d in &mut kept {
+        d.premise = None;
+    }
+    *findings = kept;
+    facts.deferred.extend(waiting);
+}
+
+/// The deferred findings whose premise some group of the tree shows.
+pub fn release_deferred(facts: &mut TreeFacts) -> Vec<Diagnostic> {
+    let premises = &facts.premises;
+    std::mem::take(&mut facts.deferred)
+        .into_iter()
+        .filter(|d| d.premise.is_some_and(|p| premises.contains(p)))
+        .map(|mut d| {
+            d.premise = None;
+            d
+        })
+        .collect()
 }
 
 /// Runs the enabled rules that span groups over what every group left.

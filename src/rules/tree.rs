@@ -48,6 +48,11 @@ pub struct TreeFacts {
     pub unselected: Vec<Unselected>,
     /// The notes of the resources above (module call sites, may be absent).
     pub notes: Vec<InstanceNote>,
+    /// Premises of policy rules that some group shows (`backup-tag`: the tree uses the
+    /// backup tag).
+    pub premises: std::collections::BTreeSet<&'static str>,
+    /// Findings waiting for a premise their own group does not show.
+    pub deferred: Vec<crate::diagnostic::Diagnostic>,
 }
 
 impl TreeFacts {
@@ -89,7 +94,11 @@ impl TreeFacts {
             selections,
             unselected,
             notes,
+            premises,
+            deferred,
         } = other;
+        self.premises.extend(premises);
+        self.deferred.extend(deferred);
         self.alias_names.merge(alias_names);
         self.named_consumers.extend(named_consumers);
         self.disabled_keys.extend(disabled_keys);

@@ -1,7 +1,8 @@
 //! Terraform resources onto the AWS model.
 
 use crate::model::apigateway::{
-    ApiDomainName, CloudFrontOrigin, EndpointType, OriginHeader, RestApiSettings,
+    ApiDomainName, CloudFrontOrigin, EndpointType, OriginHeader, RestApiSettings, WebAcl,
+    WebAclRule,
 };
 use crate::model::backup::{
     value_list, BackupPlan, BackupSelection, BackupVault, ConditionOp, PlanRule, Scope,
@@ -132,6 +133,42 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
             model.waf_associations.push(WafAssociation {
                 meta: meta(),
                 resource_arn: b.get("resource_arn").cloned(),
+                web_acl: b
+                    .get("web_acl_arn")
+                    .or_else(|| b.get("web_acl_id"))
+                    .cloned(),
+            })
+        }
+        "aws_wafv2_web_acl" => {
+            let default_action = b.blocks("default_action").first().and_then(|d| {
+                ["allow", "block"]
+                    .into_iter()
+                    .find(|a| d.get(a).is_some_and(|v| !v.is_null()))
+            });
+            let rules: Vec<WebAclRule<'_>> = b
+                .blocks("rule")
+                .into_iter()
+                .map(|r| WebAclRule {
+                    action: r
+                        .blocks("action")
+                        .first()
+                        .and_then(|a| a.as_map())
+                        .and_then(|m| {
+                            m.iter()
+                                .find(|(_, v)| !v.is_null())
+                                .map(|(k, _)| k.to_ascii_lowercase())
+                        }),
+                    statement: r.blocks("statement").first().copied(),
+                })
+                .collect();
+            model.web_acls.push(WebAcl {
+                meta: meta(),
+                verifies_origin: WebAcl::verifies_origin(
+                    default_action,
+                    &rules,
+                    &["single_header"],
+                    &["not_statement"],
+                ),
             })
         }
         "aws_api_gateway_base_path_mapping" | "aws_apigatewayv2_api_mapping" => {
@@ -226,6 +263,7 @@ fn backup_vault(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
             Some(VaultKey::ServiceDefault),
             VaultKey::of,
         ),
+        force_destroy: field(b, "force_destroy", h, Some(false), bool_of),
         locks: Vec::new(),
         lock_uncertain: false,
     });

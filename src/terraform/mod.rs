@@ -11,7 +11,7 @@ mod tests;
 use crate::diagnostic::{codes, Diagnostic, Severity};
 use crate::resource::{Framework, ResourceInstance};
 use crate::source::Span;
-use crate::syntax::hcl::{Attr, Block, Body};
+use crate::syntax::hcl::{Attr, Block, Body, Expr, ExprKind};
 use crate::value::{Kind, Value};
 use eval::{EvalError, EvalResult, Evaluator, Scope};
 use std::cell::RefCell;
@@ -227,6 +227,26 @@ pub(crate) fn local_source_of(dir: &str, call: &Block) -> Option<String> {
 
 fn local_source(m: &Module<'_>, call: &Block) -> Option<String> {
     local_source_of(&m.dir, call)
+}
+
+/// Where the value that switches a resource off was set: for `cond ? 1 : 0`, where the
+/// condition's value was set (a variable default, a tfvars entry), else where the count
+/// or `for_each` value was.
+fn switch_origin(scope: &dyn Scope, expr: &Expr, v: &Value) -> Option<Span> {
+    match &expr.kind {
+        ExprKind::Cond(pred, _, _) => {
+            let p = Evaluator::new(scope).eval_attr(pred);
+            p.from.or(v.from)
+        }
+        _ => v.from,
+    }
+}
+
+/// Whether a module source is the cloudposse null label (`cloudposse/label/null`, with a
+/// registry host or a subdirectory).
+fn is_null_label(src: &str) -> bool {
+    let src = src.strip_prefix("registry.terraform.io/").unwrap_or(src);
+    src == "cloudposse/label/null" || src.starts_with("cloudposse/label/null//")
 }
 
 /// An instance to evaluate: its address, its `count`/`each` bindings, and whether it may
@@ -450,8 +470,13 @@ impl<'p, 'a> Instance<'p, 'a> {
         let ref_name = format!("{}{}.{}", self.ref_prefix, rtype_full, name);
         let address = format!("{}{}.{}", self.prefix, rtype_full, name);
         let mut instances: Vec<PendingInstance> = Vec::new();
+        // The switch that leaves the resource out: `count = 0`, an empty `for_each`.
+        let mut switched_off = None;
         if let Some(count) = block.body.attr("count") {
             let v = Evaluator::new(self).eval_attr(&count.expr);
+            if v.as_number() == Some(0.0) {
+                switched_off = Some((count.expr.span, switch_origin(self, &count.expr, &v)));
+            }
             match v.as_number() {
                 Some(n) if n >= 0.0 => {
                     for i in 0..(n as usize).min(1000) {
@@ -477,6 +502,9 @@ impl<'p, 'a> Instance<'p, 'a> {
                     .collect(),
                 _ => None,
             };
+            if items.as_ref().is_some_and(|i| i.is_empty()) {
+                switched_off = Some((fe.expr.span, switch_origin(self, &fe.expr, &v)));
+            }
             match items {
                 Some(items) => {
                     for (k, val) in items {
@@ -510,6 +538,10 @@ impl<'p, 'a> Instance<'p, 'a> {
             None
         };
         let mut out = Vec::with_capacity(instances.len());
+        if switched_off.is_some() && block.kind == "resource" {
+            // One placeholder, evaluated without `count`/`each`, says what was left out.
+            instances.push((address.clone(), Vec::new(), false));
+        }
         for (address, bindings, maybe_absent) in instances {
             let mut ev = Evaluator::with_bindings(self, bindings);
             let body = eval_body(&mut ev, &block.body, block.span);
@@ -524,6 +556,7 @@ impl<'p, 'a> Instance<'p, 'a> {
                 maybe_absent,
                 scope: format!("{}|{}", self.module.dir, self.ref_prefix),
                 call_sites: self.call_sites.clone(),
+                switched_off: switched_off.filter(|_| block.kind == "resource"),
             });
         }
         self.project.out.borrow_mut().extend(out);
@@ -588,6 +621,9 @@ impl<'p, 'a> Instance<'p, 'a> {
                     _ => None,
                 })
                 .unwrap_or_default();
+            if is_null_label(&src) {
+                return self.null_label(block);
+            }
             // Gathered per module directory into one note (see `unresolved_notes`).
             self.project.unresolved.borrow_mut().insert((
                 self.module.dir.clone(),
@@ -651,6 +687,41 @@ impl<'p, 'a> Instance<'p, 'a> {
         );
         child_inst.run();
         child_inst.outputs()
+    }
+
+    /// The `enabled` output of `cloudposse/label/null` (and the `enabled` of its
+    /// `context` output), which the cloudposse modules use to switch every resource on or
+    /// off (`count = module.this.enabled ? 1 : 0`). The label module is a registry module,
+    /// usually not downloaded; its `enabled` is its `enabled` input, else its `context`
+    /// input's, else true (its default context). Its other outputs stay unknown.
+    fn null_label(&self, block: &Block) -> Value {
+        let span = block.header;
+        let input = |name: &str| {
+            block
+                .body
+                .attr(name)
+                .map(|a| Evaluator::new(self).eval_attr(&a.expr))
+        };
+        let enabled = match input("enabled") {
+            Some(v) if v.as_bool().is_some() => Some(v),
+            Some(v) if !v.is_null() => None,
+            _ => match input("context") {
+                None => Some(Value::new(Kind::Bool(true), span)),
+                Some(c) if c.is_null() => Some(Value::new(Kind::Bool(true), span)),
+                Some(c) => match c.get("enabled") {
+                    Some(e) if e.as_bool().is_some() => Some(e.clone()),
+                    Some(e) if e.is_null() => Some(Value::new(Kind::Bool(true), span)),
+                    _ => None,
+                },
+            },
+        };
+        let enabled = enabled.unwrap_or_else(|| Value::unknown(span));
+        let mut context = BTreeMap::new();
+        context.insert("enabled".to_string(), enabled.clone());
+        let mut out = BTreeMap::new();
+        out.insert("enabled".to_string(), enabled);
+        out.insert("context".to_string(), Value::new(Kind::Map(context), span));
+        Value::new(Kind::Map(out), span)
     }
 
     fn instantiate_repeated(&self, name: &str, block: &Block, child: &'p Module<'a>) -> Value {

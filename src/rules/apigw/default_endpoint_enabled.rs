@@ -2,6 +2,8 @@
 //! default execute-api endpoint still answers. See `rules/APIGW005.md`.
 
 use crate::diagnostic::Diagnostic;
+use crate::model::apigateway::EndpointType;
+use crate::model::policy::Verdict;
 use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
@@ -25,6 +27,18 @@ impl Rule for DefaultEndpointEnabled {
                 .collect();
             if mappings.is_empty() {
                 continue;
+            }
+            // A private API whose policy admits only VPC endpoints or VPCs answers no
+            // one else on its default endpoint either.
+            if api.endpoint_type() == Some(EndpointType::Private) {
+                let (policies, _) = model.attached_policies(api);
+                if policies.iter().any(|p| {
+                    p.document
+                        .as_ref()
+                        .is_some_and(|d| d.vpc_verdict() == Verdict::Restricted)
+                }) {
+                    continue;
+                }
             }
             let name = &api.meta.address;
             let attr = match api.meta.framework {

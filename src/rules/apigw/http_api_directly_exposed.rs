@@ -3,6 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::resource::Framework;
+use crate::rules::apigw::public_endpoint_without_resource_policy::FOREIGN_API_ORIGIN;
 use crate::rules::{Context, Rule};
 
 pub struct HttpApiDirectlyExposed;
@@ -13,6 +14,7 @@ impl Rule for HttpApiDirectlyExposed {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let policy = cx.policy();
         for api in &cx.model.http_apis {
             if !api
                 .protocol
@@ -36,9 +38,15 @@ impl Rule for HttpApiDirectlyExposed {
             };
             let mut d = cx.finding(api.execute_api_disabled.span, message);
             d = d.with_origin(api.execute_api_disabled.from);
-            out.push(d.with_address(name.clone()).with_help(format!(
+            let d = d.with_address(name.clone()).with_help(format!(
                 "set `{attr}` to true and serve the API through a custom domain behind CloudFront with a WAF web ACL, or use a REST API, which supports WAF and resource policies"
-            )));
+            ));
+            // Under `recommended`, only an API that a custom domain or CloudFront serves:
+            // otherwise disabling the default endpoint leaves it unreachable.
+            out.push(match (policy, cx.model.api_fronted(&api.meta)) {
+                (true, _) | (false, Some(true) | None) => d,
+                (false, Some(false)) => d.when_tree_shows(FOREIGN_API_ORIGIN),
+            });
         }
     }
 }

@@ -5,9 +5,14 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::apigateway::EndpointType;
 use crate::resource::Framework;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, Rule, TreeFacts};
 
 pub struct PublicEndpointWithoutResourcePolicy;
+
+/// The premise under `recommended` for an API that nothing of its own configuration
+/// fronts: some configuration of the tree has a CloudFront origin on an API Gateway
+/// endpoint that names no API of its own.
+pub const FOREIGN_API_ORIGIN: &str = "foreign-api-origin";
 
 impl Rule for PublicEndpointWithoutResourcePolicy {
     fn id(&self) -> &'static str {
@@ -26,6 +31,16 @@ impl Rule for PublicEndpointWithoutResourcePolicy {
             if maybe || !policies.is_empty() {
                 continue;
             }
+            // A web ACL on every stage that admits only CloudFront's origin-verify
+            // header guards the default endpoint as a policy would.
+            if cx.model.api_verifies_origin(api) {
+                continue;
+            }
+            // Under `recommended`, only an API that CloudFront or a custom domain fronts:
+            // only then does a caller reaching it directly go around something.
+            let fronted = cx.model.api_fronted(&api.meta);
+            let policy = cx.policy();
+
             let name = &api.meta.address;
             let mut d = cx.finding(
                 api.meta.header,
@@ -38,16 +53,28 @@ impl Rule for PublicEndpointWithoutResourcePolicy {
                 d = d.with_label(api.endpoint_types.span, "endpoint type set here");
             }
             d = d.with_origin(api.endpoint_types.from);
-            let (policy, disable) = match api.meta.framework {
+            let (policy_attr, disable) = match api.meta.framework {
                 Framework::Terraform => (
                     "`policy` or an `aws_api_gateway_rest_api_policy`",
                     "`disable_execute_api_endpoint`",
                 ),
                 Framework::CloudFormation => ("`Policy`", "`DisableExecuteApiEndpoint`"),
             };
-            out.push(d.with_address(name.clone()).with_help(format!(
-                "attach a resource policy ({policy}) that admits only the expected callers, for example a `Deny` of `execute-api:Invoke` outside your source IP ranges or VPC endpoints; or set {disable} to true when the API is served through a custom domain"
-            )));
+            let d = d.with_address(name.clone()).with_help(format!(
+                "attach a resource policy ({policy_attr}) that admits only the expected callers, for example a `Deny` of `execute-api:Invoke` outside your source IP ranges or VPC endpoints; or a regional WAF web ACL on the stage that admits only requests carrying CloudFront's origin-verify header; or set {disable} to true when the API is served through a custom domain"
+            ));
+            out.push(match (policy, fronted) {
+                (true, _) | (false, Some(true) | None) => d,
+                // Nothing of its own configuration fronts it: reported when another
+                // configuration of the tree has an API origin it cannot name.
+                (false, Some(false)) => d.when_tree_shows(FOREIGN_API_ORIGIN),
+            });
+        }
+    }
+
+    fn gather(&self, cx: &Context<'_>, facts: &mut TreeFacts) {
+        if cx.model.has_foreign_api_origin() {
+            facts.premises.insert(FOREIGN_API_ORIGIN);
         }
     }
 }

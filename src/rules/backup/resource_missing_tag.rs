@@ -1,10 +1,40 @@
 //! BKP005 backup-resource-missing-tag: a backup-eligible resource whose effective tags do
 //! not decide whether it is backed up. See `rules/BKP005.md`.
+//!
+//! A policy: under the `recommended` profile it applies only in a tree that uses the
+//! backup tag (a backup selection on it, or the tag on some resource). A resource that a
+//! selection names by ARN or reference is decided whatever its tags.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Context, Rule};
+use crate::model::backup::RESOURCE_TAG_PREFIX;
+use crate::model::Model;
+use crate::rules::{Context, Rule, TreeFacts};
 
 pub struct ResourceMissingTag;
+
+/// The premise of the rule under `recommended`: the tree uses the backup tag.
+pub const BACKUP_TAG_USED: &str = "backup-tag";
+
+/// Whether a group uses the backup tag: a selection matches on it, or a resource (of any
+/// type) carries it.
+fn uses_tag(model: &Model, tag: &str) -> bool {
+    let prefixed = format!("{RESOURCE_TAG_PREFIX}{tag}");
+    let by_selection = model.backup_selections.iter().any(|s| {
+        s.tags
+            .iter()
+            .flatten()
+            .any(|t| t.key.known().map(String::as_str) == Some(tag))
+            || s.conditions
+                .iter()
+                .flatten()
+                .any(|c| c.key.known().is_some_and(|k| *k == prefixed || k == tag))
+    });
+    by_selection
+        || model
+            .taggables
+            .iter()
+            .any(|r| r.meta.tags.get(tag).is_some())
+}
 
 impl Rule for ResourceMissingTag {
     fn id(&self) -> &'static str {
@@ -21,10 +51,20 @@ impl Rule for ResourceMissingTag {
             .map(|v| format!("\"{v}\""))
             .collect::<Vec<_>>()
             .join(", ");
+        let policy = cx.policy();
         for r in cx.model.taggables.iter().filter(|r| r.backup_eligible) {
             let tags = &r.meta.tags;
             // Tags that are not statically known may carry the tag.
             if tags.map.is_none() {
+                continue;
+            }
+            // Named by a selection: backed up whatever its tags say.
+            if cx
+                .model
+                .backup_selections
+                .iter()
+                .any(|s| s.names(r) == Some(true))
+            {
                 continue;
             }
             let name = &r.meta.address;
@@ -53,7 +93,19 @@ impl Rule for ResourceMissingTag {
                     _ => continue,
                 },
             };
-            out.push(d.with_address(name.clone()));
+            let d = d.with_address(name.clone());
+            out.push(if policy {
+                d
+            } else {
+                d.when_tree_shows(BACKUP_TAG_USED)
+            });
+        }
+    }
+
+    fn gather(&self, cx: &Context<'_>, facts: &mut TreeFacts) {
+        let tag = cx.settings.param_str("BKP005", "tag", "ToBackup");
+        if uses_tag(cx.model, &tag) {
+            facts.premises.insert(BACKUP_TAG_USED);
         }
     }
 }

@@ -16,7 +16,13 @@ impl Rule for RetentionBelowPolicy {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let min_days = cx.settings.param_f64("BKP003", "min_days", 30.0);
+        // The policy floor applies where the policy is declared (strict profile, or
+        // configured); what the vault lock rejects is a fact everywhere.
+        let min_days = if cx.policy() {
+            cx.settings.param_f64("BKP003", "min_days", 30.0)
+        } else {
+            f64::NEG_INFINITY
+        };
         for lock in &cx.model.vault_locks {
             check_lock(cx, lock, min_days, out);
         }
@@ -57,10 +63,12 @@ fn check_lock(cx: &Context<'_>, lock: &VaultLock, min_days: f64, out: &mut Vec<D
         }
     };
     d = d.with_origin(min.from);
-    out.push(d.with_address(name.clone()).with_help(format!(
-        "set `{attr}` to at least {} days",
-        format_number(min_days)
-    )));
+    let help = if min_days.is_finite() {
+        format!("set `{attr}` to at least {} days", format_number(min_days))
+    } else {
+        format!("set `{attr}` to the retention your recovery points must survive")
+    };
+    out.push(d.with_address(name.clone()).with_help(help));
 }
 
 /// The locks on every vault a rule targets, when all of them are known.
@@ -187,7 +195,10 @@ fn check_rule(
         None => return,
     };
     d = d.with_origin(delete_after.from);
-    out.push(d.with_address(plan_name.clone()).with_help(
-        "set the rule's lifecycle `delete_after` / `DeleteAfterDays` within the policy minimum and the target vault lock's minimum and maximum retention",
-    ));
+    let help = if min_days.is_finite() {
+        "set the rule's lifecycle `delete_after` / `DeleteAfterDays` within the policy minimum and the target vault lock's minimum and maximum retention"
+    } else {
+        "set the rule's lifecycle `delete_after` / `DeleteAfterDays` within the target vault lock's minimum and maximum retention"
+    };
+    out.push(d.with_address(plan_name.clone()).with_help(help));
 }

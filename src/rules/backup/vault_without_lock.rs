@@ -7,18 +7,63 @@ use crate::rules::{Context, Rule};
 
 pub struct VaultWithoutLock;
 
+/// A lock resource of the vault's configuration that `count`/`for_each` switches off and
+/// that names this vault (or a vault not statically known).
+fn switched_off_lock<'a>(
+    cx: &'a Context<'_>,
+    vault: &crate::model::BackupVault,
+) -> Option<&'a crate::model::SwitchedOff> {
+    cx.model.switched_off.iter().find(|off| {
+        off.rtype == "aws_backup_vault_lock_configuration"
+            && crate::model::root_of(&off.ref_name) == crate::model::root_of(&vault.meta.ref_name)
+            && match off.body.get("backup_vault_name") {
+                Some(v) => {
+                    let refs = v.references();
+                    refs.is_empty() && v.to_plain_string().is_none()
+                        || refs.iter().any(|r| r.resource == vault.meta.ref_name)
+                        || v.to_plain_string()
+                            .is_some_and(|n| vault.name.known() == Some(&n))
+                }
+                None => false,
+            }
+    })
+}
+
 impl Rule for VaultWithoutLock {
     fn id(&self) -> &'static str {
         "BKP001"
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let policy = cx.policy();
         for vault in &cx.model.backup_vaults {
             // A lock that may exist, or whose vault is not known, may be this vault's.
             if !vault.locks.is_empty() || vault.lock_uncertain {
                 continue;
             }
+            // `force_destroy = true` declares the vault disposable, recovery points and
+            // all (a staging or test vault): a lock would contradict it. Only the strict
+            // profile, or a configured BKP001, requires a lock there too.
+            if !policy && vault.force_destroy.known() == Some(&true) {
+                continue;
+            }
             let name = &vault.meta.address;
+            if let Some(off) = switched_off_lock(cx, vault) {
+                let what = crate::model::display_name(&off.ref_name);
+                let mut d = cx
+                    .finding(
+                        vault.meta.header,
+                        format!("backup vault {name} has no vault lock: {what}, which would lock it, is switched off, so its recovery points can be deleted"),
+                    )
+                    .with_address(name.clone())
+                    .with_label(off.switch, format!("{what} switched off here"))
+                    .with_help(format!(
+                        "switch {what} on for this configuration (the value of its `count`/`for_each`/`Condition`), with `changeable_for_days` for compliance mode"
+                    ));
+                d = d.with_origin(off.from);
+                out.push(d);
+                continue;
+            }
             let help = match vault.meta.framework {
                 Framework::Terraform => {
                     "add an `aws_backup_vault_lock_configuration` for this vault, with `min_retention_days` and `changeable_for_days` (compliance mode)"

@@ -13,6 +13,10 @@ impl Rule for DeletionWindowTooShort {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        // A policy: only under the strict profile, or when configured.
+        if !cx.policy() {
+            return;
+        }
         let min = cx.settings.param_f64("KMS006", "min_days", 30.0);
         for key in &cx.model.kms_keys {
             let Some(days) = key.deletion_window_days.known() else {
@@ -36,7 +40,7 @@ impl Rule for DeletionWindowTooShort {
                     ),
                 )
                 .with_address(key.meta.address.clone())
-                .with_help(format!("set `{attr}` to at least {} (the maximum is 30)", crate::value::format_number(min)));
+                .with_help(format!("set `{attr}` to at least {} (KMS accepts 7 to 30)", crate::value::format_number(min)));
             d = d.with_origin(key.deletion_window_days.from);
             out.push(d);
         }

@@ -20,6 +20,9 @@ impl Rule for ImportedKeyRotationUntracked {
         let tag = cx.settings.param_str("KMS003", "tag", "RotationDate");
         let max_age = cx.settings.param_f64("KMS003", "max_age_days", 365.0);
         let today = cx.settings.today;
+        // The rotation-date tag and its maximum age are the policy (strict profile, or
+        // configured); expired material, and material nothing tracks, are facts.
+        let policy = cx.policy();
         for key in &cx.model.kms_keys {
             if key.origin.known() != Some(&KeyOrigin::External) {
                 continue;
@@ -44,6 +47,34 @@ impl Rule for ImportedKeyRotationUntracked {
             }
             let Some(map) = &tags.map else { continue };
             match map.get(&tag) {
+                // Under `recommended`, material with an expiry in the future is tracked
+                // (its expiry forces the next import); the tag itself is the policy.
+                None if !policy => {
+                    // An expiry (a date, or a value not statically known) tracks it;
+                    // expired material is reported above.
+                    if key.valid_to.is_explicit()
+                        && key.valid_to.known().is_none_or(|v| Date::parse(v).is_some())
+                    {
+                        continue;
+                    }
+                    let (message, help) = match key.meta.framework {
+                        crate::resource::Framework::Terraform => (
+                            format!("KMS key {name} has imported material that nothing tracks: no `{tag}` tag recording its last rotation, and no expiry (`valid_to`)"),
+                            format!("add a `{tag}` tag with the ISO 8601 date of the last import, e.g. 2026-03-01, or an expiry for the material (`valid_to`); {HELP}"),
+                        ),
+                        // The material's expiry is set when it is imported, outside the
+                        // template.
+                        crate::resource::Framework::CloudFormation => (
+                            format!("KMS key {name} has imported material but no `{tag}` tag recording its last rotation, so nothing in the template tracks it"),
+                            format!("add a `{tag}` tag with the ISO 8601 date of the last import, e.g. 2026-03-01; {HELP}"),
+                        ),
+                    };
+                    out.push(
+                        cx.finding(tags.span, message)
+                            .with_address(name.clone())
+                            .with_help(help),
+                    );
+                }
                 None => out.push(
                     cx.finding(
                         tags.span,
@@ -65,7 +96,7 @@ impl Rule for ImportedKeyRotationUntracked {
                         ),
                         Some(d) => {
                             let age = (today.0 - d.0) as f64;
-                            if age > max_age {
+                            if policy && age > max_age {
                                 let mut f = cx
                                     .finding(
                                         v.span,

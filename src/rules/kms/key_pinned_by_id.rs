@@ -16,8 +16,20 @@ impl Rule for KeyPinnedById {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let policy = cx.policy();
         for c in &cx.model.kms_consumers {
             if c.resolution != Resolution::PerRequest || !c.reference.is_raw_key() {
+                continue;
+            }
+            // Under `recommended`, only a key whose rotation means a new key or new
+            // material: an AWS-generated key that rotates keeps its id and ARN.
+            if !policy
+                && c.key
+                    .as_deref()
+                    .and_then(|k| cx.model.key(k))
+                    .and_then(|k| k.rotation_needs_new_key())
+                    != Some(true)
+            {
                 continue;
             }
             let how = super::describe_reference(c);
@@ -44,11 +56,22 @@ impl Rule for KeyPinnedById {
                         Framework::Terraform => {
                             format!("use {}.arn", display_name(&a.meta.ref_name))
                         }
+                        // `!Ref` reaches only resources of the same template.
+                        Framework::CloudFormation if a.meta.scope != c.meta.scope => format!(
+                            "export the name of alias {} from its stack (`Outputs` with `Export`, value `!Ref {}`) and use `!ImportValue` of that export here",
+                            display_name(&a.meta.ref_name),
+                            display_name(&a.meta.ref_name)
+                        ),
                         Framework::CloudFormation => {
                             format!("use !Ref {}", display_name(&a.meta.ref_name))
                         }
                     };
                     d = d.with_help(attr);
+                }
+                None if c.meta.framework == Framework::CloudFormation
+                    && c.key.as_deref().is_some_and(|k| cx.model.key(k).is_none()) =>
+                {
+                    d = d.with_help("give the key an `AWS::KMS::Alias` in the stack that defines it, export the alias name (`Outputs` with `Export`), and use `!ImportValue` of that export here");
                 }
                 None => {
                     d = d.with_help("create an alias for the key and reference the alias (`alias/<name>` or its ARN)");

@@ -20,8 +20,11 @@ fn unaliased<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a KmsKey> + 'a {
         .filter(|a| a.target_unknown)
         .map(|a| a.meta.scope.as_str())
         .collect();
+    // Under `recommended`, only keys whose rotation means a new key or new material.
+    let policy = cx.policy();
     cx.model.kms_keys.iter().filter(move |key| {
         key.usage.known().map(String::as_str) == Some("ENCRYPT_DECRYPT")
+            && (policy || key.rotation_needs_new_key() == Some(true))
             && cx.model.aliases_of(&key.meta.ref_name).next().is_none()
             && !unsure.contains(key.meta.scope.as_str())
     })

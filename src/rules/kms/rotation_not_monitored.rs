@@ -15,7 +15,10 @@ pub const ROTATION_RULE: &str = "CMK_BACKING_KEY_ROTATION_ENABLED";
 /// The customer keys of the tree, and whether a Config rule may monitor them.
 #[derive(Debug, Default)]
 pub struct KeyCount {
+    /// Keys the managed rule evaluates (not those with imported material).
     pub count: usize,
+    /// Keys with imported material, which the managed rule does not evaluate.
+    pub imported: usize,
     /// The first key, by location.
     pub first: Option<Box<ResourceMeta>>,
     pub monitored: bool,
@@ -24,6 +27,7 @@ pub struct KeyCount {
 impl KeyCount {
     pub fn merge(&mut self, other: KeyCount) {
         self.count += other.count;
+        self.imported += other.imported;
         self.monitored |= other.monitored;
         if let Some(m) = other.first {
             let earlier = self
@@ -46,9 +50,14 @@ impl Rule for RotationNotMonitored {
 
     fn gather(&self, cx: &Context<'_>, facts: &mut TreeFacts) {
         let model = cx.model;
+        let imported = |k: &&crate::model::KmsKey| {
+            k.origin.known() == Some(&crate::model::kms::KeyOrigin::External)
+        };
+        let evaluated = || model.kms_keys.iter().filter(|k| !imported(k));
         facts.keys.merge(KeyCount {
-            count: model.kms_keys.len(),
-            first: model.kms_keys.first().map(|k| Box::new(k.meta.clone())),
+            count: evaluated().count(),
+            imported: model.kms_keys.iter().filter(imported).count(),
+            first: evaluated().next().map(|k| Box::new(k.meta.clone())),
             // An identifier not known statically may be this rule.
             monitored: model.config_rules.iter().any(|r| {
                 r.identifier.known().map(String::as_str) == Some(ROTATION_RULE)
@@ -72,7 +81,10 @@ impl Rule for RotationNotMonitored {
                 },
             )
             .with_address(first.address.clone())
-            .with_help("add an aws_config_config_rule (or AWS::Config::ConfigRule) with source identifier CMK_BACKING_KEY_ROTATION_ENABLED, or deploy it organization-wide");
+            .with_help(match keys.imported {
+                0 => "add an aws_config_config_rule (or AWS::Config::ConfigRule) with source identifier CMK_BACKING_KEY_ROTATION_ENABLED, or deploy it organization-wide".to_string(),
+                n => format!("add an aws_config_config_rule (or AWS::Config::ConfigRule) with source identifier CMK_BACKING_KEY_ROTATION_ENABLED, or deploy it organization-wide; it does not evaluate the {n} key(s) with imported material of the tree: track those with the rotation-date tag (KMS003) and an EventBridge rule on ImportKeyMaterial"),
+            });
         out.push(cx.explain(d, first));
     }
 }

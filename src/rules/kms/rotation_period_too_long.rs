@@ -14,6 +14,9 @@ impl Rule for RotationPeriodTooLong {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        // The policy maximum applies under the strict profile or when configured; the
+        // range KMS accepts is a fact everywhere.
+        let policy = cx.policy();
         let max = cx.settings.param_f64("KMS004", "max_days", 365.0);
         for key in &cx.model.kms_keys {
             let Some(days) = key.rotation_period_days.known().copied() else {
@@ -34,11 +37,12 @@ impl Rule for RotationPeriodTooLong {
                     ),
                 );
                 d.severity = Severity::Error;
+                let upper = if policy { max.min(2560.0) } else { 2560.0 };
                 d.with_help(format!(
                     "set `{attr}` between 90 and {}",
-                    format_number(max.min(2560.0))
+                    format_number(upper)
                 ))
-            } else if days > max && key.rotation_enabled.known() == Some(&true) {
+            } else if policy && days > max && key.rotation_enabled.known() == Some(&true) {
                 cx.finding(
                     span,
                     format!(

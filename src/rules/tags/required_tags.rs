@@ -12,6 +12,10 @@ impl Rule for RequiredTags {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        // A policy: only under the strict profile, or when configured.
+        if !cx.policy() {
+            return;
+        }
         let required = cx.settings.param_strs("TAG001", "required", &[]);
         if required.is_empty() {
             return;
