@@ -344,8 +344,15 @@ fn list_rules(args: ConfigArgs) -> Result<ExitCode, String> {
         settings.profile.as_str()
     ));
     out.push_str(&scopes);
-    print!("{out}");
+    emit(&out);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to standard output; a closed pipe (`iacguard explain X | head`) ends the
+/// output quietly instead of panicking.
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 fn lsp() -> Result<ExitCode, String> {
@@ -356,8 +363,11 @@ fn lsp() -> Result<ExitCode, String> {
 fn explain(rule: &str) -> Result<ExitCode, String> {
     let m = rules::find(rule)
         .ok_or_else(|| format!("error: no rule `{rule}` (see `iacguard rules`)"))?;
-    println!("# {} {}\n", m.id, m.name);
-    println!(
+    let mut out = String::new();
+    use std::fmt::Write as _;
+    let _ = writeln!(out, "# {} {}\n", m.id, m.name);
+    let _ = writeln!(
+        out,
         "Default severity: {}{}. Frameworks: {}.\n",
         m.severity.as_str(),
         if m.enabled_by_default {
@@ -367,22 +377,32 @@ fn explain(rule: &str) -> Result<ExitCode, String> {
         },
         m.frameworks.join(", ")
     );
-    println!("Kind: {}.", m.kind.as_str());
+    let _ = writeln!(out, "Kind: {}.", m.kind.as_str());
     for p in Profile::ALL {
-        println!("Under the {} profile: {}.", p.as_str(), m.scope_under(p));
+        let _ = writeln!(
+            out,
+            "Under the {} profile: {}.",
+            p.as_str(),
+            m.scope_under(p)
+        );
     }
-    println!();
+    out.push('\n');
     if !m.params.is_empty() {
-        println!("Parameters ([rules.{}] in .iacguard.toml):", m.id);
+        let _ = writeln!(out, "Parameters ([rules.{}] in .iacguard.toml):", m.id);
         for (k, v) in &m.params {
             match m.strict.get(k) {
-                Some(s) => println!("  {k} = {v} (strict profile: {s})"),
-                None => println!("  {k} = {v}"),
+                Some(s) => {
+                    let _ = writeln!(out, "  {k} = {v} (strict profile: {s})");
+                }
+                None => {
+                    let _ = writeln!(out, "  {k} = {v}");
+                }
             }
         }
-        println!();
+        out.push('\n');
     }
-    print!("{}", m.body);
+    out.push_str(&m.body);
+    emit(&out);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -404,7 +424,7 @@ fn keys(args: KeysArgs) -> Result<ExitCode, String> {
         KeysFormat::Mermaid => iacguard::inventory::render_mermaid(&inv),
         KeysFormat::Dot => iacguard::inventory::render_dot(&inv),
     };
-    print!("{out}");
+    emit(&out);
     Ok(if report.bad_paths.is_empty() {
         ExitCode::SUCCESS
     } else {

@@ -7,6 +7,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// Says that a test is skipped, on the test run's own standard error (not captured, so it
+/// shows in `cargo test` output even when the test passes).
+pub fn skip(test: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "note: {test} skipped: {why}");
+}
+
+/// The shared corpus of real repositories, when it is there.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = root().join("../shared/corpus");
+    dir.is_dir().then_some(dir)
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

@@ -5,11 +5,10 @@ mod common;
 
 #[test]
 fn corpus_is_analysed_without_panics() {
-    let corpus = common::root().join("../shared/corpus");
-    if !corpus.is_dir() {
-        eprintln!("skipped: no ../shared/corpus");
+    let Some(corpus) = common::corpus() else {
+        common::skip("corpus_is_analysed_without_panics", "no ../shared/corpus");
         return;
-    }
+    };
     let report = common::scan_path(&corpus, 2);
     let parse_errors: std::collections::BTreeSet<&str> = report
         .diagnostics
@@ -34,11 +33,13 @@ fn corpus_is_analysed_without_panics() {
 /// calls the parser sees, on every `.tf` file of the corpus the parser accepts.
 #[test]
 fn module_scanner_agrees_with_the_parser_on_the_corpus() {
-    let corpus = common::root().join("../shared/corpus");
-    if !corpus.is_dir() {
-        eprintln!("skipped: no ../shared/corpus");
+    let Some(corpus) = common::corpus() else {
+        common::skip(
+            "module_scanner_agrees_with_the_parser_on_the_corpus",
+            "no ../shared/corpus",
+        );
         return;
-    }
+    };
     let mut compared = 0;
     let mut stack = vec![corpus];
     while let Some(dir) = stack.pop() {
@@ -59,4 +60,65 @@ fn module_scanner_agrees_with_the_parser_on_the_corpus() {
     }
     eprintln!("{compared} files compared");
     assert!(compared > 1000);
+}
+
+/// Replays the hand review of the default profile's findings on the corpus
+/// (`docs/review/recommended-profile.md`): every finding judged accepted is still reported,
+/// every finding judged rejected is not.
+#[test]
+fn review_verdicts_still_hold() {
+    let Some(corpus) = common::corpus() else {
+        common::skip("review_verdicts_still_hold", "no ../shared/corpus");
+        return;
+    };
+    let settings = iacguard::settings::Settings {
+        today: iacguard::settings::Date::parse("2026-12-01").expect("date"),
+        ..Default::default()
+    };
+    let report = iacguard::scan(&iacguard::ScanOptions {
+        paths: vec![corpus.clone()],
+        root: corpus,
+        threads: 2,
+        settings,
+        ..Default::default()
+    });
+    let found: std::collections::BTreeSet<(String, String, String)> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.rule.clone(),
+                report.sources.get(d.primary.file).name.clone(),
+                d.address.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let verdicts =
+        std::fs::read_to_string(common::root().join("docs/review/corpus-recommended.tsv"))
+            .expect("docs/review/corpus-recommended.tsv");
+    let mut problems = Vec::new();
+    let mut counted = 0;
+    for line in verdicts
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [verdict, rule, path, address] = cols[..] else {
+            panic!("malformed verdict line: {line}");
+        };
+        counted += 1;
+        let key = (rule.to_string(), path.to_string(), address.to_string());
+        match verdict {
+            "accepted" if !found.contains(&key) => {
+                problems.push(format!("accepted finding no longer reported: {line}"))
+            }
+            "rejected" if found.contains(&key) => {
+                problems.push(format!("rejected finding reported again: {line}"))
+            }
+            "accepted" | "rejected" => {}
+            other => panic!("unknown verdict `{other}`"),
+        }
+    }
+    assert!(counted >= 50, "{counted} verdicts");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

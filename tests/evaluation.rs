@@ -109,3 +109,16 @@ fn optional_attributes_get_their_type_defaults() {
         .expect("KMS002");
     assert_eq!(d.address.as_deref(), Some("aws_kms_key.svc[\"orders\"]"));
 }
+
+#[test]
+fn cloudposse_null_label_switches_resources_by_its_enabled_input() {
+    let r = check("null_label", &["BKP001"]);
+    let addresses: Vec<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "BKP001")
+        .filter_map(|d| d.address.as_deref())
+        .collect();
+    // Known present (no "may not be created"), and absent where `enabled = false`.
+    assert_eq!(addresses, ["module.backup.aws_backup_vault.default[0]"]);
+}

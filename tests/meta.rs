@@ -4,9 +4,10 @@ mod common;
 
 use std::fs;
 
-const HEADINGS: [&str; 5] = [
+const HEADINGS: [&str; 6] = [
     "What it does",
     "Why is this bad?",
+    "Profiles",
     "Example",
     "How to fix",
     "References",
@@ -54,7 +55,17 @@ fn every_rule_document_is_registered() {
 #[test]
 fn every_rule_has_fail_and_pass_fixtures_for_each_framework() {
     for m in iacguard::rules::all() {
-        for kind in ["fail", "pass"] {
+        // The profile fixtures of a policy rule (its premise present and absent) too.
+        let recommended = common::root()
+            .join("testdata")
+            .join(&m.id)
+            .join("recommended");
+        let kinds: &[&str] = if recommended.is_dir() {
+            &["fail", "pass", "recommended/fail", "recommended/pass"]
+        } else {
+            &["fail", "pass"]
+        };
+        for &kind in kinds {
             let dir = common::root().join("testdata").join(&m.id).join(kind);
             let names: Vec<String> = fs::read_dir(&dir)
                 .unwrap_or_else(|_| panic!("{} lacks testdata/{}/{kind}", m.id, m.id))
@@ -74,11 +85,33 @@ fn every_rule_has_fail_and_pass_fixtures_for_each_framework() {
                     m.id
                 );
                 assert!(
-                    names.iter().any(|n| n.ends_with(".json")),
+                    kind.starts_with("recommended") || names.iter().any(|n| n.ends_with(".json")),
                     "{} {kind}: no CloudFormation JSON fixture",
                     m.id
                 );
             }
+        }
+    }
+}
+
+#[test]
+fn profile_parameters_are_parameters_of_the_rule() {
+    for m in iacguard::rules::all() {
+        for key in m.strict.keys() {
+            assert!(
+                m.params.contains_key(key),
+                "rules/{}.md: `strict` sets `{key}`, which `params` does not declare",
+                m.id
+            );
+        }
+        if m.kind != iacguard::rules::RuleKind::Fact {
+            let profiles = m.section("Profiles").unwrap_or_default();
+            assert!(
+                profiles.contains("policy"),
+                "rules/{}.md: a {} rule whose Profiles section does not say what its policy is",
+                m.id,
+                m.kind.as_str()
+            );
         }
     }
 }
@@ -129,5 +162,7 @@ fn readme_rule_table_lists_every_rule() {
     for m in iacguard::rules::all() {
         let row = format!("| {} | {} | {} |", m.id, m.name, m.severity.as_str());
         assert!(readme.contains(&row), "README rule table lacks `{row}`");
+        let row = format!("| {} | {} |", m.id, m.kind.as_str());
+        assert!(readme.contains(&row), "README profile table lacks `{row}`");
     }
 }

@@ -83,19 +83,30 @@ impl Condition {
         op.contains("Not")
     }
 
+    /// A time condition that ends access (`DateLessThan aws:CurrentTime`,
+    /// `NumericLessThan aws:EpochTime`): a window, closed or closing. A start alone
+    /// (`DateGreaterThan`) leaves access open from then on.
+    fn ends_in_time(&self) -> bool {
+        self.key
+            .as_deref()
+            .is_some_and(|k| TIME_KEYS.contains(&k.to_ascii_lowercase().as_str()))
+            && self.operator.contains("LessThan")
+    }
+
     fn is_null_check(&self) -> bool {
         self.operator.ends_with("Null")
     }
 
-    /// An `aws:SourceIp` condition whose every range is all addresses (`0.0.0.0/0`,
-    /// `::/0`): it restricts nothing, either way.
+    /// An `aws:SourceIp` condition with a range of all addresses (`0.0.0.0/0`, `::/0`):
+    /// every caller of that address family matches it, so it keeps no one out (an
+    /// `IpAddress` admits them all; a `NotIpAddress` in a `Deny` denies none of them).
     fn admits_every_address(&self) -> bool {
         self.key
             .as_deref()
             .is_some_and(|k| k.eq_ignore_ascii_case("aws:SourceIp"))
             && self.values.as_ref().is_some_and(|vs| {
                 !vs.is_empty()
-                    && vs.iter().all(|v| {
+                    && vs.iter().any(|v| {
                         v.as_deref()
                             .is_some_and(|v| ANY_ADDRESS.contains(&v.trim()))
                     })
@@ -155,7 +166,11 @@ impl Statement {
             }
             match &c.key {
                 Some(k) => {
-                    if c.is_negated() == negated && keys.contains(&k.to_ascii_lowercase().as_str())
+                    let lower = k.to_ascii_lowercase();
+                    let timed = TIME_KEYS.contains(&lower.as_str());
+                    if c.is_negated() == negated
+                        && keys.contains(&lower.as_str())
+                        && (!timed || c.ends_in_time())
                     {
                         return Some(true);
                     }

@@ -41,7 +41,7 @@ fn report(cx: &Context<'_>, policy: &ApiPolicy, what: &str, out: &mut Vec<Diagno
     let mut d = cx.finding(
         statement.span,
         format!(
-            "resource policy {what} allows anyone to invoke the API without a condition on source IP, VPC endpoint, VPC or organization"
+            "resource policy {what} allows anyone to invoke the API without a condition that restricts the source IP, VPC endpoint, VPC or organization"
         ),
     );
     if statement.span != policy.span {
@@ -49,6 +49,6 @@ fn report(cx: &Context<'_>, policy: &ApiPolicy, what: &str, out: &mut Vec<Diagno
     }
     d = d.with_origin(policy.from);
     out.push(d.with_address(policy.carrier.clone()).with_help(
-        "add a condition on `aws:SourceIp`, `aws:SourceVpce`, `aws:SourceVpc` or `aws:PrincipalOrgID` to the `Allow`, or a `Deny` of `execute-api:Invoke` with the negated condition (`NotIpAddress`, `StringNotEquals`)",
+        "add a condition on `aws:SourceIp` (ranges narrower than `0.0.0.0/0` and `::/0`), `aws:SourceVpce`, `aws:SourceVpc` or `aws:PrincipalOrgID` to the `Allow`, or a `Deny` of `execute-api:Invoke` with the negated condition (`NotIpAddress`, `StringNotEquals`)",
     ));
 }

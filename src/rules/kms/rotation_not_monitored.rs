@@ -17,7 +17,8 @@ pub const ROTATION_RULE: &str = "CMK_BACKING_KEY_ROTATION_ENABLED";
 pub struct KeyCount {
     /// Keys the managed rule evaluates (not those with imported material).
     pub count: usize,
-    /// Keys with imported material, which the managed rule does not evaluate.
+    /// Keys the managed rule does not evaluate (imported material, custom key stores,
+    /// asymmetric and HMAC keys).
     pub imported: usize,
     /// The first key, by location.
     pub first: Option<Box<ResourceMeta>>,
@@ -50,9 +51,9 @@ impl Rule for RotationNotMonitored {
 
     fn gather(&self, cx: &Context<'_>, facts: &mut TreeFacts) {
         let model = cx.model;
-        let imported = |k: &&crate::model::KmsKey| {
-            k.origin.known() == Some(&crate::model::kms::KeyOrigin::External)
-        };
+        // The managed rule evaluates keys KMS rotates automatically: not imported
+        // material, custom key stores, asymmetric or HMAC keys.
+        let imported = |k: &&crate::model::KmsKey| k.rotation_needs_new_key() == Some(true);
         let evaluated = || model.kms_keys.iter().filter(|k| !imported(k));
         facts.keys.merge(KeyCount {
             count: evaluated().count(),
@@ -83,7 +84,7 @@ impl Rule for RotationNotMonitored {
             .with_address(first.address.clone())
             .with_help(match keys.imported {
                 0 => "add an aws_config_config_rule (or AWS::Config::ConfigRule) with source identifier CMK_BACKING_KEY_ROTATION_ENABLED, or deploy it organization-wide".to_string(),
-                n => format!("add an aws_config_config_rule (or AWS::Config::ConfigRule) with source identifier CMK_BACKING_KEY_ROTATION_ENABLED, or deploy it organization-wide; it does not evaluate the {n} key(s) with imported material of the tree: track those with the rotation-date tag (KMS003) and an EventBridge rule on ImportKeyMaterial"),
+                n => format!("add an aws_config_config_rule (or AWS::Config::ConfigRule) with source identifier CMK_BACKING_KEY_ROTATION_ENABLED, or deploy it organization-wide; it does not evaluate the {n} key(s) of the tree that KMS cannot rotate automatically (imported material, custom key store, asymmetric or HMAC): track imported ones with the rotation-date tag (KMS003) and an EventBridge rule on ImportKeyMaterial"),
             });
         out.push(cx.explain(d, first));
     }
