@@ -133,6 +133,9 @@ pub mod codes {
     pub const FILE_SKIPPED: &str = "file-skipped";
     /// Something in an otherwise valid file that the evaluator could not follow.
     pub const EVAL_NOTE: &str = "evaluation-note";
+    /// A mapping key written twice in a CloudFormation template: the last value is
+    /// analysed, as CloudFormation deploys it.
+    pub const DUPLICATE_KEY: &str = "duplicate-key";
     /// A suppression comment that suppresses nothing.
     pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
     /// A suppression comment with no `-- reason`.

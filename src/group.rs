@@ -383,6 +383,7 @@ pub(crate) fn module_calls(f: &Discovered, options: &ScanOptions) -> Vec<String>
 
 /// The local module directories a Terraform file's text calls.
 fn module_calls_in(f: &Discovered, text: &str) -> Vec<String> {
+    let text = &*syntax::without_bom(text);
     let dir = dir_of(&f.name);
     let local = |s: &str| {
         (s.starts_with("./") || s.starts_with("../"))
@@ -806,7 +807,7 @@ pub(crate) fn reparse_template(
 pub(crate) fn template_tree(kind: FileKind, text: &str, id: FileId) -> Option<Node> {
     match kind {
         FileKind::Yaml => syntax::yaml::parse(text, id).root,
-        FileKind::Json => syntax::json::parse(text, id).root,
+        FileKind::Json => syntax::json::parse(&syntax::without_bom(text), id).root,
         _ => None,
     }
 }

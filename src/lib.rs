@@ -249,9 +249,11 @@ pub(crate) fn read_and_parse(
             ));
         }
     };
+    // Spans stay those of `text`: the mark becomes as many spaces.
+    let parsed_text = syntax::without_bom(&text);
     let content = match f.kind {
         FileKind::Terraform | FileKind::Tfvars => {
-            let p = syntax::hcl::parse(&text, id);
+            let p = syntax::hcl::parse(&parsed_text, id);
             syntax_errors(p.errors, &mut diagnostics);
             match (p.body, f.kind) {
                 (Some(b), FileKind::Terraform) => Content::Terraform(b),
@@ -260,8 +262,23 @@ pub(crate) fn read_and_parse(
             }
         }
         FileKind::TerraformJson | FileKind::TfvarsJson => {
-            let p = syntax::json::parse(&text, id);
+            let p = syntax::json::parse(&parsed_text, id);
             syntax_errors(p.errors, &mut diagnostics);
+            // Terraform rejects a repeated argument.
+            for d in p.duplicates {
+                diagnostics.push(
+                    Diagnostic::new(
+                        codes::PARSE_ERROR,
+                        Severity::Error,
+                        d.span,
+                        format!(
+                            "duplicate key `{}`: Terraform rejects a repeated argument",
+                            d.key
+                        ),
+                    )
+                    .with_label(d.earlier, "first defined here"),
+                );
+            }
             match p.root {
                 Some(root) if f.kind == FileKind::TerraformJson => {
                     let (body, errs) = syntax::hcl::from_json(&root, id);
@@ -284,16 +301,31 @@ pub(crate) fn read_and_parse(
                     diagnostics,
                 };
             }
-            let (root, errs) = if f.kind == FileKind::Yaml {
+            let (root, errs, duplicates) = if f.kind == FileKind::Yaml {
                 let p = syntax::yaml::parse(&text, id);
-                (p.root, p.errors)
+                (p.root, p.errors, p.duplicates)
             } else {
-                let p = syntax::json::parse(&text, id);
-                (p.root, p.errors)
+                let p = syntax::json::parse(&parsed_text, id);
+                (p.root, p.errors, p.duplicates)
             };
             match root {
                 Some(r) if syntax::tree::is_cloudformation(&r) => {
                     syntax_errors(errs, &mut diagnostics);
+                    for d in duplicates {
+                        diagnostics.push(
+                            Diagnostic::new(
+                                codes::DUPLICATE_KEY,
+                                Severity::Warning,
+                                d.span,
+                                format!(
+                                    "key `{}` is written twice in this mapping: CloudFormation deploys this last value and ignores the earlier one (so does this analysis)",
+                                    d.key
+                                ),
+                            )
+                            .with_label(d.earlier, "earlier value, not deployed")
+                            .with_help("remove the earlier occurrence (or merge the two): a reader of the template sees both"),
+                        );
+                    }
                     Content::CloudFormation(r)
                 }
                 // A document that fails to parse is reported only when it looks like a

@@ -117,7 +117,7 @@ fn duplicate_keys_and_aliases_are_reported() {
     let r = scan_dir(d.path());
     let msgs: Vec<&str> = r.diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert!(
-        msgs.iter().any(|m| m.contains("duplicate key `K`")),
+        msgs.iter().any(|m| m.contains("key `K` is written twice")),
         "{msgs:?}"
     );
     assert!(msgs.iter().any(|m| m.contains("alias")), "{msgs:?}");
@@ -265,4 +265,126 @@ fn local_cycles_are_reported_not_looped() {
         .iter()
         .any(|d| d.message.contains("depends on itself")));
     assert!(!r.diagnostics.iter().any(|d| d.rule == "KMS002"));
+}
+
+#[test]
+fn duplicate_keys_deploy_the_last_value_and_are_warnings_naming_both_places() {
+    let d = tempfile::tempdir().expect("tempdir");
+    // A repeated logical id, and a repeated property: the last of each is what
+    // CloudFormation deploys.
+    write(
+        d.path(),
+        "t.yaml",
+        "Resources:\n  K:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n  K:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n      EnableKeyRotation: false\n",
+    );
+    write(
+        d.path(),
+        "t.json",
+        r#"{"Resources": {"J": {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": false, "EnableKeyRotation": true}}}}"#,
+    );
+    let r = scan_dir(d.path());
+    let dups: Vec<&iacguard::diagnostic::Diagnostic> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "duplicate-key")
+        .collect();
+    assert_eq!(dups.len(), 3, "{dups:?}");
+    assert!(dups
+        .iter()
+        .all(|d| d.severity == iacguard::diagnostic::Severity::Warning
+            && d.labels.iter().any(|l| l.message.contains("earlier value"))));
+    assert!(!r.diagnostics.iter().any(|d| d.rule == "parse-error"));
+    // The YAML key deploys rotation off (the last value); the JSON key rotation on.
+    let rotation: Vec<(&str, &str)> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "KMS002")
+        .map(|d| {
+            (
+                r.sources.get(d.primary.file).name.as_str(),
+                d.address.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(rotation, [("t.yaml", "K")]);
+}
+
+#[test]
+fn duplicate_keys_in_terraform_json_stay_errors() {
+    let d = tempfile::tempdir().expect("tempdir");
+    write(
+        d.path(),
+        "main.tf.json",
+        r#"{"resource": {"aws_kms_key": {"k": {"enable_key_rotation": true, "enable_key_rotation": false}}}}"#,
+    );
+    let r = scan_dir(d.path());
+    assert!(r
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "parse-error"
+            && d.message.contains("Terraform rejects a repeated argument")));
+}
+
+#[test]
+fn a_utf8_byte_order_mark_is_ignored_in_every_format_with_spans_in_place() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let bom = |s: &str| {
+        let mut b = vec![0xef, 0xbb, 0xbf];
+        b.extend(s.as_bytes());
+        b
+    };
+    write(
+        d.path(),
+        "main.tf",
+        bom("variable \"rotate\" {\n  default = true\n}\n\nresource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = var.rotate\n}\n"),
+    );
+    write(d.path(), "terraform.tfvars", bom("rotate = false\n"));
+    write(
+        d.path(),
+        "t.yaml",
+        bom("Resources:\n  K:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: false\n"),
+    );
+    write(
+        d.path(),
+        "t.json",
+        bom(
+            r#"{"Resources": {"J": {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": false}}}}"#,
+        ),
+    );
+    let r = scan_dir(d.path());
+    assert!(
+        !r.diagnostics.iter().any(|d| d.rule == "parse-error"),
+        "{:?}",
+        r.diagnostics
+    );
+    let mut at: Vec<(String, usize, usize)> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "KMS002")
+        .map(|d| {
+            let f = r.sources.get(d.primary.file);
+            let p = f.position(d.primary.start as usize);
+            (f.name.clone(), p.line, p.column_utf16)
+        })
+        .collect();
+    at.sort();
+    // Columns count the mark as one UTF-16 unit on the first line, as editors do.
+    assert_eq!(
+        at,
+        [
+            ("main.tf".to_string(), 6, 25),
+            ("t.json".to_string(), 1, 84),
+            ("t.yaml".to_string(), 5, 26),
+        ]
+    );
+    // The tfvars value (false, after the mark) reached the key: it is labelled.
+    let tf = r
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "KMS002" && r.sources.get(d.primary.file).name == "main.tf")
+        .expect("main.tf");
+    assert!(tf
+        .labels
+        .iter()
+        .any(|l| r.sources.get(l.span.file).name == "terraform.tfvars"));
 }

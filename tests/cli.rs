@@ -190,3 +190,101 @@ fn output_is_identical_across_thread_counts() {
         assert!(one == run(j), "SARIF with -j {j} differs from -j 1");
     }
 }
+
+#[test]
+fn profiles_switch_policy_rules_on_the_command_line_and_in_the_configuration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // An AWS-generated key that rotates, without an alias: an alias is the strict
+    // profile's policy only.
+    std::fs::write(
+        dir.path().join("k.tf"),
+        "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = true\n}\n",
+    )
+    .expect("write");
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("iacguard")
+            .expect("binary")
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) = run(&["check", "--no-config"]);
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = run(&["check", "--no-config", "--profile", "strict"]);
+    assert_eq!(code, Some(1));
+    assert!(text.contains("warning[KMS005]"), "{text}");
+    // Configured in the file; the command line wins.
+    std::fs::write(dir.path().join(".iacguard.toml"), "profile = \"strict\"\n").expect("write");
+    assert_eq!(run(&["check"]).0, Some(1));
+    assert_eq!(run(&["check", "--profile", "recommended"]).0, Some(0));
+    // Configuring a policy rule's parameters adopts its policy under `recommended`.
+    std::fs::write(dir.path().join(".iacguard.toml"), "[rules.KMS005]\n").expect("write");
+    assert_eq!(run(&["check"]).0, Some(1));
+    // `iacguard rules` says where each rule runs under the active profile.
+    let (_, text) = run(&["rules", "--no-config", "--profile", "strict"]);
+    assert!(text.contains("Profile: strict"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("BKP005") && l.contains("everywhere")),
+        "{text}"
+    );
+    let (_, text) = run(&["rules", "--no-config"]);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("BKP005") && l.contains("uses the backup tag")),
+        "{text}"
+    );
+}
+
+#[test]
+fn unknown_profiles_and_rules_are_usage_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("k.tf"), "").expect("write");
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("iacguard")
+            .expect("binary")
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(&["check", "--no-config", "--select", "NOPE001"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("unknown rule `NOPE001`"), "{err}");
+    let (code, _) = run(&["check", "--no-config", "--ignore", "kms-nonexistent"]);
+    assert_eq!(code, Some(2));
+    let (code, _) = run(&["check", "--no-config", "--profile", "lenient"]);
+    assert_eq!(code, Some(2));
+    std::fs::write(dir.path().join(".iacguard.toml"), "profile = \"lenient\"\n").expect("write");
+    let (code, err) = run(&["check"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("unknown profile `lenient`"), "{err}");
+}
+
+#[test]
+fn bare_iacguard_checks_the_current_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("k.tf"),
+        "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n",
+    )
+    .expect("write");
+    let out = Command::cargo_bin("iacguard")
+        .expect("binary")
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("error[KMS002]"), "{text}");
+    assert!(!text.contains("file-skipped"), "{text}");
+}

@@ -9,6 +9,8 @@ use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 pub struct Parsed {
     pub root: Option<Node>,
     pub errors: Vec<SyntaxError>,
+    /// Keys written twice in one object (the last value is in the tree).
+    pub duplicates: Vec<super::DuplicateKey>,
 }
 
 fn strict() -> ParseOptions {
@@ -37,6 +39,7 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
                 at,
                 format!("nesting deeper than {MAX_DEPTH} levels; the file is not analysed"),
             ),
+            duplicates: Vec::new(),
         };
     }
     let collect = CollectOptions {
@@ -52,17 +55,22 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
                     span: Span::new(file, r.start, r.end.max(super::char_end(text, r.start))),
                     message: format!("invalid JSON: {}", e.kind()),
                 }],
+                duplicates: Vec::new(),
             }
         }
         Ok(result) => {
-            let mut errors = Vec::new();
-            let root = result.value.map(|v| convert(v, file, &mut errors));
-            Parsed { root, errors }
+            let mut duplicates = Vec::new();
+            let root = result.value.map(|v| convert(v, file, &mut duplicates));
+            Parsed {
+                root,
+                errors: Vec::new(),
+                duplicates,
+            }
         }
     }
 }
 
-fn convert(value: Value<'_>, file: FileId, errors: &mut Vec<SyntaxError>) -> Node {
+fn convert(value: Value<'_>, file: FileId, duplicates: &mut Vec<super::DuplicateKey>) -> Node {
     let sp = |r: jsonc_parser::common::Range| Span::new(file, r.start, r.end);
     match value {
         Value::StringLit(s) => Node {
@@ -86,28 +94,35 @@ fn convert(value: Value<'_>, file: FileId, errors: &mut Vec<SyntaxError>) -> Nod
             kind: NodeKind::Seq(
                 a.elements
                     .into_iter()
-                    .map(|v| convert(v, file, errors))
+                    .map(|v| convert(v, file, duplicates))
                     .collect(),
             ),
         },
         Value::Object(o) => {
             let span = sp(o.range);
             let mut entries: Vec<Entry> = Vec::with_capacity(o.properties.len());
-            // A set, not a scan of `entries`: an object with many keys stays linear.
-            let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+            // A map, not a scan of `entries`: an object with many keys stays linear.
+            let mut seen: std::collections::HashMap<String, usize> =
+                std::collections::HashMap::new();
             for p in o.properties {
                 let (key, key_span) = match p.name {
                     ObjectPropName::String(s) => (s.value.into_owned(), sp(s.range)),
                     ObjectPropName::Word(w) => (w.value.to_string(), sp(w.range)),
                 };
-                let value = convert(p.value, file, errors);
-                if !seen.insert(key.clone()) {
-                    errors.push(SyntaxError {
+                let value = convert(p.value, file, duplicates);
+                if let Some(&index) = seen.get(&key) {
+                    // CloudFormation deploys the last value, in the earlier one's place.
+                    let entry: &mut Entry = &mut entries[index];
+                    duplicates.push(super::DuplicateKey {
+                        key,
                         span: key_span,
-                        message: format!("duplicate key `{key}`; the first value is used"),
+                        earlier: entry.key_span,
                     });
+                    entry.key_span = key_span;
+                    entry.value = value;
                     continue;
                 }
+                seen.insert(key.clone(), entries.len());
                 entries.push(Entry {
                     key,
                     key_span,
@@ -144,9 +159,18 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_keys_are_reported() {
-        let p = parse(r#"{"a": 1, "a": 2}"#, 0);
-        assert_eq!(p.errors.len(), 1);
+    fn duplicate_keys_keep_the_last_value_and_are_reported() {
+        let text = r#"{"a": "1", "b": "0", "a": "2"}"#;
+        let p = parse(text, 0);
+        assert!(p.errors.is_empty());
+        let root = p.root.expect("root");
+        assert_eq!(root.get("a").and_then(|n| n.as_str()), Some("2"));
+        assert_eq!(root.entries().len(), 2);
+        assert_eq!(p.duplicates.len(), 1);
+        let d = &p.duplicates[0];
+        assert_eq!(d.key, "a");
+        assert_eq!(d.earlier.start as usize, text.find("\"a\"").unwrap());
+        assert_eq!(d.span.start as usize, text.rfind("\"a\"").unwrap());
     }
 
     #[test]

@@ -15,6 +15,28 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+/// A mapping key written twice (YAML, JSON). CloudFormation accepts such a template and
+/// deploys the last value, as the parsers it uses (Python's) do: the tree holds the last
+/// value, and the duplicate is reported as a warning naming both places.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    pub key: String,
+    /// The key that wins (the last).
+    pub span: Span,
+    /// The earlier occurrence, whose value is not used.
+    pub earlier: Span,
+}
+
+/// The text a parser reads: a leading UTF-8 byte order mark (which Terraform, OpenTofu,
+/// PyYAML and CloudFormation ignore; editors on Windows write one) becomes three spaces, so
+/// that every offset, and so every span, stays that of the text as written.
+pub fn without_bom(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => std::borrow::Cow::Owned(format!("   {rest}")),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 /// The one error of a file refused before parsing, at the character at `at`.
 pub(crate) fn refusal(file: FileId, text: &str, at: usize, message: String) -> Vec<SyntaxError> {
     vec![SyntaxError {

@@ -6,13 +6,15 @@
 
 use super::tree::{intrinsic_for_tag, Entry, Node, NodeKind};
 use super::{SyntaxError, MAX_DEPTH};
-use crate::source::{line_starts, FileId, Span};
+use crate::source::{FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::collections::HashMap;
 
 pub struct Parsed {
     pub root: Option<Node>,
     pub errors: Vec<SyntaxError>,
+    /// Keys written twice in one mapping (the last value is in the tree).
+    pub duplicates: Vec<super::DuplicateKey>,
 }
 
 /// Converts the parser's character indices into byte offsets.
@@ -55,8 +57,9 @@ enum Frame {
         tag: Option<String>,
         entries: Vec<Entry>,
         key: Option<(String, Span)>,
-        /// Where each key was first defined (duplicates found without a scan).
-        seen: HashMap<String, Span>,
+        /// Where each key was last defined, and its entry (duplicates found without a
+        /// scan).
+        seen: HashMap<String, (Span, usize)>,
     },
 }
 
@@ -185,6 +188,10 @@ mod lenient {
         for e in &mut p.errors {
             span(&mut e.span);
         }
+        for d in &mut p.duplicates {
+            span(&mut d.span);
+            span(&mut d.earlier);
+        }
         if let Some(root) = &mut p.root {
             root.map_spans(span);
         }
@@ -256,9 +263,8 @@ mod lenient {
 
 fn parse_strict(text: &str, file: FileId) -> Parsed {
     let offsets = Offsets::new(text);
-    // Line starts, for messages about duplicate keys (computed on the first).
-    let mut lines: Option<Vec<u32>> = None;
     let mut errors = Vec::new();
+    let mut duplicates = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
     let span = |a: usize, b: usize| Span::new(file, offsets.byte(a), offsets.byte(b));
@@ -272,7 +278,11 @@ fn parse_strict(text: &str, file: FileId) -> Parsed {
                     span: Span::new(file, at, super::char_end(text, at)),
                     message: format!("invalid YAML: {}", e.info()),
                 });
-                return Parsed { root: None, errors };
+                return Parsed {
+                    root: None,
+                    errors,
+                    duplicates: Vec::new(),
+                };
             }
         };
         let (s, e) = (ev_span.start.index(), ev_span.end.index());
@@ -377,7 +387,11 @@ fn parse_strict(text: &str, file: FileId) -> Parsed {
                     "nesting deeper than {MAX_DEPTH} levels; the file is not analysed"
                 ),
             });
-            return Parsed { root: None, errors };
+            return Parsed {
+                root: None,
+                errors,
+                duplicates: Vec::new(),
+            };
         }
         if let Some(node) = done {
             match stack.last_mut() {
@@ -406,20 +420,20 @@ fn parse_strict(text: &str, file: FileId) -> Parsed {
                         *key = Some((text_key, node.span));
                     }
                     Some((k, key_span)) => {
-                        if let Some(first) = seen.get(&k).copied() {
-                            // A line, not an offset: lines stay when an indentation is
-                            // mended (see `lenient`).
-                            let starts = lines.get_or_insert_with(|| line_starts(text));
-                            let line =
-                                starts.partition_point(|s| *s as usize <= first.start as usize);
-                            errors.push(SyntaxError {
+                        if let Some(&(first, index)) = seen.get(&k) {
+                            // CloudFormation deploys the last value: it replaces the
+                            // earlier one, in the earlier one's place.
+                            duplicates.push(super::DuplicateKey {
+                                key: k.clone(),
                                 span: key_span,
-                                message: format!(
-                                    "duplicate key `{k}` (first defined on line {line}); the first value is used"
-                                ),
+                                earlier: first,
                             });
+                            let entry: &mut Entry = &mut entries[index];
+                            entry.key_span = key_span;
+                            entry.value = node;
+                            seen.insert(k, (key_span, index));
                         } else {
-                            seen.insert(k.clone(), key_span);
+                            seen.insert(k.clone(), (key_span, entries.len()));
                             entries.push(Entry {
                                 key: k,
                                 key_span,
@@ -431,7 +445,11 @@ fn parse_strict(text: &str, file: FileId) -> Parsed {
             }
         }
     }
-    Parsed { root, errors }
+    Parsed {
+        root,
+        errors,
+        duplicates,
+    }
 }
 
 /// Wraps a tagged node into its long-form intrinsic (`!Ref x` → `{Ref: x}`).
@@ -554,13 +572,15 @@ mod tests {
     }
 
     #[test]
-    fn a_duplicate_key_names_the_line_of_the_first_also_when_mended() {
-        let p = parse("A:\n  B: \"x\n y\"\n  K: 1\n  K: 2\n", 0);
-        assert!(p.root.is_some());
-        assert_eq!(
-            p.errors[0].message,
-            "duplicate key `K` (first defined on line 4); the first value is used"
-        );
+    fn a_duplicate_key_keeps_its_spans_in_the_text_as_written_when_mended() {
+        let text = "A:\n  B: \"x\n y\"\n  K: one\n  K: two\n";
+        let p = parse(text, 0);
+        let root = p.root.expect("root");
+        let k = root.get("A").unwrap().get("K").unwrap();
+        assert_eq!(k.as_str(), Some("two"));
+        let d = &p.duplicates[0];
+        assert_eq!(d.earlier.start as usize, text.find("K: one").unwrap());
+        assert_eq!(d.span.start as usize, text.find("K: two").unwrap());
     }
 
     #[test]
@@ -604,10 +624,14 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_keys_are_reported() {
-        let p = parse("a: 1\na: 2\n", 0);
-        assert_eq!(p.errors.len(), 1);
-        assert!(p.errors[0].message.contains("duplicate key"));
+    fn duplicate_keys_keep_the_last_value_and_are_reported() {
+        let p = parse("a: one\nb: zero\na: two\n", 0);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let root = p.root.expect("root");
+        assert_eq!(root.get("a").and_then(|n| n.as_str()), Some("two"));
+        assert_eq!(root.entries().len(), 2);
+        assert_eq!(p.duplicates.len(), 1);
+        assert_eq!(p.duplicates[0].key, "a");
     }
 
     #[test]
