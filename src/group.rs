@@ -645,6 +645,17 @@ pub(crate) fn terraform_component(
             }
         }
     };
+    // `file()` reads under the scan root.
+    let tf_options = terraform::TfOptions {
+        root: Some(
+            options
+                .terraform
+                .root
+                .clone()
+                .unwrap_or_else(|| options.root.clone()),
+        ),
+        ..options.terraform.clone()
+    };
     for closure in &closures {
         load(closure, &mut out, &mut cache, &mut texts);
         let module_files: Vec<&terraform::TfFile> = closure
@@ -653,7 +664,7 @@ pub(crate) fn terraform_component(
             .flat_map(|(files, _)| files)
             .collect();
         let (instances, diags) = Clock::time(&clock.evaluate, || {
-            terraform::evaluate(module_files, &options.terraform, var_files, manifests)
+            terraform::evaluate(module_files, &tf_options, var_files, manifests)
         });
         out.diagnostics.extend(diags);
         // Each root module is analysed on its own: references do not cross them.

@@ -155,7 +155,7 @@ pub fn build(report: &Report, settings: &Settings) -> Inventory {
         let consumers: Vec<ConsumerEntry> = model
             .kms_consumers
             .iter()
-            .filter(|c| c.key.as_deref() == Some(key.meta.ref_name.as_str()))
+            .filter(|c| c.uses(key))
             .map(|c| consumer_entry(report, c))
             .collect();
         keys.push(KeyEntry {
@@ -179,7 +179,7 @@ pub fn build(report: &Report, settings: &Settings) -> Inventory {
             rotation_date,
             rotation_age_days,
             aliases: model
-                .aliases_of(&key.meta.ref_name)
+                .aliases_of_key(key)
                 .map(|a| {
                     a.name
                         .known()

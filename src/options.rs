@@ -122,7 +122,11 @@ pub fn scan_options(
     ScanOptions {
         paths,
         settings: settings(cfg, overrides),
-        terraform: crate::terraform::TfOptions { vars, var_files },
+        terraform: crate::terraform::TfOptions {
+            vars,
+            var_files,
+            root: Some(root.clone()),
+        },
         cloudformation: crate::cloudformation::CfnOptions { parameters },
         exclude: cfg
             .exclude

@@ -28,7 +28,7 @@ pub enum Kind {
     List(Vec<Value>),
     Map(BTreeMap<String, Value>),
     Unknown,
-    Ref(Reference),
+    Ref(Box<Reference>),
     /// A string with some unknown or symbolic parts.
     Template(Vec<Part>),
 }
@@ -42,12 +42,16 @@ pub struct Reference {
     pub resource: String,
     /// The attribute (`arn`, `key_id`, `Arn`, `Ref`), empty for the whole resource.
     pub attr: String,
+    /// The instance named, when the reference indexes a `count`/`for_each` resource with a
+    /// known key (`[0]`, `["s3"]`, as in its address); `None` for the whole resource, a
+    /// resource without instances, or an index not statically known.
+    pub instance: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Part {
     Lit(String),
-    Ref(Reference),
+    Ref(Box<Reference>),
     Unknown,
 }
 
@@ -184,9 +188,9 @@ impl Value {
         let mut stack = vec![self];
         while let Some(v) = stack.pop() {
             match &v.kind {
-                Kind::Ref(r) => out.push(r),
+                Kind::Ref(r) => out.push(&**r),
                 Kind::Template(parts) => out.extend(parts.iter().filter_map(|p| match p {
-                    Part::Ref(r) => Some(r),
+                    Part::Ref(r) => Some(&**r),
                     _ => None,
                 })),
                 Kind::List(items) => stack.extend(items),

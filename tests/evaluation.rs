@@ -122,3 +122,207 @@ fn cloudposse_null_label_switches_resources_by_its_enabled_input() {
     // Known present (no "may not be created"), and absent where `enabled = false`.
     assert_eq!(addresses, ["module.backup.aws_backup_vault.default[0]"]);
 }
+
+/// The idioms real Terraform is written in (`testdata/projects/platform`): keys, aliases,
+/// APIs and stages created with `for_each`; consumers reaching the keys through module
+/// outputs built with `for`; stages bound to APIs through `each.value`; a policy read with
+/// `file()`. Every finding names its instance, and links are per instance.
+#[test]
+fn for_each_instances_link_per_instance_through_module_outputs() {
+    let dir = common::root().join("testdata/projects/platform");
+    let report = common::scan_recommended(&dir, 2);
+    for id in ["KMS001", "KMS003", "KMS007", "APIGW002", "APIGW003"] {
+        let hits: BTreeSet<(String, usize)> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == id)
+            .map(|d| {
+                let f = report.sources.get(d.primary.file);
+                (f.name.clone(), f.position(d.primary.start as usize).line)
+            })
+            .collect();
+        assert_eq!(hits, common::markers(&dir, id), "{id}");
+    }
+    let messages = |id: &str| -> Vec<String> {
+        let mut m: Vec<String> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == id)
+            .map(|d| d.message.clone())
+            .collect();
+        m.sort();
+        m
+    };
+    // The bucket's key is the `s3` instance, and its alias the `s3` alias only.
+    let pinned: Vec<&iacguard::diagnostic::Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "KMS001")
+        .collect();
+    assert_eq!(pinned.len(), 2);
+    for d in &pinned {
+        assert!(
+            d.message.contains("aws_kms_external_key.this[\"s3\"]"),
+            "{}",
+            d.message
+        );
+        let aliases: Vec<&str> = d
+            .labels
+            .iter()
+            .filter(|l| l.message.starts_with("alias for this key"))
+            .map(|l| l.message.as_str())
+            .collect();
+        assert_eq!(
+            aliases,
+            ["alias for this key: module.kms.aws_kms_alias.this[\"s3\"]"]
+        );
+        assert_eq!(
+            d.help.as_deref(),
+            Some("use aws_kms_alias.this[\"s3\"].arn")
+        );
+    }
+    // The WAF association guards the `orders` stage only (a finding in the shared
+    // module is reported once for the environments that call it).
+    assert_eq!(
+        messages("APIGW002"),
+        ["stage module.api.aws_api_gateway_stage.this[\"billing\"] of REST API module.api.aws_api_gateway_rest_api.this[\"billing\"] has no WAF web ACL association"]
+    );
+    // Both APIs' policies, read with file().
+    assert_eq!(messages("APIGW003").len(), 2);
+}
+
+#[test]
+fn the_key_inventory_lists_each_instance_with_its_own_aliases_and_consumers() {
+    let dir = common::root().join("testdata/projects/platform");
+    let mut report = iacguard::scan(&iacguard::ScanOptions {
+        paths: vec![dir.clone()],
+        root: common::root(),
+        threads: 2,
+        keep_keys: true,
+        ..Default::default()
+    });
+    report.diagnostics.clear();
+    let inv = iacguard::inventory::build(&report, &iacguard::settings::Settings::default());
+    let v = serde_json::to_value(&inv).expect("json");
+    let keys = v["keys"].as_array().expect("keys");
+    assert_eq!(keys.len(), 4);
+    for k in keys {
+        let address = k["address"].as_str().expect("address");
+        let service = if address.ends_with("[\"s3\"]") {
+            "s3"
+        } else {
+            "rds"
+        };
+        let env = k["configuration"].as_str().expect("configuration");
+        let env = env.rsplit('/').next().expect("env");
+        assert_eq!(
+            k["aliases"],
+            serde_json::json!([format!("alias/{env}-{service}")]),
+            "{address}"
+        );
+        let consumers: Vec<&str> = k["consumers"]
+            .as_array()
+            .expect("consumers")
+            .iter()
+            .map(|c| c["resource"].as_str().unwrap_or(""))
+            .collect();
+        let expected = if service == "s3" {
+            "aws_s3_bucket_server_side_encryption_configuration.data"
+        } else {
+            "aws_db_instance.db"
+        };
+        assert_eq!(consumers, [expected], "{address}");
+    }
+}
+
+#[test]
+fn file_functions_read_inside_the_tree_only_and_regex_functions_evaluate() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let root = d.path().join("repo");
+    std::fs::create_dir_all(root.join("infra/policies")).expect("mkdir");
+    std::fs::write(d.path().join("outside.json"), "{}").expect("write");
+    std::fs::write(root.join("infra/policies/rotate.txt"), "false\n").expect("write");
+    std::fs::write(root.join("infra/policies/name.tpl"), "key-${env}").expect("write");
+    std::fs::write(
+        root.join("infra/main.tf"),
+        r#"locals {
+  off      = trimspace(file("${path.module}/policies/rotate.txt")) == "false"
+  name     = templatefile("policies/name.tpl", { env = "prod" })
+  outside  = file("../../outside.json")
+  missing  = file("policies/missing.json")
+  absolute = file("/etc/hostname")
+  listed   = fileset(path.module, "policies/*.txt")
+  count_as = length(regexall("a", "banana"))
+  flag     = replace("xfalsex", "/x+/", "")
+}
+
+resource "aws_kms_key" "from_file" {
+  description         = local.name
+  enable_key_rotation = local.off ? false : true
+}
+
+resource "aws_kms_key" "from_regex" {
+  description         = "${local.count_as}-${length(local.listed)}"
+  enable_key_rotation = local.flag == "false" ? false : true
+}
+
+resource "aws_kms_key" "from_outside" {
+  enable_key_rotation = local.outside == "{}" ? false : true
+}
+
+resource "aws_kms_key" "from_missing" {
+  description         = local.missing
+  enable_key_rotation = true
+}
+
+resource "aws_kms_key" "from_absolute" {
+  enable_key_rotation = local.absolute == "" ? true : false
+}
+"#,
+    )
+    .expect("write");
+    let r = iacguard::scan(&iacguard::ScanOptions {
+        paths: vec![root.clone()],
+        root: root.clone(),
+        threads: 1,
+        ..Default::default()
+    });
+    let rotation: BTreeSet<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "KMS002")
+        .filter_map(|d| d.address.as_deref())
+        .collect();
+    // Read and evaluated; the file outside the tree is never read: unknown, no finding.
+    assert_eq!(
+        rotation,
+        ["aws_kms_key.from_file", "aws_kms_key.from_regex"]
+            .into_iter()
+            .collect()
+    );
+    let notes: Vec<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "evaluation-note")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|m| m
+                .contains("`../../outside.json` is not read (it lies outside the scanned tree)")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|m| m.contains("`policies/missing.json` is not read (no such file")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|m| m.contains("`/etc/hostname` is not read (it lies outside")),
+        "{notes:?}"
+    );
+}

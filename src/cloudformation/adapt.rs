@@ -73,6 +73,7 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                 name: field(b, "AliasName", h, None, string_of),
                 target: b.get("TargetKeyId").cloned(),
                 target_key: None,
+                target_instance: None,
                 target_unknown: false,
             });
         }
@@ -420,10 +421,11 @@ fn backup_selection(r: &ResourceInstance, model: &mut Model) {
 /// A reference from a resource to itself (`!Ref Api`).
 fn self_ref(r: &ResourceInstance) -> Value {
     Value::new(
-        Kind::Ref(Reference {
+        Kind::Ref(Box::new(Reference {
             resource: r.ref_name.clone(),
             attr: "Ref".into(),
-        }),
+            instance: None,
+        })),
         r.header,
     )
 }

@@ -413,10 +413,11 @@ impl<'a> Template<'a> {
                     _ => return unknown,
                 };
                 Some(Value::new(
-                    Kind::Ref(Reference {
+                    Kind::Ref(Box::new(Reference {
                         resource: format!("{}{res}", self.prefix),
                         attr,
-                    }),
+                        instance: None,
+                    })),
                     span,
                 ))
             }
@@ -438,10 +439,11 @@ impl<'a> Template<'a> {
                                 None => match name.split_once('.') {
                                     Some((r, a)) if self.resources.contains_key(r) => {
                                         Some(Value::new(
-                                            Kind::Ref(Reference {
+                                            Kind::Ref(Box::new(Reference {
                                                 resource: format!("{}{r}", self.prefix),
                                                 attr: a.to_string(),
-                                            }),
+                                                instance: None,
+                                            })),
                                             span,
                                         ))
                                     }
@@ -625,10 +627,11 @@ impl<'a> Template<'a> {
         }
         if self.resources.contains_key(target) {
             return Some(Value::new(
-                Kind::Ref(Reference {
+                Kind::Ref(Box::new(Reference {
                     resource: format!("{}{target}", self.prefix),
                     attr: "Ref".to_string(),
-                }),
+                    instance: None,
+                })),
                 span,
             ));
         }

@@ -316,13 +316,19 @@ pub struct ApiDomainName {
 /// Whether a value names `resource` (a reference to it or one of its attributes, in any
 /// part of a string). `None` when it may.
 fn names_resource(v: &Value, resource: &str) -> Option<bool> {
+    names_instance(v, resource, None)
+}
+
+/// Whether a value names `resource` (instance `instance`, when it names one: a reference
+/// to another instance of the same resource does not).
+fn names_instance(v: &Value, resource: &str, instance: Option<&str>) -> Option<bool> {
+    let named = |r: &Reference| {
+        r.resource == resource && super::same_instance(r.instance.as_deref(), instance)
+    };
     match &v.kind {
-        Kind::Ref(r) => Some(r.resource == resource),
+        Kind::Ref(r) => Some(named(r)),
         Kind::Template(parts) => {
-            if parts
-                .iter()
-                .any(|p| matches!(p, Part::Ref(r) if r.resource == resource))
-            {
+            if parts.iter().any(|p| matches!(p, Part::Ref(r) if named(r))) {
                 Some(true)
             } else if parts.iter().any(|p| matches!(p, Part::Unknown)) {
                 None
@@ -415,7 +421,7 @@ impl Model {
         if !self.same_scope(from, target) {
             return Some(false);
         }
-        names_resource(v, &target.ref_name)
+        names_instance(v, &target.ref_name, target.instance())
     }
 
     /// The REST API a value names, in the scope of `from`.
@@ -455,7 +461,12 @@ impl Model {
         }
         let arn = waf.resource_arn.as_ref()?;
         match &arn.kind {
-            Kind::Ref(r) => return Some(r.resource == stage.meta.ref_name),
+            Kind::Ref(r) => {
+                return Some(
+                    r.resource == stage.meta.ref_name
+                        && super::same_instance(r.instance.as_deref(), stage.meta.instance()),
+                )
+            }
             Kind::Unknown => return None,
             _ => {}
         }

@@ -82,6 +82,8 @@ pub struct KmsAlias {
     pub target: Option<Value>,
     /// The key resource the alias targets, when the tree defines it (filled by linking).
     pub target_key: Option<String>,
+    /// The instance of that key (`["s3"]`), when the target names one.
+    pub target_instance: Option<String>,
     /// Whether the target could not be resolved statically.
     pub target_unknown: bool,
 }
@@ -148,8 +150,18 @@ pub struct KeyConsumer {
     pub reference: KeyRef,
     /// The key resource the consumer uses, when the tree defines it (its reference name).
     pub key: Option<String>,
+    /// The instance of that key (`["s3"]`), when the value names one.
+    pub key_instance: Option<String>,
     /// The alias resource the consumer names, when it names one in the tree.
     pub alias: Option<String>,
+}
+
+impl KeyConsumer {
+    /// Whether this consumer may use this key instance.
+    pub fn uses(&self, key: &KmsKey) -> bool {
+        self.key.as_deref() == Some(key.meta.ref_name.as_str())
+            && super::same_instance(self.key_instance.as_deref(), key.meta.instance())
+    }
 }
 
 /// Where keys are consumed: resource type, attribute path (nested blocks and lists are
@@ -313,6 +325,7 @@ pub fn adapt_consumers(r: &ResourceInstance, model: &mut Model) {
                 value: v.clone(),
                 reference: KeyRef::Unknown,
                 key: None,
+                key_instance: None,
                 alias: None,
             });
         }
@@ -327,8 +340,8 @@ const ALIAS_TYPES: &[&str] = &["aws_kms_alias", "AWS::KMS::Alias"];
 pub fn link(model: &mut Model) {
     for i in 0..model.kms_aliases.len() {
         let target = model.kms_aliases[i].target.clone();
-        let key = target.as_ref().and_then(|t| match &t.kind {
-            Kind::Ref(r)
+        let (key, instance) = match target.as_ref().map(|t| &t.kind) {
+            Some(Kind::Ref(r))
                 if KEY_TYPES.contains(
                     &model
                         .types
@@ -337,15 +350,16 @@ pub fn link(model: &mut Model) {
                         .unwrap_or(""),
                 ) =>
             {
-                Some(r.resource.clone())
+                (Some(r.resource.clone()), r.instance.clone())
             }
-            _ => None,
-        });
+            _ => (None, None),
+        };
         let unknown = key.is_none()
             && target
                 .as_ref()
                 .is_none_or(|t| t.has_unknown() || t.as_str().is_none());
         model.kms_aliases[i].target_key = key;
+        model.kms_aliases[i].target_instance = instance;
         model.kms_aliases[i].target_unknown = unknown;
     }
     index(model);
@@ -364,9 +378,11 @@ pub fn link(model: &mut Model) {
         let (reference, key, alias) = classify(model, &c.value, |name| {
             named.get(&(root.to_string(), name.to_string())).cloned()
         });
+        let key_instance = key_instance_of(model, &c.value, key.as_deref());
         let c = &mut model.kms_consumers[i];
         c.reference = reference;
         c.key = key;
+        c.key_instance = key_instance;
         c.alias = alias;
     }
 }
@@ -494,6 +510,27 @@ pub fn link_names(model: &mut Model, names: &AliasNames) {
         c.key = Some(key.to_string());
         c.alias = Some(alias.to_string());
     }
+}
+
+/// The instance of the key a consumer's value names, when it names one: through a
+/// reference to that key instance, or to an alias instance whose target names one.
+fn key_instance_of(model: &Model, v: &Value, key: Option<&str>) -> Option<String> {
+    let Kind::Ref(r) = &v.kind else { return None };
+    key?;
+    if model
+        .types
+        .get(&r.resource)
+        .is_some_and(|t| KEY_TYPES.contains(&t.as_str()))
+    {
+        return r.instance.clone();
+    }
+    // An alias: the instance its target names (the first alias instance that matches).
+    model
+        .kms_aliases
+        .iter()
+        .filter(|a| a.meta.ref_name == r.resource)
+        .find(|a| super::same_instance(a.meta.instance(), r.instance.as_deref()))
+        .and_then(|a| a.target_instance.clone())
 }
 
 /// What a consumer's value names: `(reference kind, key resource, alias resource)`.

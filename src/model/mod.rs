@@ -38,7 +38,47 @@ pub struct ResourceMeta {
     pub tags: Tags,
 }
 
+/// Whether two instance keys may name the same instance (`None`: the whole resource, or a
+/// key not statically known).
+pub fn same_instance(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
+/// A resource's name as the code of its own module writes it: `type.name` (or
+/// `data.type.name`), without the module path.
+pub fn local_name(ref_name: &str) -> &str {
+    let name = display_name(ref_name);
+    let mut dots = name.rmatch_indices('.');
+    let (Some(_), Some((i, _))) = (dots.next(), dots.next()) else {
+        return name;
+    };
+    let tail = &name[i + 1..];
+    match name[..i].rsplit_once('.') {
+        Some((_, "data")) => &name[i - 4..],
+        _ if name[..i] == *"data" => name,
+        _ => tail,
+    }
+}
+
 impl ResourceMeta {
+    /// The instance key of a `count`/`for_each` instance (`["s3"]`, `[0]`): what its
+    /// address adds after the resource's own name.
+    pub fn instance(&self) -> Option<&str> {
+        let name = display_name(&self.ref_name);
+        // `type.name` (or `data.type.name`): the last two segments of the name.
+        let mut dots = name.rmatch_indices('.');
+        let tail = match (dots.next(), dots.next()) {
+            (Some(_), Some((i, _))) => &name[i + 1..],
+            _ => name,
+        };
+        let at = self.address.rfind(tail)? + tail.len();
+        let suffix = &self.address[at..];
+        (suffix.starts_with('[') && suffix.ends_with(']')).then_some(suffix)
+    }
+
     pub fn from_instance(r: &ResourceInstance, tags: Tags) -> ResourceMeta {
         ResourceMeta {
             framework: r.framework,
@@ -425,6 +465,24 @@ impl Model {
 
     pub fn key(&self, ref_name: &str) -> Option<&KmsKey> {
         self.kms_keys.iter().find(|k| k.meta.ref_name == ref_name)
+    }
+
+    /// The key instance a consumer or alias names (the first instance when it names the
+    /// whole resource or an instance not statically known).
+    pub fn key_instance(&self, ref_name: &str, instance: Option<&str>) -> Option<&KmsKey> {
+        self.kms_keys
+            .iter()
+            .find(|k| k.meta.ref_name == ref_name && same_instance(k.meta.instance(), instance))
+    }
+
+    /// The aliases that may target this key instance.
+    pub fn aliases_of_key<'a>(
+        &'a self,
+        key: &'a KmsKey,
+    ) -> impl Iterator<Item = &'a KmsAlias> + 'a {
+        let instance = key.meta.instance();
+        self.aliases_of(&key.meta.ref_name)
+            .filter(move |a| same_instance(a.target_instance.as_deref(), instance))
     }
 
     pub fn alias(&self, ref_name: &str) -> Option<&KmsAlias> {

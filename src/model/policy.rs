@@ -938,10 +938,11 @@ mod tests {
     fn heredoc_with_references_keeps_the_deny_pattern() {
         let lit = |s: &str| Part::Lit(s.into());
         let arn = || {
-            Part::Ref(crate::value::Reference {
+            Part::Ref(Box::new(crate::value::Reference {
                 resource: "aws_api_gateway_rest_api.private".into(),
                 attr: "execution_arn".into(),
-            })
+                instance: None,
+            }))
         };
         let v = Value::new(
             Kind::Template(vec![

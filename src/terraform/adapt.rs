@@ -103,6 +103,7 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                 name: field(b, "name", h, None, string_of),
                 target: b.get("target_key_id").cloned(),
                 target_key: None,
+                target_instance: None,
                 target_unknown: false,
             });
         }

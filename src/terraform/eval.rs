@@ -22,7 +22,22 @@ pub trait Scope {
     fn module(&self, call: &str, span: Span) -> EvalResult;
     /// What reference names in this module start with (see `Instance::ref_prefix`).
     fn ref_prefix(&self) -> &str;
+    /// The instance keys (`[0]`, `["s3"]`) of a `count`/`for_each` resource of this
+    /// module (`aws_kms_key.this`), when known; `None` for a resource without instances.
+    fn instance_keys(&self, _resource: &str) -> Option<Vec<String>> {
+        None
+    }
     fn path_module(&self) -> String;
+    /// The text of a file named as Terraform names it (relative to the root module's
+    /// directory); `None`, with a note, when it is not read (outside the scanned tree,
+    /// missing, too large).
+    fn read_file(&self, _path: &str, _span: Span) -> Option<String> {
+        None
+    }
+    /// The files under a directory matching a glob (`fileset`), relative to it.
+    fn list_files(&self, _dir: &str, _pattern: &str, _span: Span) -> Option<Vec<String>> {
+        None
+    }
 }
 
 /// Deepest expression nesting evaluated; deeper is unknown (bounds recursion).
@@ -273,23 +288,64 @@ impl<'s> Evaluator<'s> {
             }
             "path" => match attr(0) {
                 Some("module") => Ok(Value::new(Kind::Str(self.scope.path_module()), span)),
+                // Relative to the root module's directory, where Terraform runs.
+                Some("root" | "cwd") => Ok(Value::new(Kind::Str(".".into()), span)),
                 _ => Ok(Value::unknown(span)),
             },
             "data" => {
                 let (Some(t), Some(n)) = (attr(0), attr(1)) else {
                     return Ok(Value::unknown(span));
                 };
-                let rest = skip_index(&steps[2..]);
-                Ok(self.reference(format!("data.{t}.{n}"), rest, span))
+                self.resource_value(format!("data.{t}.{n}"), &steps[2..], span)
             }
             "count" | "each" | "self" | "terraform" => Ok(Value::unknown(span)),
             _ => {
                 let Some(n) = attr(0) else {
                     return Ok(Value::unknown(span));
                 };
-                let rest = skip_index(&steps[1..]);
-                Ok(self.reference(format!("{name}.{n}"), rest, span))
+                self.resource_value(format!("{name}.{n}"), &steps[1..], span)
             }
+        }
+    }
+
+    /// A reference to a resource (`aws_kms_key.this`), and what follows it: one instance
+    /// when indexed with a known key (`["s3"]`, `[count.index]`, `[each.key]`); the map or
+    /// list of its instances when a `count`/`for_each` resource is named whole (for
+    /// `for`, `values()`, module outputs built from it); else the resource.
+    fn resource_value(&mut self, resource: String, steps: &[Step], span: Span) -> EvalResult {
+        match steps.first() {
+            Some(Step::Index(ix)) => {
+                let key = self.eval(ix).ok().and_then(|k| match &k.kind {
+                    Kind::Number(n) if *n >= 0.0 && n.fract() == 0.0 => Some(format!("[{n}]")),
+                    Kind::Str(s) => Some(format!("[{}]", quote_key(s))),
+                    _ => None,
+                });
+                let mut v = self.reference(resource, &steps[1..], span);
+                if let Kind::Ref(r) = &mut v.kind {
+                    r.instance = key;
+                }
+                Ok(v)
+            }
+            None => match self.scope.instance_keys(&resource) {
+                Some(keys) => {
+                    let counted = keys.first().is_some_and(|k| !k.starts_with("[\""));
+                    let one = |k: &String| {
+                        let mut v = self.reference(resource.clone(), &[], span);
+                        if let Kind::Ref(r) = &mut v.kind {
+                            r.instance = Some(k.clone());
+                        }
+                        v
+                    };
+                    if counted {
+                        Ok(Value::new(Kind::List(keys.iter().map(one).collect()), span))
+                    } else {
+                        let map = keys.iter().map(|k| (unquote_key(k), one(k))).collect();
+                        Ok(Value::new(Kind::Map(map), span))
+                    }
+                }
+                None => Ok(self.reference(resource, &[], span)),
+            },
+            _ => Ok(self.reference(resource, skip_index(steps), span)),
         }
     }
 
@@ -304,10 +360,11 @@ impl<'s> Evaluator<'s> {
             return Value::unknown(span);
         }
         Value::new(
-            Kind::Ref(Reference {
+            Kind::Ref(Box::new(Reference {
                 resource: format!("{}{}", self.scope.ref_prefix(), resource),
                 attr,
-            }),
+                instance: None,
+            })),
             span,
         )
     }
@@ -317,6 +374,13 @@ impl<'s> Evaluator<'s> {
             base = match step {
                 Step::Attr(a) => match &base.kind {
                     Kind::Map(m) => m.get(a).cloned().ok_or(EvalError)?,
+                    // An attribute of a whole resource or one of its instances
+                    // (`each.value.id`, `v.arn` in a `for` over a resource's instances).
+                    Kind::Ref(r) if r.attr.is_empty() && i + 1 == steps.len() => {
+                        let mut r = r.clone();
+                        r.attr = a.clone();
+                        Value::new(Kind::Ref(r), span)
+                    }
                     Kind::Unknown | Kind::Ref(_) => return Ok(Value::unknown(span)),
                     _ => return Err(EvalError),
                 },
@@ -423,6 +487,20 @@ fn place(mut v: Value, span: Span) -> Value {
         v.span = span;
     }
     v
+}
+
+/// A `for_each` key as instance addresses write it (`"s3"`, quoted and escaped).
+fn quote_key(k: &str) -> String {
+    format!("\"{}\"", k.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The key of an instance suffix (`["s3"]` → `s3`).
+fn unquote_key(k: &str) -> String {
+    let inner = k
+        .strip_prefix("[\"")
+        .and_then(|k| k.strip_suffix("\"]"))
+        .unwrap_or(k);
+    inner.replace("\\\"", "\"").replace("\\\\", "\\")
 }
 
 fn skip_index(steps: &[Step]) -> &[Step] {

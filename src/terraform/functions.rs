@@ -211,6 +211,14 @@ pub fn call(
                     None => unknown(),
                 }
             }
+            // `/pattern/`: a regular expression, on a fully known text.
+            (Some(from), Some(to)) => match s(0) {
+                Some(text) => {
+                    let re = regex_of(&from[1..from.len() - 1])?;
+                    out(Kind::Str(re.replace_all(&text, to.as_str()).into_owned()))
+                }
+                None => unknown(),
+            },
             _ => unknown(),
         },
         "format" => match s(0) {
@@ -319,12 +327,75 @@ pub fn call(
             })),
             None => unknown(),
         },
+        // Functions that read the tree (`file("${path.module}/policy.json")`).
+        "file" | "filebase64" | "fileexists" | "templatefile" => {
+            let Some(path) = s(0) else { return unknown() };
+            if name == "fileexists" {
+                return match ev.scope.read_file(&path, span) {
+                    Some(_) => out(Kind::Bool(true)),
+                    None => unknown(),
+                };
+            }
+            let Some(text) = ev.scope.read_file(&path, span) else {
+                return unknown();
+            };
+            match name {
+                "file" => out(Kind::Str(text)),
+                "filebase64" => out(Kind::Str(base64(text.as_bytes()))),
+                _ => {
+                    let vars = match vals.get(1).map(|v| &v.kind) {
+                        Some(Kind::Map(m)) => m.clone(),
+                        _ => return unknown(),
+                    };
+                    render_template(ev, &text, vars, span)
+                }
+            }
+        }
+        "fileset" => match (s(0), s(1)) {
+            (Some(dir), Some(pattern)) => match ev.scope.list_files(&dir, &pattern, span) {
+                Some(files) => out(Kind::List(
+                    files
+                        .into_iter()
+                        .map(|f| Value::new(Kind::Str(f), span))
+                        .collect(),
+                )),
+                None => unknown(),
+            },
+            _ => unknown(),
+        },
+        "regexall" => match (s(0), s(1)) {
+            (Some(pattern), Some(text)) => {
+                let re = regex_of(&pattern)?;
+                let str_v = |m: Option<regex::Match<'_>>| match m {
+                    Some(m) => Value::new(Kind::Str(m.as_str().to_string()), span),
+                    None => Value::new(Kind::Null, span),
+                };
+                let mut items = Vec::new();
+                for caps in re.captures_iter(&text).take(10_000) {
+                    items.push(if re.captures_len() == 1 {
+                        str_v(caps.get(0))
+                    } else if re.capture_names().flatten().next().is_some() {
+                        let mut m = BTreeMap::new();
+                        for name in re.capture_names().flatten() {
+                            m.insert(name.to_string(), str_v(caps.name(name)));
+                        }
+                        Value::new(Kind::Map(m), span)
+                    } else {
+                        Value::new(
+                            Kind::List(
+                                (1..re.captures_len()).map(|i| str_v(caps.get(i))).collect(),
+                            ),
+                            span,
+                        )
+                    });
+                }
+                out(Kind::List(items))
+            }
+            _ => unknown(),
+        },
         "regex" => match (s(0), s(1)) {
             (Some(pattern), Some(text)) => {
-                let re = regex::RegexBuilder::new(&pattern)
-                    .size_limit(1 << 20)
-                    .build()
-                    .map_err(|_| EvalError)?;
+                let re = regex_of(&pattern)?;
                 let caps = re.captures(&text).ok_or(EvalError)?;
                 let str_v = |m: Option<regex::Match<'_>>| match m {
                     Some(m) => Value::new(Kind::Str(m.as_str().to_string()), span),
@@ -537,4 +608,86 @@ pub fn from_json(j: &serde_json::Value, span: Span) -> Value {
         ),
     };
     Value::new(k, span)
+}
+
+/// A Terraform regular expression (RE2 syntax; the `regex` crate is RE2-like: no
+/// look-around or backreferences in either), with a bounded compiled size. An invalid
+/// pattern is an error, as in Terraform (so `can(regex(...))` is false).
+fn regex_of(pattern: &str) -> Result<regex::Regex, EvalError> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|_| EvalError)
+}
+
+/// Standard base64 with padding (`filebase64`, `base64encode`).
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `templatefile`: the file's text as a template, with `vars` as its only names. The
+/// text is parsed as the body of a heredoc; a template that does not parse, or whose
+/// directives are not followed, is unknown.
+fn render_template(
+    ev: &mut Evaluator<'_>,
+    text: &str,
+    vars: BTreeMap<String, Value>,
+    span: Span,
+) -> EvalResult {
+    let mut marker = String::from("IACGUARD_TEMPLATE");
+    while text.contains(&marker) {
+        marker.push('X');
+    }
+    let source = format!("x = <<{marker}\n{text}\n{marker}\n");
+    let parsed = crate::syntax::hcl::parse(&source, u32::MAX);
+    let Some(body) = parsed.body else {
+        return Ok(Value::unknown(span));
+    };
+    let Some(attr) = body.attr("x") else {
+        return Ok(Value::unknown(span));
+    };
+    let bindings: Vec<(String, Value)> = vars.into_iter().collect();
+    let mut inner = Evaluator::with_bindings(ev.scope, bindings);
+    let v = inner
+        .eval(&attr.expr)
+        .unwrap_or_else(|_| Value::unknown(span));
+    // The rendered text has no place of its own: it is the call's.
+    Ok(Value {
+        span,
+        from: None,
+        ..strip_spans(v, span)
+    })
+}
+
+/// A value with every span set to `span` (its own spans point into a text no file holds).
+fn strip_spans(mut v: Value, span: Span) -> Value {
+    v.span = span;
+    v.from = None;
+    v.kind = match v.kind {
+        Kind::List(items) => Kind::List(items.into_iter().map(|x| strip_spans(x, span)).collect()),
+        Kind::Map(m) => Kind::Map(
+            m.into_iter()
+                .map(|(k, x)| (k, strip_spans(x, span)))
+                .collect(),
+        ),
+        other => other,
+    };
+    v
 }

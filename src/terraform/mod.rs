@@ -33,7 +33,13 @@ pub struct TfOptions {
     pub vars: Vec<(String, String)>,
     /// `--var-file FILE`, in command-line order (applied before `--var`).
     pub var_files: Vec<std::path::PathBuf>,
+    /// The directory module directories are relative to (the scan root): `file()` and
+    /// its kin read files under it, never outside. `None`: no file is read.
+    pub root: Option<std::path::PathBuf>,
 }
+
+/// Largest file `file()`, `templatefile()` and `filebase64()` read.
+const MAX_READ_FILE: u64 = 4 << 20;
 
 /// Modules installed by `terraform init`, from `.terraform/modules/modules.json`: per root
 /// module directory, the module key (`vpc`, `vpc.subnets`) to its directory (relative to
@@ -353,6 +359,9 @@ struct Instance<'p, 'a> {
     /// Locals being evaluated, one inside another (`a = local.b`, `b = local.c`, ...).
     local_depth: std::cell::Cell<usize>,
     calls: RefCell<HashMap<String, Slot>>,
+    /// Instance keys of this module's `count`/`for_each` resources, by `type.name`, as
+    /// computed for references to a whole resource (`None`: not repeated, or unknown).
+    instance_keys: RefCell<HashMap<String, Option<Vec<String>>>>,
 }
 
 /// Longest chain of locals evaluated one inside another: each link is a new evaluation
@@ -375,6 +384,7 @@ impl<'p, 'a> Instance<'p, 'a> {
             default_tags: BTreeMap::new(),
             locals: RefCell::new(HashMap::new()),
             local_depth: std::cell::Cell::new(0),
+            instance_keys: RefCell::new(HashMap::new()),
             calls: RefCell::new(HashMap::new()),
         };
         inst.inputs = inst.root_inputs();
@@ -832,6 +842,7 @@ impl<'p, 'a> Instance<'p, 'a> {
             default_tags,
             locals: RefCell::new(HashMap::new()),
             local_depth: std::cell::Cell::new(0),
+            instance_keys: RefCell::new(HashMap::new()),
             calls: RefCell::new(HashMap::new()),
         };
         // A child's own provider blocks (legacy) override what was passed.
@@ -1002,12 +1013,158 @@ impl Scope for Instance<'_, '_> {
         &self.ref_prefix
     }
 
-    fn path_module(&self) -> String {
-        if self.module.dir.is_empty() {
-            ".".into()
-        } else {
-            self.module.dir.clone()
+    fn instance_keys(&self, resource: &str) -> Option<Vec<String>> {
+        if let Some(k) = self.instance_keys.borrow().get(resource) {
+            return k.clone();
         }
+        // A `count`/`for_each` naming another resource's instances, and so on: the
+        // chain shares the bound of chains of locals.
+        if self.local_depth.get() >= MAX_LOCAL_CHAIN {
+            return None;
+        }
+        let (kind, rest) = match resource.strip_prefix("data.") {
+            Some(rest) => ("data", rest),
+            None => ("resource", resource),
+        };
+        let (rtype, name) = rest.split_once('.')?;
+        let block = self
+            .module
+            .resources
+            .iter()
+            .find(|b| b.kind == kind && b.labels[0] == rtype && b.labels[1] == name)?;
+        self.local_depth.set(self.local_depth.get() + 1);
+        let keys = if let Some(c) = block.body.attr("count") {
+            Evaluator::new(self)
+                .eval_attr(&c.expr)
+                .as_number()
+                .filter(|n| *n >= 0.0)
+                .map(|n| {
+                    (0..(n as usize).min(1000))
+                        .map(|i| format!("[{i}]"))
+                        .collect()
+                })
+        } else if let Some(fe) = block.body.attr("for_each") {
+            let v = Evaluator::new(self).eval_attr(&fe.expr);
+            match &v.kind {
+                Kind::Map(m) => Some(m.keys().map(|k| format!("[{}]", quote(k))).collect()),
+                Kind::List(l) => l
+                    .iter()
+                    .map(|x| x.to_plain_string().map(|k| format!("[{}]", quote(&k))))
+                    .collect(),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        self.local_depth.set(self.local_depth.get() - 1);
+        self.instance_keys
+            .borrow_mut()
+            .insert(resource.to_string(), keys.clone());
+        keys
+    }
+
+    fn path_module(&self) -> String {
+        relative_dir(&self.root_dir, &self.module.dir)
+    }
+
+    fn read_file(&self, path: &str, span: Span) -> Option<String> {
+        let note = |why: String| {
+            self.diag(Diagnostic::new(
+                codes::EVAL_NOTE,
+                Severity::Note,
+                span,
+                format!("`{path}` is not read ({why}); the value is unknown"),
+            ));
+            None
+        };
+        let Some(root) = &self.project.options.root else {
+            return note("files are not read in this mode".into());
+        };
+        // Relative paths are relative to the root module's directory, as Terraform runs
+        // there (`path.cwd`); `path.module` is relative to it too.
+        let Some(name) = inside_tree(&self.root_dir, path) else {
+            return note("it lies outside the scanned tree".into());
+        };
+        let full = root.join(&name);
+        match std::fs::symlink_metadata(&full) {
+            Ok(m) if m.file_type().is_symlink() => note("it is a symbolic link".into()),
+            Ok(m) if !m.is_file() => note("it is not a regular file".into()),
+            Ok(m) if m.len() > MAX_READ_FILE => {
+                note(format!("it is larger than {MAX_READ_FILE} bytes"))
+            }
+            Ok(_) => match std::fs::read_to_string(&full) {
+                Ok(t) => Some(t),
+                Err(e) => note(format!("{e}")),
+            },
+            Err(_) => note("no such file in the scanned tree".into()),
+        }
+    }
+
+    fn list_files(&self, dir: &str, pattern: &str, span: Span) -> Option<Vec<String>> {
+        let root = self.project.options.root.as_ref()?;
+        let Some(name) = inside_tree(&self.root_dir, dir) else {
+            self.diag(Diagnostic::new(
+                codes::EVAL_NOTE,
+                Severity::Note,
+                span,
+                format!("`{dir}` lies outside the scanned tree: not listed; the value is unknown"),
+            ));
+            return None;
+        };
+        let glob = globset::Glob::new(pattern).ok()?.compile_matcher();
+        let base = root.join(&name);
+        let mut out = Vec::new();
+        let mut stack = vec![base.clone()];
+        while let Some(d) = stack.pop() {
+            let entries = std::fs::read_dir(&d).ok()?;
+            for e in entries.flatten() {
+                let p = e.path();
+                let Ok(t) = e.file_type() else { continue };
+                if t.is_symlink() {
+                    continue;
+                }
+                if t.is_dir() {
+                    if stack.len() + out.len() < 10_000 {
+                        stack.push(p);
+                    }
+                    continue;
+                }
+                let rel = p
+                    .strip_prefix(&base)
+                    .ok()?
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if glob.is_match(&rel) {
+                    out.push(rel);
+                }
+            }
+        }
+        out.sort();
+        Some(out)
+    }
+}
+
+/// A path as Terraform names it (relative to the root module's directory `root_dir`), as
+/// a path relative to the scan root; `None` when it is absolute or leaves the tree.
+fn inside_tree(root_dir: &str, path: &str) -> Option<String> {
+    if path.starts_with('/') || path.starts_with('~') || path.contains('\\') || path.contains(':') {
+        return None;
+    }
+    join_dir(root_dir, path).filter(|p| p != ".." && !p.starts_with("../"))
+}
+
+/// `to` (a module directory relative to the scan root) seen from `from` (the root
+/// module's directory): what Terraform's `path.module` is.
+fn relative_dir(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = std::iter::repeat_n("..", from.len() - common).collect();
+    parts.extend(&to[common..]);
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
     }
 }
 

@@ -96,14 +96,24 @@ fn templates_keep_their_known_parts() {
 
 #[test]
 fn references_stay_symbolic() {
+    // An indexed reference keeps the instance it names.
     let v = eval("aws_kms_key.a[0].arn");
     assert_eq!(
         v.kind,
-        Kind::Ref(Reference {
+        Kind::Ref(Box::new(Reference {
             resource: "aws_kms_key.a".into(),
-            attr: "arn".into()
-        })
+            attr: "arn".into(),
+            instance: Some("[0]".into()),
+        }))
     );
+    let v = eval("aws_kms_key.a[\"s3\"].key_id");
+    assert_eq!(
+        v.as_ref().and_then(|r| r.instance.as_deref()),
+        Some("[\"s3\"]")
+    );
+    // An index not statically known names the whole resource.
+    let v = eval("aws_kms_key.a[var.nope].arn");
+    assert_eq!(v.as_ref().map(|r| r.instance.is_none()), Some(true));
     let v = eval("data.aws_kms_alias.x.target_key_arn");
     assert_eq!(
         v.as_ref().map(|r| r.resource.as_str()),

@@ -70,18 +70,17 @@ impl Rule for DisabledKeyInUse {
             if key.enabled.known() != Some(&false) {
                 continue;
             }
-            let name = &key.meta.ref_name;
             facts.disabled_keys.push(DisabledKey {
                 meta: key.meta.clone(),
                 enabled: key.enabled.span,
                 consumers: model
                     .kms_consumers
                     .iter()
-                    .filter(|c| c.key.as_deref() == Some(name.as_str()))
+                    .filter(|c| c.uses(key))
                     .map(User::of)
                     .collect(),
                 aliases: model
-                    .aliases_of(name)
+                    .aliases_of_key(key)
                     .map(|a| (a.meta.address.clone(), a.meta.header))
                     .collect(),
             });

@@ -26,7 +26,7 @@ impl Rule for KeyPinnedById {
             if !policy
                 && c.key
                     .as_deref()
-                    .and_then(|k| cx.model.key(k))
+                    .and_then(|k| cx.model.key_instance(k, c.key_instance.as_deref()))
                     .and_then(|k| k.rotation_needs_new_key())
                     != Some(true)
             {
@@ -53,9 +53,11 @@ impl Rule for KeyPinnedById {
                         format!("alias for this key: {}", a.meta.address),
                     );
                     let attr = match a.meta.framework {
-                        Framework::Terraform => {
-                            format!("use {}.arn", display_name(&a.meta.ref_name))
-                        }
+                        Framework::Terraform => format!(
+                            "use {}{}.arn",
+                            crate::model::local_name(&a.meta.ref_name),
+                            a.meta.instance().unwrap_or("")
+                        ),
                         // `!Ref` reaches only resources of the same template.
                         Framework::CloudFormation if a.meta.scope != c.meta.scope => format!(
                             "export the name of alias {} from its stack (`Outputs` with `Export`, value `!Ref {}`) and use `!ImportValue` of that export here",

@@ -25,7 +25,7 @@ fn unaliased<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a KmsKey> + 'a {
     cx.model.kms_keys.iter().filter(move |key| {
         key.usage.known().map(String::as_str) == Some("ENCRYPT_DECRYPT")
             && (policy || key.rotation_needs_new_key() == Some(true))
-            && cx.model.aliases_of(&key.meta.ref_name).next().is_none()
+            && cx.model.aliases_of_key(key).next().is_none()
             && !unsure.contains(key.meta.scope.as_str())
     })
 }

@@ -17,7 +17,11 @@ use crate::model::{display_name, KeyConsumer, KeyRef, Model};
 /// How a consumer's reference reads in a message.
 pub fn describe_reference(c: &KeyConsumer) -> String {
     match &c.reference {
-        KeyRef::RawKeyResource(k) => format!("KMS key {}", display_name(k)),
+        KeyRef::RawKeyResource(k) => format!(
+            "KMS key {}{}",
+            display_name(k),
+            c.key_instance.as_deref().unwrap_or("")
+        ),
         KeyRef::RawKeyLiteral(s) => format!("KMS key `{s}`"),
         KeyRef::AliasName(s) | KeyRef::AliasArn(s) | KeyRef::AwsManagedAlias(s) => {
             format!("alias `{s}`")
@@ -30,7 +34,12 @@ pub fn describe_reference(c: &KeyConsumer) -> String {
 /// The alias resources that target the consumer's key, for labels and help.
 pub fn aliases_for<'m>(model: &'m Model, c: &'m KeyConsumer) -> Vec<&'m crate::model::KmsAlias> {
     match &c.key {
-        Some(k) => model.aliases_of(k).collect(),
+        Some(k) => model
+            .aliases_of(k)
+            .filter(|a| {
+                crate::model::same_instance(a.target_instance.as_deref(), c.key_instance.as_deref())
+            })
+            .collect(),
         None => Vec::new(),
     }
 }
