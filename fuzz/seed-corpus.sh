@@ -7,7 +7,7 @@ n=0
 while IFS= read -r -d '' f; do
   n=$((n + 1))
   case "$f" in
-    *.tf | *.tfvars) cp "$f" "corpus/hcl/$n"; cp "$f" "corpus/terraform_eval/$n" ;;
+    *.tf | *.tofu | *.tfvars) cp "$f" "corpus/hcl/$n"; cp "$f" "corpus/terraform_eval/$n" ;;
     *.yaml | *.yml | *.template) cp "$f" "corpus/yaml/$n"; cp "$f" "corpus/cloudformation_eval/$n" ;;
     *.json) cp "$f" "corpus/json/$n" ;;
   esac

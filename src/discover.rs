@@ -32,12 +32,25 @@ pub struct BadPath {
     pub error: String,
 }
 
+/// Test files of `terraform test` and `tofu test`: not configuration.
+const TEST_FILES: [&str; 4] = [
+    ".tftest.hcl",
+    ".tofutest.hcl",
+    ".tftest.json",
+    ".tofutest.json",
+];
+
+/// What a file is, by its name: `.tf` and `.tofu` (OpenTofu) files are Terraform
+/// configuration, `.tf.json` and `.tofu.json` its JSON form; test files are skipped.
 pub fn classify(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
-    Some(if lower.ends_with(".tf") {
+    if TEST_FILES.iter().any(|t| lower.ends_with(t)) {
+        return None;
+    }
+    Some(if lower.ends_with(".tf") || lower.ends_with(".tofu") {
         FileKind::Terraform
-    } else if lower.ends_with(".tf.json") {
+    } else if lower.ends_with(".tf.json") || lower.ends_with(".tofu.json") {
         FileKind::TerraformJson
     } else if lower.ends_with(".tfvars") {
         FileKind::Tfvars
@@ -50,6 +63,41 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     } else {
         return None;
     })
+}
+
+/// `(directory, stem, JSON?)` of a file name that ends in `ext` or `ext.json` (ASCII case
+/// ignored): `("envs/prod", "main", false)` for `envs/prod/main.tf` and `.tf`.
+fn stem_of<'a>(name: &'a str, ext: &str) -> Option<(&'a str, &'a str, bool)> {
+    let (dir, file) = name.rsplit_once('/').unwrap_or(("", name));
+    let lower = file.to_ascii_lowercase();
+    let json = format!("{ext}.json");
+    // The suffixes are ASCII: their lengths cut the name on character boundaries.
+    if lower.ends_with(&json) {
+        Some((dir, &file[..file.len() - json.len()], true))
+    } else if lower.ends_with(ext) {
+        Some((dir, &file[..file.len() - ext.len()], false))
+    } else {
+        None
+    }
+}
+
+/// Drops the Terraform files that OpenTofu ignores: where `x.tofu` and `x.tf` stand in one
+/// directory it reads `x.tofu` only (and `x.tofu.json` rather than `x.tf.json`).
+pub fn drop_overridden(files: &mut Vec<Discovered>) {
+    let tofu: std::collections::HashSet<(String, String, bool)> = files
+        .iter()
+        .filter(|f| matches!(f.kind, FileKind::Terraform | FileKind::TerraformJson))
+        .filter_map(|f| stem_of(&f.name, ".tofu"))
+        .map(|(d, s, j)| (d.to_string(), s.to_string(), j))
+        .collect();
+    if tofu.is_empty() {
+        return;
+    }
+    files.retain(|f| {
+        !matches!(f.kind, FileKind::Terraform | FileKind::TerraformJson)
+            || stem_of(&f.name, ".tf")
+                .is_none_or(|(d, s, j)| !tofu.contains(&(d.to_string(), s.to_string(), j)))
+    });
 }
 
 /// The display name of a path relative to the root.
@@ -85,7 +133,8 @@ pub struct Walk {
     pub explicit: Vec<String>,
 }
 
-/// The Terraform files of one module directory (not its subdirectories).
+/// The Terraform files of one module directory (not its subdirectories), without those
+/// that OpenTofu ignores for their `.tofu` twin.
 pub fn module_files(root: &Path, dir: &Path, exclude: &globset::GlobSet) -> Vec<Discovered> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -107,6 +156,7 @@ pub fn module_files(root: &Path, dir: &Path, exclude: &globset::GlobSet) -> Vec<
             _ => {}
         }
     }
+    drop_overridden(&mut out);
     out
 }
 
@@ -231,6 +281,7 @@ pub fn discover(
         .expect("no panics while holding the lock");
     files.sort_by(|a, b| a.name.cmp(&b.name));
     files.dedup_by(|a, b| a.name == b.name);
+    drop_overridden(&mut files);
     let mut unreadable = errors
         .into_inner()
         .expect("no panics while holding the lock");
@@ -241,5 +292,75 @@ pub fn discover(
         bad_roots: bad,
         unreadable,
         explicit,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tofu_files_are_terraform_and_test_files_are_skipped() {
+        let kind = |n: &str| classify(Path::new(n));
+        assert_eq!(kind("main.tofu"), Some(FileKind::Terraform));
+        assert_eq!(kind("main.TOFU"), Some(FileKind::Terraform));
+        assert_eq!(kind("main.tofu.json"), Some(FileKind::TerraformJson));
+        assert_eq!(kind("main.tf"), Some(FileKind::Terraform));
+        assert_eq!(kind("main.tf.json"), Some(FileKind::TerraformJson));
+        for test in [
+            "main.tftest.hcl",
+            "main.tofutest.hcl",
+            "main.tftest.json",
+            "main.tofutest.json",
+            "tests/A.TFTEST.JSON",
+        ] {
+            assert_eq!(kind(test), None, "{test}");
+        }
+        assert_eq!(kind("settings.json"), Some(FileKind::Json));
+    }
+
+    #[test]
+    fn a_tofu_file_overrides_its_tf_twin_in_the_same_directory() {
+        let file = |name: &str| Discovered {
+            path: PathBuf::from(name),
+            name: name.to_string(),
+            kind: classify(Path::new(name)).expect("a Terraform name"),
+        };
+        let mut files: Vec<Discovered> = [
+            "a/main.tf",
+            "a/main.tofu",
+            "a/vars.tf",
+            "a/keys.tf.json",
+            "a/keys.tofu.json",
+            "a/cross.tf.json",
+            "a/cross.tofu",
+            "a/terraform.tfvars",
+            "b/main.tf",
+            "a/sub/vars.tofu",
+            "Main.tf",
+            "main.tofu",
+        ]
+        .into_iter()
+        .map(file)
+        .collect();
+        drop_overridden(&mut files);
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "a/main.tofu",
+                "a/vars.tf",
+                "a/keys.tofu.json",
+                // Only the same form overrides: `x.tofu` leaves `x.tf.json` in place.
+                "a/cross.tf.json",
+                "a/cross.tofu",
+                "a/terraform.tfvars",
+                // Twins are of one directory, and names are compared as written.
+                "b/main.tf",
+                "a/sub/vars.tofu",
+                "Main.tf",
+                "main.tofu",
+            ]
+        );
     }
 }

@@ -113,7 +113,8 @@ impl Clock {
 #[derive(Default)]
 pub(crate) struct Unit {
     pub(crate) files: Vec<(FileId, SourceFile)>,
-    pub(crate) analysed: usize,
+    /// The files analysed as Terraform or CloudFormation (not those found not to be ours).
+    pub(crate) analysed: Vec<FileId>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) suppressions: Vec<(FileId, suppress::Suppression)>,
     pub(crate) results: Analysed,
@@ -309,7 +310,7 @@ impl Unit {
     pub(crate) fn add(&mut self, id: FileId, f: &Discovered, p: Parsed, held: bool) -> Content {
         let ours = !matches!(p.content, Content::NotOurs);
         if ours {
-            self.analysed += 1;
+            self.analysed.push(id);
         }
         let file = if held || p.text.is_empty() {
             SourceFile::new(f.name.clone(), f.path.clone(), p.text)

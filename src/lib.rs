@@ -101,6 +101,9 @@ pub struct Report {
     pub files_analyzed: usize,
     /// Command-line paths that could not be read at all.
     pub bad_paths: Vec<BadPath>,
+    /// Directories among the scanned paths that hold no Terraform or CloudFormation file
+    /// (nothing analysed under them, nothing unreadable).
+    pub empty_paths: Vec<PathBuf>,
     /// Findings silenced by a suppression or the baseline (SARIF lists them as suppressed).
     pub suppressed: Vec<suppress::Suppressed>,
     /// How the baseline applied, when one was given.
@@ -256,7 +259,10 @@ pub(crate) fn read_and_parse(
             let p = syntax::hcl::parse(&parsed_text, id);
             syntax_errors(p.errors, &mut diagnostics);
             match (p.body, f.kind) {
-                (Some(b), FileKind::Terraform) => Content::Terraform(b),
+                (Some(b), FileKind::Terraform) => {
+                    top_level_arguments(&b, &mut diagnostics);
+                    Content::Terraform(b)
+                }
                 (Some(b), _) => Content::Tfvars(b),
                 (None, _) => Content::Failed,
             }
@@ -350,6 +356,31 @@ pub(crate) fn read_and_parse(
         text,
         content,
         diagnostics,
+    }
+}
+
+/// Arguments at the top level of a configuration file (`environment = "prod"` in a `.tf`
+/// file, a tfvars file under the wrong name): Terraform rejects them, and they configure
+/// nothing. The blocks of the file are analysed all the same.
+fn top_level_arguments(body: &syntax::hcl::Body, diagnostics: &mut Vec<Diagnostic>) {
+    for a in &body.attrs {
+        let span = if a.expr.span.file == a.name_span.file && a.expr.span.end > a.name_span.end {
+            a.name_span.to(a.expr.span)
+        } else {
+            a.name_span
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                codes::PARSE_ERROR,
+                Severity::Error,
+                span,
+                format!(
+                    "top-level argument `{}` is not allowed in a configuration file: Terraform rejects it (`Unsupported argument`); variable values belong in a `.tfvars` file",
+                    a.name
+                ),
+            )
+            .with_help("move the assignment to a `.tfvars` file (`terraform.tfvars` or `*.auto.tfvars` are read automatically), or into a `locals` block"),
+        );
     }
 }
 
@@ -464,6 +495,7 @@ fn add_unsaved_overlays(walk: &mut discover::Walk, options: &ScanOptions) {
     }
     walk.files.sort_by(|a, b| a.name.cmp(&b.name));
     walk.files.dedup_by(|a, b| a.name == b.name);
+    discover::drop_overridden(&mut walk.files);
 }
 
 /// The exclude globs as a set; invalid globs are refused when the configuration is read.
@@ -601,6 +633,7 @@ fn installed_modules(files: &mut Vec<Discovered>) -> terraform::Manifests {
     files.extend(extra);
     files.sort_by(|a, b| a.name.cmp(&b.name));
     files.dedup_by(|a, b| a.name == b.name);
+    discover::drop_overridden(files);
     manifests
 }
 
@@ -689,6 +722,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
     let mut diagnostics = Vec::new();
     let mut suppressions: Vec<(FileId, suppress::Suppression)> = Vec::new();
     let mut files_analyzed = 0;
+    let mut analysed = vec![false; files.len()];
     // What the groups leave: their findings, and what the rules that span them need.
     let mut results = Analysed::default();
     let mut take_unit = |u: Unit,
@@ -700,7 +734,12 @@ fn scan_inner(options: &ScanOptions) -> Report {
                 *slot = Some(f);
             }
         }
-        files_analyzed += u.analysed;
+        files_analyzed += u.analysed.len();
+        for id in u.analysed {
+            if let Some(a) = analysed.get_mut(id as usize) {
+                *a = true;
+            }
+        }
         diagnostics.extend(u.diagnostics);
         suppressions.extend(u.suppressions);
         results.merge(u.results);
@@ -848,6 +887,19 @@ fn scan_inner(options: &ScanOptions) -> Report {
     }
     drop(children);
 
+    let empty_paths: Vec<PathBuf> = options
+        .paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter(|p| {
+            !files
+                .iter()
+                .zip(&analysed)
+                .any(|(f, a)| *a && f.path.starts_with(p))
+                && !walk.unreadable.iter().any(|u| u.path.starts_with(p))
+        })
+        .cloned()
+        .collect();
     let mut sources = SourceMap::default();
     for (f, slot) in files.iter().zip(slots) {
         sources.add(
@@ -1001,6 +1053,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
         keys,
         files_analyzed,
         bad_paths,
+        empty_paths,
         suppressed,
         baseline: baseline_stats,
     }

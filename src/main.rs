@@ -413,6 +413,7 @@ fn keys(args: KeysArgs) -> Result<ExitCode, String> {
     for b in &report.bad_paths {
         eprintln!("error: cannot read {}: {}", b.path.display(), b.error);
     }
+    note_empty_paths(&report, &args.input, &options);
     let inv = iacguard::inventory::build(&report, &options.settings);
     let out = match args.format {
         KeysFormat::Text => iacguard::inventory::render_text(&inv),
@@ -430,6 +431,23 @@ fn keys(args: KeysArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::from(2)
     })
+}
+
+/// Says which scanned directories hold nothing to analyse, as they were named on the
+/// command line (`.` when none was).
+fn note_empty_paths(report: &iacguard::Report, input: &InputArgs, options: &ScanOptions) {
+    for p in &report.empty_paths {
+        let named = options
+            .paths
+            .iter()
+            .position(|q| q == p)
+            .and_then(|i| input.paths.get(i))
+            .map_or_else(|| PathBuf::from("."), PathBuf::clone);
+        eprintln!(
+            "note: no Terraform or CloudFormation file found under {}",
+            named.display()
+        );
+    }
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode, String> {
@@ -455,6 +473,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
     for b in &report.bad_paths {
         eprintln!("error: cannot read {}: {}", b.path.display(), b.error);
     }
+    note_empty_paths(&report, &args.input, &options);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let rendered: Vec<u8> = match args.format.unwrap_or(Format::Text) {
         Format::Json => report::json::render(&report).into_bytes(),

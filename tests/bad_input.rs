@@ -388,3 +388,51 @@ fn a_utf8_byte_order_mark_is_ignored_in_every_format_with_spans_in_place() {
         .iter()
         .any(|l| r.sources.get(l.span.file).name == "terraform.tfvars"));
 }
+
+#[test]
+fn top_level_arguments_in_a_configuration_file_are_parse_errors() {
+    // A tfvars file saved as `.tf`: Terraform rejects each argument (`Unsupported
+    // argument`); the blocks of the file are analysed all the same.
+    let d = tempfile::tempdir().expect("tempdir");
+    let text =
+        "environment = \"prod\"\nregion      = var.region\n\nresource \"aws_kms_key\" \"k\" {}\n";
+    write(d.path(), "tfvars.tf", text);
+    write(d.path(), "main.tofu", "retention = 30\n");
+    write(d.path(), "terraform.tfvars", "environment = \"prod\"\n");
+    let r = scan_dir(d.path());
+    let errors: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "parse-error")
+        .collect();
+    assert_eq!(errors.len(), 3, "{:?}", hits(&r));
+    let e = errors
+        .iter()
+        .find(|e| r.sources.get(e.primary.file).name == "tfvars.tf")
+        .expect("tfvars.tf");
+    assert_eq!(e.severity, iacguard::diagnostic::Severity::Error);
+    assert_eq!(
+        e.message,
+        "top-level argument `environment` is not allowed in a configuration file: Terraform rejects it (`Unsupported argument`); variable values belong in a `.tfvars` file"
+    );
+    // The span is the whole argument.
+    assert_eq!(&text[e.primary.range()], "environment = \"prod\"");
+    let second = errors
+        .iter()
+        .filter(|e| r.sources.get(e.primary.file).name == "tfvars.tf")
+        .nth(1)
+        .expect("second argument");
+    assert_eq!(&text[second.primary.range()], "region      = var.region");
+    assert!(errors
+        .iter()
+        .any(|e| r.sources.get(e.primary.file).name == "main.tofu"
+            && e.message.contains("`retention`")));
+    // The tfvars file is not a configuration file; the key is still analysed.
+    assert!(
+        hits(&r)
+            .iter()
+            .any(|(f, rule, line)| f == "tfvars.tf" && rule == "KMS002" && *line == 4),
+        "{:?}",
+        hits(&r)
+    );
+}

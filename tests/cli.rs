@@ -54,7 +54,44 @@ fn a_directory_without_iac_is_clean() {
         .arg(dir.path())
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("no findings in 0 files"));
+        .stdout(predicate::str::contains("no findings in 0 files"))
+        .stderr(predicate::str::contains(format!(
+            "note: no Terraform or CloudFormation file found under {}",
+            dir.path().display()
+        )));
+}
+
+#[test]
+fn only_the_directories_without_iac_get_the_note() {
+    let empty = tempfile::tempdir().expect("tempdir");
+    std::fs::write(empty.path().join("notes.txt"), "nothing here\n").expect("write");
+    let out = iacguard()
+        .arg("check")
+        .arg("testdata/KMS005/pass")
+        .arg(empty.path())
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr
+            .matches("note: no Terraform or CloudFormation file found")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&empty.path().display().to_string()),
+        "{stderr}"
+    );
+    // The note speaks of the directory as it was named; `.` when none was.
+    Command::cargo_bin("iacguard")
+        .expect("binary")
+        .current_dir(empty.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "note: no Terraform or CloudFormation file found under .\n",
+        ));
 }
 
 #[test]
@@ -63,7 +100,58 @@ fn a_missing_path_exits_with_two() {
         .args(["check", "does/not/exist"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot read"));
+        .stderr(predicate::str::contains("cannot read"))
+        .stderr(predicate::str::contains("note:").not())
+        .stdout(predicate::str::contains("no findings").not())
+        .stdout(predicate::str::contains(
+            "no files analysed (1 path could not be read)",
+        ));
+}
+
+#[test]
+fn a_missing_path_beside_others_is_counted_in_the_summary() {
+    iacguard()
+        .args([
+            "check",
+            "testdata/KMS005/pass/template.yaml",
+            "does/not/exist",
+        ])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "no findings in 1 file; 1 path could not be read",
+        ));
+}
+
+#[test]
+fn a_named_tf_file_with_a_tofu_twin_is_not_read() {
+    // OpenTofu reads main.tofu and ignores main.tf: naming main.tf (pre-commit) reports
+    // nothing of it; naming main.tofu reports its finding.
+    iacguard()
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "KMS002",
+            "testdata/projects/evaluation/opentofu/main.tf",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no findings in 3 files"));
+    iacguard()
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "KMS002",
+            "testdata/projects/evaluation/opentofu/main.tofu",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "testdata/projects/evaluation/opentofu/main.tofu:7:",
+        ))
+        .stdout(predicate::str::contains("main.tf:").not());
 }
 
 #[test]

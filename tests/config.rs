@@ -149,6 +149,45 @@ fn invalid(config: &str, expect: &str) {
 }
 
 #[test]
+fn cfr001_headers_parameter_names_the_header_to_send() {
+    // Two origins on the API: one sends another custom header (reported once the
+    // parameter names X-Origin-Verify), one sends X-Origin-Verify (never reported).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixture = repo().join("testdata/CFR001/fail/required_header/main.tf");
+    std::fs::copy(&fixture, dir.path().join("main.tf")).expect("copy");
+    let run = |config: Option<&str>| {
+        let mut c = iacguard(dir.path());
+        c.args(["check", "--format", "json", "--select", "CFR001"]);
+        match config {
+            Some(text) => {
+                std::fs::write(dir.path().join(".iacguard.toml"), text).expect("write");
+            }
+            None => {
+                c.arg("--no-config");
+            }
+        }
+        let out = c.output().expect("run");
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        findings(&json(&out))
+    };
+    // Without the parameter, any custom header does.
+    assert_eq!(run(None), vec![]);
+    assert_eq!(
+        run(Some("[rules.CFR001]\nheaders = [\"X-Origin-Verify\"]\n")),
+        vec![("CFR001".into(), "main.tf".into(), 21)]
+    );
+    invalid(
+        "[rules.CFR001]\nheaders = \"X-Origin-Verify\"\n",
+        "parameter `headers` of CFR001 must be a array",
+    );
+}
+
+#[test]
 fn invalid_configurations_are_errors_with_a_span() {
     invalid("selec = [\"KMS002\"]\n", "unknown field `selec`");
     invalid("fail-on = 3\n", "invalid type");

@@ -51,7 +51,7 @@ fn module_scanner_agrees_with_the_parser_on_the_corpus() {
             let path = e.path();
             if t.is_dir() {
                 stack.push(path);
-            } else if t.is_file() && path.extension().is_some_and(|x| x == "tf") {
+            } else if t.is_file() && path.extension().is_some_and(|x| x == "tf" || x == "tofu") {
                 if let Ok(text) = std::fs::read_to_string(&path) {
                     compared += usize::from(common::scanner_agrees_with_parser(&text));
                 }

@@ -326,3 +326,38 @@ resource "aws_kms_key" "from_absolute" {
         "{notes:?}"
     );
 }
+
+#[test]
+fn tofu_files_are_read_and_override_their_tf_twins() {
+    // main.tofu (rotation off) wins over main.tf (rotation on), keys.tofu.json over
+    // keys.tf.json; the module holds `.tofu` files only; test files are not configuration.
+    let r = check("opentofu", &["KMS002"]);
+    let names: Vec<&str> = r.sources.files().iter().map(|f| f.name.as_str()).collect();
+    let base = "testdata/projects/evaluation/opentofu";
+    assert_eq!(
+        names,
+        [
+            format!("{base}/keys.tofu.json"),
+            format!("{base}/main.tofu"),
+            format!("{base}/modules/kms/main.tofu"),
+        ],
+        "only what OpenTofu reads"
+    );
+    assert_eq!(r.files_analyzed, 3);
+    for d in &r.diagnostics {
+        for file in std::iter::once(d.primary.file).chain(d.labels.iter().map(|l| l.span.file)) {
+            let name = &r.sources.get(file).name;
+            assert!(
+                name.ends_with(".tofu") || name.ends_with(".tofu.json"),
+                "{d:?}"
+            );
+        }
+    }
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.rule == "KMS002"
+                && d.address.as_deref() == Some("module.kms.aws_kms_key.this")),
+        "the module of .tofu files is evaluated"
+    );
+}

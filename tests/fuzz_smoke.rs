@@ -82,10 +82,10 @@ fn cloudformation_eval(text: &str) {
 type Target = fn(&str);
 
 const TARGETS: [(&str, &[&str], Target); 5] = [
-    ("hcl", &["tf", "tfvars"], hcl),
+    ("hcl", &["tf", "tofu", "tfvars"], hcl),
     ("yaml", &["yaml", "yml", "template"], yaml),
     ("json", &["json"], json),
-    ("terraform_eval", &["tf"], terraform_eval),
+    ("terraform_eval", &["tf", "tofu"], terraform_eval),
     ("cloudformation_eval", &["yaml", "yml"], cloudformation_eval),
 ];
 

@@ -166,3 +166,75 @@ fn readme_rule_table_lists_every_rule() {
         assert!(readme.contains(&row), "README profile table lacks `{row}`");
     }
 }
+
+/// `1.88` as `(1, 88, 0)`.
+fn version(v: &str) -> (u64, u64, u64) {
+    let mut parts = v.trim().split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+    (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    )
+}
+
+fn rust_version_of(manifest: &str) -> Option<String> {
+    let t: toml::Table = toml::from_str(manifest).ok()?;
+    t.get("package")?
+        .get("rust-version")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// The Rust version the README's Install section states is `Cargo.toml`'s `rust-version`,
+/// and no locked dependency whose sources are at hand (cargo's registry cache) declares a
+/// higher one.
+#[test]
+fn rust_version_covers_the_locked_dependencies_and_the_readme_says_it() {
+    let root = common::root();
+    let ours = rust_version_of(&fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml"))
+        .expect("Cargo.toml declares rust-version");
+    let readme = fs::read_to_string(root.join("README.md")).expect("README");
+    assert!(readme.contains("cargo install --locked --path .\n"));
+    assert!(
+        readme.contains(&format!("It needs Rust {ours} or later")),
+        "README.md must say `It needs Rust {ours} or later`"
+    );
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo")));
+    let registries: Vec<std::path::PathBuf> = home
+        .and_then(|h| fs::read_dir(h.join("registry/src")).ok())
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    let lock: toml::Table =
+        toml::from_str(&fs::read_to_string(root.join("Cargo.lock")).expect("Cargo.lock"))
+            .expect("Cargo.lock is TOML");
+    let mut checked = 0;
+    for p in lock["package"].as_array().expect("packages") {
+        let (Some(name), Some(v)) = (p["name"].as_str(), p["version"].as_str()) else {
+            continue;
+        };
+        if p.get("source").is_none() {
+            continue;
+        }
+        let Some(manifest) = registries
+            .iter()
+            .find_map(|r| fs::read_to_string(r.join(format!("{name}-{v}/Cargo.toml"))).ok())
+        else {
+            continue;
+        };
+        checked += 1;
+        if let Some(theirs) = rust_version_of(&manifest) {
+            assert!(
+                version(&theirs) <= version(&ours),
+                "{name} {v} declares rust-version {theirs}, above Cargo.toml's {ours}"
+            );
+        }
+    }
+    if checked == 0 {
+        common::skip(
+            "rust_version_covers_the_locked_dependencies_and_the_readme_says_it",
+            "no dependency sources in cargo's registry cache",
+        );
+    }
+}

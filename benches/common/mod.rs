@@ -65,7 +65,7 @@ resource "aws_db_instance" "db" {{
   tags              = local.tags
 }}
 "#,
-        rotate = i % 3 != 0
+        rotate = !i.is_multiple_of(3)
     );
     s
 }
@@ -127,7 +127,7 @@ Outputs:
     Export:
       Name: !Sub "${{AWS::StackName}}-key"
 "#,
-        rotate = i % 2 == 0
+        rotate = i.is_multiple_of(2)
     )
 }
 

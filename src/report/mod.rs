@@ -10,8 +10,24 @@ pub mod text;
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// The summary of a report: the findings line, then suppression and baseline counts.
+/// Paths that could not be read are counted in it: a scan that read nothing says so
+/// rather than `no findings in 0 files`.
 pub fn summary(report: &crate::Report) -> String {
-    let mut s = summary_line(&report.diagnostics, report.files_analyzed);
+    let unread = report.bad_paths.len();
+    let unread_text = format!(
+        "{unread} path{} could not be read",
+        if unread == 1 { "" } else { "s" }
+    );
+    let mut s = if unread > 0 && report.files_analyzed == 0 && report.diagnostics.is_empty() {
+        format!("no files analysed ({unread_text})")
+    } else if unread > 0 {
+        format!(
+            "{}; {unread_text}",
+            summary_line(&report.diagnostics, report.files_analyzed)
+        )
+    } else {
+        summary_line(&report.diagnostics, report.files_analyzed)
+    };
     if !report.suppressed.is_empty() {
         s.push_str(&format!("; {} suppressed", report.suppressed.len()));
     }
