@@ -83,16 +83,19 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
 }
 
 /// YAML that YAML 1.2 rejects for its indentation only, where the indentation means
-/// nothing: continuation lines of a quoted scalar (their leading spaces are folded away)
-/// and the closing bracket of a flow collection, less indented than their parent. PyYAML
-/// accepts both, and with it the tools that read CloudFormation templates with it
-/// (cfn-lint, the AWS CLI); templates in the wild rely on it. Such a file is parsed
-/// again with those lines indented further, and every span mapped back to the text as
-/// written.
+/// nothing: continuation lines of a quoted scalar (their leading spaces are folded away),
+/// and the content and closing bracket of a flow collection (inside one, indentation
+/// carries no structure), less indented than their parent. PyYAML accepts these, and with
+/// it the tools that read CloudFormation templates with it (cfn-lint, the AWS CLI, SAM);
+/// templates in the wild rely on it. Such a file is parsed again with those lines indented
+/// further, and every span mapped back to the text as written. A line indented because it
+/// is inside a flow collection must be inside one in the text that parses, or the file
+/// stays an error.
 mod lenient {
-    use super::{parse_strict, Parsed};
+    use super::{parse_strict, Offsets, Parsed};
     use crate::source::{FileId, Span};
-    use std::collections::BTreeMap;
+    use saphyr_parser::{Event, Parser};
+    use std::collections::{BTreeMap, BTreeSet};
 
     /// Re-parses at most this many times (templates in the wild need one or two).
     const MAX_ATTEMPTS: usize = 16;
@@ -100,6 +103,8 @@ mod lenient {
     pub(super) fn parse(text: &str, file: FileId, strict: &Parsed) -> Option<Parsed> {
         // Spaces to insert, by the original offset of the line start they go before.
         let mut insert: BTreeMap<usize, usize> = BTreeMap::new();
+        // The line starts indented because they are inside a flow collection.
+        let mut in_flow: BTreeSet<usize> = BTreeSet::new();
         let mut error = strict.errors.last()?.clone();
         for _ in 0..MAX_ATTEMPTS {
             if !error
@@ -109,17 +114,21 @@ mod lenient {
                 return None;
             }
             let at = original(&insert, error.span.start as usize);
-            let fixed = if error.message.contains("quoted scalar") {
-                indent_quoted(text, at, &mut insert)
-            } else {
-                indent_closing_bracket(text, at, &mut insert)
-            };
+            let fixed = indent_flow(text, at, &mut insert, &mut in_flow)
+                || if error.message.contains("quoted scalar") {
+                    indent_quoted(text, at, &mut insert)
+                } else {
+                    indent_closing_bracket(text, at, &mut insert, &mut in_flow)
+                };
             if !fixed {
                 return None;
             }
             let widened = widen(text, &insert);
             let mut p = parse_strict(&widened, file);
             if p.root.is_some() {
+                if !inside_flow(&widened, &insert, &in_flow) {
+                    return None;
+                }
                 map_back(&mut p, &insert);
                 return Some(p);
             }
@@ -249,15 +258,318 @@ mod lenient {
 
     /// A line that only closes a flow collection (`]`, `}`) is indented by one more
     /// space.
-    fn indent_closing_bracket(text: &str, at: usize, insert: &mut BTreeMap<usize, usize>) -> bool {
+    fn indent_closing_bracket(
+        text: &str,
+        at: usize,
+        insert: &mut BTreeMap<usize, usize>,
+        in_flow: &mut BTreeSet<usize>,
+    ) -> bool {
         let start = line_start(text, at);
         let rest = text[start..].trim_start_matches(' ');
         if !rest.starts_with([']', '}']) {
             return false;
         }
+        in_flow.insert(start);
         let n = insert.entry(start).or_default();
         *n += 1;
         *n <= 16
+    }
+
+    /// The line holding `at` is inside a flow collection opened on an earlier line: every
+    /// line of the outermost such collection after the one it opens on is indented past
+    /// the key (or sequence entry) that opens it.
+    fn indent_flow(
+        text: &str,
+        at: usize,
+        insert: &mut BTreeMap<usize, usize>,
+        in_flow: &mut BTreeSet<usize>,
+    ) -> bool {
+        let Some((open, close)) = flow_around(text, line_start(text, at)) else {
+            return false;
+        };
+        let want = key_column(text, line_start(text, open)) + 1;
+        let mut changed = false;
+        let mut next = text[open..].find('\n').map(|k| open + k + 1);
+        while let Some(start) = next.filter(|s| *s <= close) {
+            // A document marker ends the collection for PyYAML: not mended.
+            if text[start..].starts_with("---") || text[start..].starts_with("...") {
+                return false;
+            }
+            let have = indent(text, start);
+            let blank = text[start + have..].starts_with(['\n', '\r']);
+            if have < want && !blank {
+                let n = insert.entry(start).or_default();
+                if *n < want - have {
+                    *n = want - have;
+                    in_flow.insert(start);
+                    changed = true;
+                }
+            }
+            next = text[start..].find('\n').map(|k| start + k + 1);
+        }
+        changed
+    }
+
+    /// The column of the first node on a line, past its sequence entry indicators.
+    fn key_column(text: &str, line_start: usize) -> usize {
+        let bytes = text.as_bytes();
+        let mut i = line_start + indent(text, line_start);
+        while bytes.get(i) == Some(&b'-') && matches!(bytes.get(i + 1), Some(b' ' | b'\t')) {
+            i += 1;
+            while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+                i += 1;
+            }
+        }
+        i - line_start
+    }
+
+    fn blank_or_end(b: Option<&u8>) -> bool {
+        matches!(b, None | Some(b' ' | b'\t' | b'\n' | b'\r'))
+    }
+
+    /// The outermost flow collection open at the start of `line` (a line start), if it
+    /// opened before: the offsets of its opening and closing brackets. A lexer that knows
+    /// quoted scalars, comments, plain scalars and block scalars well enough to find the
+    /// brackets that are indicators; what it gets wrong is caught by [`inside_flow`].
+    fn flow_around(text: &str, line: usize) -> Option<(usize, usize)> {
+        let b = text.as_bytes();
+        let mut depth = 0usize;
+        let mut outer = 0;
+        let mut reached = false;
+        // Block context: where a node may start. Flow context: inside a plain scalar.
+        let mut token = true;
+        let mut plain = false;
+        let mut i = 0;
+        while i < b.len() {
+            if !reached && i >= line {
+                if depth == 0 {
+                    return None;
+                }
+                reached = true;
+            }
+            let c = b[i];
+            let after_blank = i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r');
+            if c == b'#' && after_blank {
+                i += text[i..].find('\n').unwrap_or(text.len() - i);
+                plain = false;
+                continue;
+            }
+            if depth > 0 {
+                match c {
+                    b'[' | b'{' => {
+                        depth += 1;
+                        plain = false;
+                    }
+                    b']' | b'}' => {
+                        depth -= 1;
+                        plain = false;
+                        if depth == 0 {
+                            if reached {
+                                return Some((outer, i));
+                            }
+                            token = false;
+                        }
+                    }
+                    b',' => plain = false,
+                    b'\'' | b'"' if !plain => {
+                        i = quoted_end(b, i)?;
+                    }
+                    b':' if !plain => {}
+                    b':' if blank_or_end(b.get(i + 1))
+                        || matches!(b.get(i + 1), Some(b',' | b'[' | b']' | b'{' | b'}')) =>
+                    {
+                        plain = false
+                    }
+                    b'?' | b'-' if !plain && blank_or_end(b.get(i + 1)) => {}
+                    b'!' | b'&' if !plain => {
+                        while !blank_or_end(b.get(i + 1))
+                            && !matches!(b.get(i + 1), Some(b',' | b'[' | b']' | b'{' | b'}'))
+                        {
+                            i += 1;
+                        }
+                    }
+                    b' ' | b'\t' | b'\n' | b'\r' => {}
+                    _ => plain = true,
+                }
+                i += 1;
+                continue;
+            }
+            let document_marker = (b[i..].starts_with(b"---") || b[i..].starts_with(b"..."))
+                && (i == 0 || b[i - 1] == b'\n')
+                && blank_or_end(b.get(i + 3));
+            if document_marker {
+                i += 3;
+                token = true;
+                continue;
+            }
+            match c {
+                b'\n' => token = true,
+                b' ' | b'\t' | b'\r' => {}
+                b'[' | b'{' if token => {
+                    depth = 1;
+                    outer = i;
+                    plain = false;
+                }
+                b'\'' | b'"' if token => {
+                    i = quoted_end(b, i)?;
+                    token = false;
+                }
+                b'|' | b'>' if token => {
+                    i = block_scalar_end(text, i);
+                    token = true;
+                    continue;
+                }
+                b'-' | b'?' | b':' if token && blank_or_end(b.get(i + 1)) => {}
+                b'!' | b'&' if token => {
+                    while !blank_or_end(b.get(i + 1)) {
+                        i += 1;
+                    }
+                }
+                b':' if blank_or_end(b.get(i + 1)) => token = true,
+                _ => token = false,
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The offset of the quote that closes the quoted scalar opened at `at`.
+    fn quoted_end(b: &[u8], at: usize) -> Option<usize> {
+        let quote = b[at];
+        let mut i = at + 1;
+        while i < b.len() {
+            match b[i] {
+                b'\\' if quote == b'"' => i += 1,
+                b'\'' if quote == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 1,
+                q if q == quote => return Some(i),
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The start of the first line after the block scalar whose indicator is at `at`:
+    /// its content is the lines that are blank or indented past its parent.
+    fn block_scalar_end(text: &str, at: usize) -> usize {
+        let line = line_start(text, at);
+        let parent = match key_column(text, line) {
+            // `- |`: the parent is the entry.
+            k if line + k == at => text[line..at].trim_end().len().saturating_sub(1),
+            k => k,
+        };
+        let mut start = match text[at..].find('\n') {
+            Some(k) => at + k + 1,
+            None => return text.len(),
+        };
+        while start < text.len() {
+            let have = indent(text, start);
+            let rest = &text[start + have..];
+            let blank = rest.is_empty() || rest.starts_with(['\n', '\r']);
+            if !blank && have <= parent {
+                break;
+            }
+            start = match rest.find('\n') {
+                Some(k) => start + have + k + 1,
+                None => text.len(),
+            };
+        }
+        start
+    }
+
+    /// The offset of a node's first character past the tags and anchors that its event
+    /// starts at (and the blanks and comments among them).
+    fn past_properties(b: &[u8], mut i: usize) -> usize {
+        loop {
+            match b.get(i) {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => i += 1,
+                Some(b'#') => {
+                    while !matches!(b.get(i), None | Some(b'\n')) {
+                        i += 1
+                    }
+                }
+                Some(b'!') if b.get(i + 1) == Some(&b'<') => {
+                    while !matches!(b.get(i), None | Some(b'>')) {
+                        i += 1
+                    }
+                    i += 1;
+                }
+                Some(b'!' | b'&') => {
+                    while !blank_or_end(b.get(i)) {
+                        i += 1
+                    }
+                }
+                _ => return i,
+            }
+        }
+    }
+
+    /// Whether each line indented for a flow collection starts inside one in the text
+    /// that parses: one opened before the line, and closed at or after its first
+    /// character.
+    fn inside_flow(
+        widened: &str,
+        insert: &BTreeMap<usize, usize>,
+        in_flow: &BTreeSet<usize>,
+    ) -> bool {
+        if in_flow.is_empty() {
+            return true;
+        }
+        let offsets = Offsets::new(widened);
+        let bytes = widened.as_bytes();
+        let mut open: Vec<usize> = Vec::new();
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        let mut documents = 0;
+        for item in Parser::new_from_str(widened) {
+            let Ok((event, span)) = item else { break };
+            let at = offsets.byte(span.start.index());
+            match event {
+                Event::DocumentStart(_) => {
+                    documents += 1;
+                    if documents > 1 {
+                        break;
+                    }
+                }
+                Event::SequenceStart(..) | Event::MappingStart(..) => open.push(at),
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let Some(start) = open.pop() else { break };
+                    let start = past_properties(bytes, start);
+                    if matches!(
+                        (bytes.get(start), bytes.get(at)),
+                        (Some(b'['), Some(b']')) | (Some(b'{'), Some(b'}'))
+                    ) {
+                        ranges.push((start, at));
+                    }
+                }
+                _ => {}
+            }
+        }
+        // By opening bracket, with the furthest closing one so far: a line is inside a
+        // collection if one opened before it closes at or after its first character.
+        ranges.sort_unstable();
+        let mut furthest = 0;
+        for r in &mut ranges {
+            furthest = furthest.max(r.1);
+            r.1 = furthest;
+        }
+        let mut before = 0;
+        let mut lines = in_flow.iter().peekable();
+        for (&at, &n) in insert {
+            if lines.peek() == Some(&&at) {
+                lines.next();
+                let start = at + before;
+                let first = start + n + indent(widened, start + n);
+                let opened_before = ranges.partition_point(|&(o, _)| o < start);
+                let closes_after = opened_before
+                    .checked_sub(1)
+                    .is_some_and(|k| first <= ranges[k].1);
+                if !closes_after {
+                    return false;
+                }
+            }
+            before += n;
+        }
+        lines.peek().is_none()
     }
 }
 
@@ -605,6 +917,208 @@ mod tests {
         assert!(!parse_strict(&keys(1), 0).errors.is_empty());
         assert!(parse(&keys(3), 0).root.is_some());
         assert!(parse(&keys(100), 0).root.is_none());
+    }
+
+    /// The strings of a flow sequence, each with the text its span covers.
+    fn strings_as_written<'a>(text: &'a str, seq: &Node) -> Vec<(String, &'a str)> {
+        let NodeKind::Seq(items) = &seq.kind else {
+            panic!("not a sequence: {seq:?}")
+        };
+        items
+            .iter()
+            .map(|n| (n.as_str().unwrap().to_string(), &text[n.span.range()]))
+            .collect()
+    }
+
+    #[test]
+    fn flow_collections_continued_at_the_key_indentation_are_accepted_with_exact_spans() {
+        let text = "Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      Schema: {\"a\": 1,\n      b: 2}\n      Policy:\n        Statement:\n          - Effect: Allow\n            Resource: [\n            \"arn:aws:s3:::x\",\n            arn:aws:s3:::y\n            ]\n            Action: s3:GetObject\n";
+        assert!(
+            !parse_strict(text, 0).errors.is_empty(),
+            "strict YAML rejects it"
+        );
+        let r = root(text);
+        let props = r
+            .get("Resources")
+            .unwrap()
+            .get("Table")
+            .unwrap()
+            .get("Properties")
+            .unwrap();
+        // The map.
+        let schema = props.get("Schema").unwrap();
+        let at = text.find('{').unwrap();
+        assert_eq!(schema.span.start as usize, at);
+        assert_eq!(&text[schema.span.range()], "{\"a\": 1,\n      b: 2");
+        let b = schema.entry("b").unwrap();
+        assert_eq!(b.value.kind, NodeKind::Number("2".into()));
+        let at = text.find("b: 2").unwrap();
+        assert_eq!(b.key_span, Span::new(0, at, at + 1));
+        assert_eq!(b.value.span, Span::new(0, at + 3, at + 4));
+        // The sequence.
+        let statement = props.get("Policy").unwrap().get("Statement").unwrap();
+        let NodeKind::Seq(statements) = &statement.kind else {
+            panic!("{statement:?}")
+        };
+        let resource = statements[0].get("Resource").unwrap();
+        assert_eq!(
+            strings_as_written(text, resource),
+            [
+                ("arn:aws:s3:::x".to_string(), "\"arn:aws:s3:::x\""),
+                ("arn:aws:s3:::y".to_string(), "arn:aws:s3:::y"),
+            ]
+        );
+        let action = statements[0].entry("Action").unwrap();
+        let at = text.find("Action").unwrap();
+        assert_eq!(action.key_span, Span::new(0, at, at + 6));
+        assert_eq!(&text[action.value.span.range()], "s3:GetObject");
+        // Lines less indented than the key, and a flow sequence as a sequence entry.
+        let text = "A:\n  - [x,\ny]\n  - {k: v,\n w: z}\n";
+        assert!(!parse_strict(text, 0).errors.is_empty());
+        let r = root(text);
+        let NodeKind::Seq(items) = &r.get("A").unwrap().kind else {
+            panic!()
+        };
+        assert_eq!(
+            strings_as_written(text, &items[0]),
+            [("x".into(), "x"), ("y".into(), "y")]
+        );
+        let w = items[1].entry("w").unwrap();
+        assert_eq!(w.key_span.start as usize, text.find("w: z").unwrap());
+        assert_eq!(&text[w.value.span.range()], "z");
+    }
+
+    #[test]
+    fn nested_flow_collections_continued_at_the_key_indentation() {
+        let text = "A:\n  B: x\n  C: [a, {b: [1,\n  2], c: {d: 3,\n  e: 'four\n  five'}},\n  f]\n  D: end\n";
+        assert!(!parse_strict(text, 0).errors.is_empty());
+        let r = root(text);
+        let a = r.get("A").unwrap();
+        let NodeKind::Seq(c) = &a.get("C").unwrap().kind else {
+            panic!()
+        };
+        assert_eq!(c.len(), 3);
+        let b = c[1].get("b").unwrap();
+        let NodeKind::Seq(b_items) = &b.kind else {
+            panic!()
+        };
+        assert_eq!(b_items[1].kind, NodeKind::Number("2".into()));
+        assert_eq!(b_items[1].span.start as usize, text.find("2]").unwrap());
+        let e = c[1].get("c").unwrap().get("e").unwrap();
+        assert_eq!(e.as_str(), Some("four five"));
+        assert_eq!(&text[e.span.range()], "'four\n  five'");
+        assert_eq!(&text[c[2].span.range()], "f");
+        let d = a.entry("D").unwrap();
+        assert_eq!(d.key_span.start as usize, text.find("D: end").unwrap());
+        // Under a short-form intrinsic, whose event starts at its tag.
+        let text = "A:\n  B: !Join ['', [\n  'arn:', !Ref X]]\n";
+        assert!(!parse_strict(text, 0).errors.is_empty());
+        let r = root(text);
+        let join = r
+            .get("A")
+            .unwrap()
+            .get("B")
+            .unwrap()
+            .get("Fn::Join")
+            .unwrap();
+        let NodeKind::Seq(args) = &join.kind else {
+            panic!()
+        };
+        let NodeKind::Seq(parts) = &args[1].kind else {
+            panic!()
+        };
+        assert_eq!(&text[parts[1].span.range()], "!Ref X");
+    }
+
+    #[test]
+    fn brackets_and_hashes_in_quoted_strings_and_comments_do_not_end_a_flow_collection() {
+        let text = "A:\n  B: [\"arn:[x]#y\", 'it''s ]', # a comment ] with [\n \"c}\"\n  , d]\n  E: |\n    ] } [\n  F: {g: \"#\",\n  h: [i]}\n";
+        assert!(!parse_strict(text, 0).errors.is_empty());
+        let r = root(text);
+        let a = r.get("A").unwrap();
+        assert_eq!(
+            strings_as_written(text, a.get("B").unwrap()),
+            [
+                ("arn:[x]#y".into(), "\"arn:[x]#y\""),
+                ("it's ]".into(), "'it''s ]'"),
+                ("c}".into(), "\"c}\""),
+                ("d".into(), "d"),
+            ]
+        );
+        assert_eq!(a.get("E").unwrap().as_str(), Some("] } [\n"));
+        let f = a.get("F").unwrap();
+        assert_eq!(f.get("g").unwrap().as_str(), Some("#"));
+        let h = f.entry("h").unwrap();
+        assert_eq!(h.key_span.start as usize, text.find("h: [i]").unwrap());
+    }
+
+    #[test]
+    fn a_duplicate_key_in_a_continued_flow_map_keeps_its_spans_in_the_text_as_written() {
+        let text = "A:\n  B: {k: one,\n  k: two}\n";
+        assert!(!parse_strict(text, 0).errors.is_empty());
+        let p = parse(text, 0);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let root = p.root.expect("root");
+        let k = root.get("A").unwrap().get("B").unwrap().get("k").unwrap();
+        assert_eq!(k.as_str(), Some("two"));
+        assert_eq!(&text[k.span.range()], "two");
+        let d = &p.duplicates[0];
+        assert_eq!(d.earlier.start as usize, text.find("k: one").unwrap());
+        assert_eq!(d.span.start as usize, text.find("k: two").unwrap());
+    }
+
+    #[test]
+    fn indentation_outside_a_flow_collection_stays_an_error() {
+        // A structural error after a mended flow collection, with its span as written.
+        let text = "A:\n  B: [1,\n  2]\n C: 3\n";
+        let p = parse(text, 0);
+        assert!(p.root.is_none());
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        // A bracket in a plain scalar's continuation line opens nothing. Taken for an
+        // opener, it would have the lines up to the last `]` indented, and the text
+        // would parse with the three entries folded into one scalar, which is not how
+        // PyYAML reads them: the lines indented must start inside a flow collection in
+        // the text that parses.
+        let text = "A:\n  - foo\n    [bar\n  - [x,\n  y]\n  - z]\n";
+        assert!(parse_strict(text, 0).errors[0]
+            .message
+            .contains("invalid indentation"));
+        let folded = "A:\n  - foo\n    [bar\n     - [x,\n     y]\n     - z]\n";
+        assert!(parse_strict(folded, 0).root.is_some());
+        let p = parse(text, 0);
+        assert!(p.root.is_none());
+        assert_eq!(p.errors[0].span.start as usize, text.find("y]").unwrap());
+        // A bracket in a block scalar opens nothing either.
+        assert!(parse("A:\n  B: |\n    [x,\n y]\n", 0).root.is_none());
+        // Nor is a collection that a document marker interrupts mended.
+        assert!(parse("A:\n  B: [x,\n---\n  y]\n", 0).root.is_none());
+        // Nor one that never closes.
+        assert!(parse("A:\n  B: [x,\n  y\n", 0).root.is_none());
+    }
+
+    #[test]
+    fn mending_continued_flow_collections_is_bounded() {
+        // One attempt per collection: as many as the bound, and one more.
+        let keys = |n: usize| {
+            let many: String = (0..n).map(|i| format!("  K{i}: [a,\n  b]\n")).collect();
+            format!("A:\n{many}")
+        };
+        assert!(!parse_strict(&keys(1), 0).errors.is_empty());
+        let p = parse(&keys(16), 0);
+        assert!(p.root.is_some(), "{:?}", p.errors);
+        let p = parse(&keys(17), 0);
+        assert!(p.root.is_none());
+        // The error left is the strict parser's, where the text has it.
+        let text = keys(17);
+        assert_eq!(p.errors[0].span.start as usize, text.find("b]").unwrap());
+        // One long collection is one attempt, and its check stays linear.
+        let long = format!("A:\n  B: [\n{}  0]\n", "  [1],\n".repeat(20_000));
+        assert!(parse_strict(&long, 0).root.is_none());
+        let r = root(&long);
+        let NodeKind::Seq(items) = &r.get("A").unwrap().get("B").unwrap().kind else {
+            panic!()
+        };
+        assert_eq!(items.len(), 20_001);
     }
 
     #[test]
