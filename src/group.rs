@@ -165,7 +165,7 @@ impl Adapted {
                 }
             }
             out.notes.extend(InstanceNote::of(&r));
-            if r.rtype == "AWS::CloudFormation::Stack" {
+            if r.rtype == "AWS::CloudFormation::Stack" || r.rtype == "aws_cloudformation_stack" {
                 out.stacks.push(r);
             }
         }

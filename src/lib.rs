@@ -747,6 +747,9 @@ fn scan_inner(options: &ScanOptions) -> Report {
     for u in tf {
         take_unit(u, &mut slots, &mut diagnostics, &mut results);
     }
+    // Templates that Terraform deploys (`aws_cloudformation_stack`): analysed once every
+    // template is known, with the stack's parameters.
+    let tf_stacks: Vec<ResourceInstance> = std::mem::take(&mut results.stacks);
 
     // Nested stacks: a template that a parent's `AWS::CloudFormation::Stack` names by a
     // local `TemplateURL` is evaluated through its parents, with their `Parameters`.
@@ -849,23 +852,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
         if rounds > 1_000 || stack.call_sites.len() > 16 {
             break;
         }
-        let parameters: Vec<(String, String)> = stack
-            .body
-            .get("Parameters")
-            .and_then(value::Value::as_map)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| v.to_plain_string().map(|s| (k.clone(), s)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut call_sites = stack.call_sites.clone();
-        call_sites.push(stack.header);
-        let how = cloudformation::Instantiation {
-            address_prefix: format!("{}.", stack.address),
-            parameters,
-            call_sites,
-        };
+        let how = stack_instantiation(&stack, "Parameters");
         let i = candidates[child];
         let Some((root, file)) = children
             .entry(child)
@@ -886,6 +873,31 @@ fn scan_inner(options: &ScanOptions) -> Report {
         diagnostics.extend(d);
     }
     drop(children);
+    for stack in &tf_stacks {
+        let Some((root, file)) = deployed_template(
+            stack,
+            files,
+            &candidates,
+            &slots,
+            options,
+            &clock,
+            &mut diagnostics,
+        ) else {
+            continue;
+        };
+        let how = stack_instantiation(stack, "parameters");
+        let (inst, d) = Clock::time(&clock.evaluate, || {
+            cloudformation::evaluate_as(&root, &options.cloudformation, &exports, &how)
+        });
+        let commented = suppressions.iter().any(|(f, _)| *f == root.span.file);
+        let none = cloudformation::Exports::new();
+        let (mut a, _) = Adapted::of_template(inst, &file, commented, &clock)
+            .analyse_template(&root, &exported, &none, options, &clock);
+        a.stacks.clear();
+        results.merge(a);
+        diagnostics.extend(d);
+    }
+    drop(tf_stacks);
 
     let empty_paths: Vec<PathBuf> = options
         .paths
@@ -1076,4 +1088,113 @@ pub fn absolutize(root: &Path, p: &Path) -> PathBuf {
             .filter(|c| !matches!(c, std::path::Component::CurDir))
             .collect()
     }
+}
+
+/// How a stack resource instantiates its template: its parameters (`Parameters` of an
+/// `AWS::CloudFormation::Stack`, `parameters` of a Terraform `aws_cloudformation_stack`),
+/// those not statically known as Unknown, and the stack as the call site.
+fn stack_instantiation(stack: &ResourceInstance, key: &str) -> cloudformation::Instantiation {
+    let mut parameters = Vec::new();
+    let mut unknown_parameters = Vec::new();
+    if let Some(m) = stack.body.get(key).and_then(value::Value::as_map) {
+        for (k, v) in m {
+            match v.to_plain_string() {
+                Some(s) => parameters.push((k.clone(), s)),
+                None => unknown_parameters.push(k.clone()),
+            }
+        }
+    }
+    let mut call_sites = stack.call_sites.clone();
+    call_sites.push(stack.header);
+    cloudformation::Instantiation {
+        address_prefix: format!("{}.", stack.address),
+        parameters,
+        call_sites,
+        unknown_parameters,
+    }
+}
+
+/// The template a Terraform `aws_cloudformation_stack` deploys, located in the text it
+/// comes from: a template file of the tree when `template_body` is its text (`file()`),
+/// else the `template_body` value itself, parsed where the `.tf` file writes it (a heredoc
+/// holds it verbatim) or, rendered (`templatefile()`, interpolations), all at that value.
+/// A template that is not statically known, or on S3, gets a note.
+fn deployed_template(
+    stack: &ResourceInstance,
+    files: &[Discovered],
+    candidates: &[usize],
+    slots: &[Option<SourceFile>],
+    options: &ScanOptions,
+    clock: &Clock,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(syntax::tree::Node, SourceFile)> {
+    let note = |span: Span, message: String| {
+        Diagnostic::new(codes::EVAL_NOTE, Severity::Note, span, message)
+    };
+    let Some(body) = stack.body.get("template_body").filter(|v| !v.is_null()) else {
+        if let Some(url) = stack.body.get("template_url").filter(|v| !v.is_null()) {
+            diagnostics.push(note(
+                url.span,
+                format!("the template {} deploys from `template_url` is not read (only templates in the scanned tree are)", stack.address),
+            ));
+        }
+        return None;
+    };
+    let Some(content) = body.as_str() else {
+        diagnostics.push(note(
+            body.span,
+            format!(
+                "the template {} deploys is not statically known; its resources are not analysed",
+                stack.address
+            ),
+        ));
+        return None;
+    };
+    // A template file of the tree, read with `file()`.
+    if let Some(&i) = candidates
+        .iter()
+        .find(|&&i| slots[i].as_ref().is_some_and(|f| f.holds(content)))
+    {
+        return group::reparse_template(i, &files[i], options, clock);
+    }
+    let id = body.span.file;
+    let f = files.get(id as usize)?;
+    let text = std::fs::read_to_string(&f.path).ok()?;
+    let region = text.get(body.span.start as usize..body.span.end as usize)?;
+    let base = region.find(content).map(|o| body.span.start + o as u32);
+    let json = content.trim_start().starts_with('{');
+    let (root, errors) = if json {
+        let p = syntax::json::parse(&syntax::without_bom(content), id);
+        (p.root, p.errors)
+    } else {
+        let p = syntax::yaml::parse(content, id);
+        (p.root, p.errors)
+    };
+    let place = |s: &mut Span| match base {
+        Some(b) => {
+            s.start += b;
+            s.end += b;
+        }
+        None => *s = body.span,
+    };
+    let Some(mut root) = root else {
+        let mut span = errors.first().map_or(body.span, |e| e.span);
+        place(&mut span);
+        diagnostics.push(Diagnostic::new(
+            codes::PARSE_ERROR,
+            Severity::Error,
+            span,
+            format!(
+                "the template {} deploys does not parse: {}",
+                stack.address,
+                errors.first().map_or("no template", |e| e.message.as_str())
+            ),
+        ));
+        return None;
+    };
+    root.map_spans(place);
+    if !syntax::tree::is_cloudformation(&root) {
+        return None;
+    }
+    Some((root, SourceFile::new(f.name.clone(), f.path.clone(), text)))
 }

@@ -127,7 +127,10 @@ pub fn scan_options(
             var_files,
             root: Some(root.clone()),
         },
-        cloudformation: crate::cloudformation::CfnOptions { parameters },
+        cloudformation: crate::cloudformation::CfnOptions {
+            parameters,
+            unknown: Vec::new(),
+        },
         exclude: cfg
             .exclude
             .iter()

@@ -51,6 +51,8 @@ pub struct InstanceNote {
     pub header: Span,
     pub maybe_absent: bool,
     pub call_sites: Vec<Span>,
+    /// Call sites are stacks (a template deployed by a stack resource), not modules.
+    pub by_stack: bool,
 }
 
 impl InstanceNote {
@@ -62,6 +64,7 @@ impl InstanceNote {
             header: r.header,
             maybe_absent: r.maybe_absent,
             call_sites: r.call_sites.clone(),
+            by_stack: r.framework == Framework::CloudFormation,
         })
     }
 }
@@ -96,10 +99,11 @@ pub fn explain(d: &mut Diagnostic, r: &InstanceNote) {
     for (i, site) in sites.iter().enumerate() {
         // The outermost and the innermost call say enough.
         if i == 0 || i + 1 == sites.len() {
-            let what = if i + 1 == sites.len() {
-                "module instantiated here"
-            } else {
-                "module chain starts here"
+            let what = match (i + 1 == sites.len(), r.by_stack) {
+                (true, false) => "module instantiated here",
+                (false, false) => "module chain starts here",
+                (true, true) => "template deployed by this stack",
+                (false, true) => "stack chain starts here",
             };
             d.labels.push(diagnostic::Label {
                 span: *site,

@@ -67,6 +67,16 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// A file whose text is held for the whole scan (an editor buffer, a test).
+    /// Whether this file's analysed text is `text` (a template deployed by Terraform's
+    /// `file()` is the text of a file of the tree).
+    pub fn holds(&self, text: &str) -> bool {
+        match (self.on_disk, self.text.get()) {
+            (_, Some(t)) => t == text,
+            (Some((len, hash)), None) => len == text.len() && content_hash(text) == hash,
+            (None, None) => false,
+        }
+    }
+
     pub fn new(name: String, path: PathBuf, text: String) -> SourceFile {
         SourceFile {
             name,

@@ -15,6 +15,9 @@ use std::collections::{BTreeMap, HashMap};
 pub struct CfnOptions {
     /// `--parameter NAME=VALUE` overrides.
     pub parameters: Vec<(String, String)>,
+    /// Parameters given a value that is not statically known (by a parent stack, or by
+    /// the Terraform stack that deploys the template): Unknown, not their default.
+    pub unknown: Vec<String>,
 }
 
 /// Deepest intrinsic nesting evaluated.
@@ -165,6 +168,8 @@ pub struct Instantiation {
     pub parameters: Vec<(String, String)>,
     /// Where the parent stack resource is (module call site, in Terraform terms).
     pub call_sites: Vec<Span>,
+    /// Parameters the parent passes with a value not statically known.
+    pub unknown_parameters: Vec<String>,
 }
 
 pub fn evaluate(
@@ -184,6 +189,7 @@ pub fn evaluate_as(
 ) -> (Vec<ResourceInstance>, Vec<Diagnostic>) {
     let mut opts = options.clone();
     opts.parameters.extend(inst.parameters.iter().cloned());
+    opts.unknown.extend(inst.unknown_parameters.iter().cloned());
     let mut tpl = Template::new(root, &opts, exports);
     if !inst.address_prefix.is_empty() {
         // Each instantiation gets its own reference names.
@@ -260,7 +266,9 @@ impl<'a> Template<'a> {
                 .get("Type")
                 .and_then(Node::as_str)
                 .unwrap_or("String");
-            let v = if ty.starts_with("AWS::SSM::Parameter::Value") {
+            let v = if ty.starts_with("AWS::SSM::Parameter::Value")
+                || options.unknown.contains(&p.key)
+            {
                 Value::unknown(p.key_span)
             } else if let Some((_, v)) = options.parameters.iter().rev().find(|(k, _)| *k == p.key)
             {
