@@ -133,6 +133,10 @@ fn consumer_entry(report: &Report, c: &KeyConsumer) -> ConsumerEntry {
 fn rotation_of(key: &KmsKey) -> String {
     match (key.origin.known(), key.rotation_enabled.known()) {
         (Some(KeyOrigin::External), _) => "on-demand only".to_string(),
+        // Enabled where KMS rejects it (KMS012): the key does not rotate.
+        (_, Some(true)) if key.rotation_unsupported().is_some() => {
+            "none (automatic rotation is not supported for this key)".to_string()
+        }
         (_, Some(true)) => format!(
             "automatic ({} days)",
             key.rotation_period_days

@@ -89,3 +89,19 @@ fn keys_lists_multi_region_replicas_with_their_primary_and_consumers() {
     // Keys that are not replicas carry no `replica_of`.
     assert!(key("aws_kms_key.primary").get("replica_of").is_none());
 }
+
+#[test]
+fn keys_with_rotation_enabled_where_kms_rejects_it_do_not_rotate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_kms_key\" \"signing\" {\n  customer_master_key_spec = \"RSA_2048\"\n  key_usage = \"SIGN_VERIFY\"\n  enable_key_rotation = true\n}\n",
+    )
+    .expect("write");
+    let text = keys_of(dir.path().to_str().expect("utf-8 path"), "json");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(
+        v["keys"][0]["rotation"],
+        "none (automatic rotation is not supported for this key)"
+    );
+}

@@ -2,6 +2,7 @@
 
 use super::{How, Model, ResourceMeta, Tags, Val};
 use crate::resource::ResourceInstance;
+use crate::source::Span;
 use crate::value::{Kind, Part, Value};
 use std::collections::HashMap;
 
@@ -53,6 +54,30 @@ pub struct KmsKey {
     pub primary_key: Option<String>,
 }
 
+/// Why KMS refuses to rotate a key automatically, and where the tree says so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RotationUnsupported {
+    /// `imported key material (origin EXTERNAL)`, `an asymmetric key (RSA_2048)`, ...
+    pub reason: String,
+    /// What the value that says so sets: `origin`, `key spec`, ...
+    pub what: &'static str,
+    /// The value that says so.
+    pub span: Span,
+    /// Where that value was set, when not in the resource (a variable default).
+    pub from: Option<Span>,
+}
+
+impl RotationUnsupported {
+    fn at<T>(v: &Val<T>, what: &'static str, reason: String) -> RotationUnsupported {
+        RotationUnsupported {
+            reason,
+            what,
+            span: v.span,
+            from: v.from,
+        }
+    }
+}
+
 impl KmsKey {
     /// Whether this key is a multi-Region replica of another key.
     pub fn is_replica(&self) -> bool {
@@ -81,6 +106,47 @@ impl KmsKey {
             return Some(true);
         }
         self.is_symmetric_encryption().map(|s| !s)
+    }
+
+    /// Why KMS rejects automatic rotation of this key (EnableKeyRotation fails with
+    /// `UnsupportedOperationException`): imported material, a custom key store, a key spec
+    /// other than `SYMMETRIC_DEFAULT` or a usage other than `ENCRYPT_DECRYPT`. `None` when
+    /// KMS rotates it, or when nothing statically known says it does not.
+    pub fn rotation_unsupported(&self) -> Option<RotationUnsupported> {
+        let origin = self.origin.known();
+        if origin == Some(&KeyOrigin::External) {
+            let reason = "imported key material (origin EXTERNAL)".to_string();
+            return Some(RotationUnsupported::at(&self.origin, "origin", reason));
+        }
+        if self.custom_key_store.known() == Some(&true) {
+            let reason = "a key in a custom key store".to_string();
+            return Some(RotationUnsupported::at(
+                &self.custom_key_store,
+                "custom key store",
+                reason,
+            ));
+        }
+        if origin == Some(&KeyOrigin::CustomStore) {
+            let reason = "a key in a custom key store".to_string();
+            return Some(RotationUnsupported::at(&self.origin, "origin", reason));
+        }
+        if let Some(spec) = self.spec.known().filter(|s| *s != "SYMMETRIC_DEFAULT") {
+            let kind = if spec.starts_with("HMAC_") {
+                "an HMAC key"
+            } else {
+                "an asymmetric key"
+            };
+            return Some(RotationUnsupported::at(
+                &self.spec,
+                "key spec",
+                format!("{kind} ({spec})"),
+            ));
+        }
+        if let Some(usage) = self.usage.known().filter(|u| *u != "ENCRYPT_DECRYPT") {
+            let reason = format!("a key whose usage is {usage}");
+            return Some(RotationUnsupported::at(&self.usage, "key usage", reason));
+        }
+        None
     }
 }
 
