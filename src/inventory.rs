@@ -28,8 +28,13 @@ pub struct KeyEntry {
     pub origin: &'static str,
     pub spec: Option<String>,
     pub usage: Option<String>,
-    /// `automatic (365 days)`, `on-demand only`, `none`, `unknown`.
+    /// `automatic (365 days)`, `on-demand only`, `none`, `unknown`; for a multi-Region
+    /// replica, its primary's.
     pub rotation: String,
+    /// The primary key of a multi-Region replica: its address when the tree defines it,
+    /// else its ARN as written (`unknown` when not statically known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replica_of: Option<String>,
     pub rotation_date: Option<String>,
     pub rotation_age_days: Option<i64>,
     pub aliases: Vec<String>,
@@ -124,6 +129,26 @@ fn consumer_entry(report: &Report, c: &KeyConsumer) -> ConsumerEntry {
     }
 }
 
+/// A key's own rotation state.
+fn rotation_of(key: &KmsKey) -> String {
+    match (key.origin.known(), key.rotation_enabled.known()) {
+        (Some(KeyOrigin::External), _) => "on-demand only".to_string(),
+        // Enabled where KMS rejects it (KMS012): the key does not rotate.
+        (_, Some(true)) if key.rotation_unsupported().is_some() => {
+            "none (automatic rotation is not supported for this key)".to_string()
+        }
+        (_, Some(true)) => format!(
+            "automatic ({} days)",
+            key.rotation_period_days
+                .known()
+                .map(|d| crate::value::format_number(*d))
+                .unwrap_or_else(|| "365".into())
+        ),
+        (_, Some(false)) => "none".to_string(),
+        _ => "unknown".to_string(),
+    }
+}
+
 pub fn build(report: &Report, settings: &Settings) -> Inventory {
     let model = &report.keys;
     let tag = settings.param_str("KMS003", "tag", "RotationDate");
@@ -135,18 +160,18 @@ pub fn build(report: &Report, settings: &Settings) -> Inventory {
             Some(KeyOrigin::CustomStore) => "custom key store",
             None => "unknown",
         };
-        let rotation = match (key.origin.known(), key.rotation_enabled.known()) {
-            (Some(KeyOrigin::External), _) => "on-demand only".to_string(),
-            (_, Some(true)) => format!(
-                "automatic ({} days)",
-                key.rotation_period_days
-                    .known()
-                    .map(|d| crate::value::format_number(*d))
-                    .unwrap_or_else(|| "365".into())
-            ),
-            (_, Some(false)) => "none".to_string(),
-            _ => "unknown".to_string(),
+        let primary = key.primary_key.as_deref().and_then(|p| model.key(p));
+        let rotation = match (key.is_replica(), primary) {
+            // External replicas rotate their own material, on demand.
+            (true, _) if key.origin.known() == Some(&KeyOrigin::External) => rotation_of(key),
+            (true, Some(p)) => format!("as its primary: {}", rotation_of(p)),
+            (true, None) => "as its primary".to_string(),
+            (false, _) => rotation_of(key),
         };
+        let replica_of = key.primary.as_ref().map(|v| match primary {
+            Some(p) => p.meta.address.clone(),
+            None => v.to_plain_string().unwrap_or_else(|| "unknown".into()),
+        });
         let rotation_date = key.meta.tags.get(&tag).and_then(|v| v.to_plain_string());
         let rotation_age_days = rotation_date
             .as_deref()
@@ -176,6 +201,7 @@ pub fn build(report: &Report, settings: &Settings) -> Inventory {
             spec: key.spec.known().cloned(),
             usage: key.usage.known().cloned(),
             rotation,
+            replica_of,
             rotation_date,
             rotation_age_days,
             aliases: model
@@ -254,6 +280,9 @@ pub fn render_text(inv: &Inventory) -> String {
             k.spec.as_deref().unwrap_or("unknown"),
             k.usage.as_deref().unwrap_or("unknown")
         ));
+        if let Some(p) = &k.replica_of {
+            s.push_str(&format!("  multi-Region replica of: {p}\n"));
+        }
         s.push_str(&format!("  rotation: {}", k.rotation));
         if let Some(d) = &k.rotation_date {
             s.push_str(&format!("   last rotated: {d}"));

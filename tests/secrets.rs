@@ -2,10 +2,12 @@
 
 use assert_cmd::Command;
 
-const SECRETS: [&str; 3] = [
+const SECRETS: [&str; 5] = [
     "Ym9ndXMga2V5IG1hdGVyaWFsIGZvciB0ZXN0cyAxMjM=",
     "Wblj06fduthWggmsT0cLVoIMOkeLbc2kVfMud77i/JY=",
     "c2VjcmV0IG1hdGVyaWFsIGZyb20gdGZ2YXJzIDEyMzQ=",
+    "cmVwbGljYSBrZXkgbWF0ZXJpYWwgZm9yIHRlc3RzIDEyMzQ=",
+    "cmVwbGljYSBtYXRlcmlhbCB3cml0dGVuIG91dCAxMjM0NTY=",
 ];
 
 #[test]

@@ -45,6 +45,35 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                 enabled: field(b, "Enabled", h, Some(true), bool_of),
                 valid_to: Val::default(None, h),
                 key_material: None,
+                primary: None,
+                primary_key: None,
+            });
+        }
+        // A replica of a multi-Region key: its origin, spec, usage and automatic rotation
+        // are its primary's (linking fills in the first three when the template defines
+        // the primary; the rotation is reported there). Multi-Region keys are never in a
+        // custom key store.
+        "AWS::KMS::ReplicaKey" => {
+            model.kms_keys.push(KmsKey {
+                meta: meta(),
+                origin: Val::default(None, h),
+                spec: Val::default(None, h),
+                usage: Val::default(None, h),
+                custom_key_store: Val::default(Some(false), h),
+                multi_region: Val::default(Some(true), h),
+                rotation_enabled: Val::default(None, h),
+                rotation_period_days: Val::default(None, h),
+                deletion_window_days: field(b, "PendingWindowInDays", h, Some(30.0), num_of),
+                enabled: field(b, "Enabled", h, Some(true), bool_of),
+                valid_to: Val::default(None, h),
+                key_material: None,
+                primary: Some(
+                    b.get("PrimaryKeyArn")
+                        .filter(|v| !v.is_null())
+                        .cloned()
+                        .unwrap_or_else(|| Value::unknown(h)),
+                ),
+                primary_key: None,
             });
         }
         "AWS::Config::ConfigRule" => {

@@ -1,7 +1,8 @@
 //! KMS keys and aliases.
 
-use super::{Model, ResourceMeta, Tags, Val};
+use super::{How, Model, ResourceMeta, Tags, Val};
 use crate::resource::ResourceInstance;
+use crate::source::Span;
 use crate::value::{Kind, Part, Value};
 use std::collections::HashMap;
 
@@ -45,9 +46,44 @@ pub struct KmsKey {
     pub valid_to: Val<String>,
     /// Plaintext key material written in the configuration (external keys).
     pub key_material: Option<Value>,
+    /// The primary key of a multi-Region replica, as written (`primary_key_arn`,
+    /// `PrimaryKeyArn`). A replica shares its primary's origin, spec, usage and automatic
+    /// rotation: its rotation is not its own to set.
+    pub primary: Option<Value>,
+    /// The primary key resource, when the tree defines it (filled by linking).
+    pub primary_key: Option<String>,
+}
+
+/// Why KMS refuses to rotate a key automatically, and where the tree says so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RotationUnsupported {
+    /// `imported key material (origin EXTERNAL)`, `an asymmetric key (RSA_2048)`, ...
+    pub reason: String,
+    /// What the value that says so sets: `origin`, `key spec`, ...
+    pub what: &'static str,
+    /// The value that says so.
+    pub span: Span,
+    /// Where that value was set, when not in the resource (a variable default).
+    pub from: Option<Span>,
+}
+
+impl RotationUnsupported {
+    fn at<T>(v: &Val<T>, what: &'static str, reason: String) -> RotationUnsupported {
+        RotationUnsupported {
+            reason,
+            what,
+            span: v.span,
+            from: v.from,
+        }
+    }
 }
 
 impl KmsKey {
+    /// Whether this key is a multi-Region replica of another key.
+    pub fn is_replica(&self) -> bool {
+        self.primary.is_some()
+    }
+
     /// A symmetric encryption key: the only kind KMS rotates automatically.
     /// `None` when not statically known.
     pub fn is_symmetric_encryption(&self) -> Option<bool> {
@@ -70,6 +106,47 @@ impl KmsKey {
             return Some(true);
         }
         self.is_symmetric_encryption().map(|s| !s)
+    }
+
+    /// Why KMS rejects automatic rotation of this key (EnableKeyRotation fails with
+    /// `UnsupportedOperationException`): imported material, a custom key store, a key spec
+    /// other than `SYMMETRIC_DEFAULT` or a usage other than `ENCRYPT_DECRYPT`. `None` when
+    /// KMS rotates it, or when nothing statically known says it does not.
+    pub fn rotation_unsupported(&self) -> Option<RotationUnsupported> {
+        let origin = self.origin.known();
+        if origin == Some(&KeyOrigin::External) {
+            let reason = "imported key material (origin EXTERNAL)".to_string();
+            return Some(RotationUnsupported::at(&self.origin, "origin", reason));
+        }
+        if self.custom_key_store.known() == Some(&true) {
+            let reason = "a key in a custom key store".to_string();
+            return Some(RotationUnsupported::at(
+                &self.custom_key_store,
+                "custom key store",
+                reason,
+            ));
+        }
+        if origin == Some(&KeyOrigin::CustomStore) {
+            let reason = "a key in a custom key store".to_string();
+            return Some(RotationUnsupported::at(&self.origin, "origin", reason));
+        }
+        if let Some(spec) = self.spec.known().filter(|s| *s != "SYMMETRIC_DEFAULT") {
+            let kind = if spec.starts_with("HMAC_") {
+                "an HMAC key"
+            } else {
+                "an asymmetric key"
+            };
+            return Some(RotationUnsupported::at(
+                &self.spec,
+                "key spec",
+                format!("{kind} ({spec})"),
+            ));
+        }
+        if let Some(usage) = self.usage.known().filter(|u| *u != "ENCRYPT_DECRYPT") {
+            let reason = format!("a key whose usage is {usage}");
+            return Some(RotationUnsupported::at(&self.usage, "key usage", reason));
+        }
+        None
     }
 }
 
@@ -332,12 +409,23 @@ pub fn adapt_consumers(r: &ResourceInstance, model: &mut Model) {
     }
 }
 
-const KEY_TYPES: &[&str] = &["aws_kms_key", "aws_kms_external_key", "AWS::KMS::Key"];
+/// Resource types of customer keys: references to them name a key (a raw key reference).
+const KEY_TYPES: &[&str] = &[
+    "aws_kms_key",
+    "aws_kms_external_key",
+    "aws_kms_replica_key",
+    "aws_kms_replica_external_key",
+    "AWS::KMS::Key",
+    "AWS::KMS::ReplicaKey",
+];
+/// Resource types of keys that can be the primary of multi-Region replicas.
+const PRIMARY_TYPES: &[&str] = &["aws_kms_key", "aws_kms_external_key", "AWS::KMS::Key"];
 const ALIAS_TYPES: &[&str] = &["aws_kms_alias", "AWS::KMS::Alias"];
 
 /// Resolves alias targets and consumer references within each root module or template
 /// (names that another one defines are resolved with [`AliasNames`]).
 pub fn link(model: &mut Model) {
+    link_replicas(model);
     for i in 0..model.kms_aliases.len() {
         let target = model.kms_aliases[i].target.clone();
         let (key, instance) = match target.as_ref().map(|t| &t.kind) {
@@ -385,6 +473,65 @@ pub fn link(model: &mut Model) {
         c.key_instance = key_instance;
         c.alias = alias;
     }
+}
+
+/// Links each replica to its primary key when the tree defines it, and gives it what KMS
+/// shares between them and the replica does not say itself (origin, key spec, usage).
+/// Its rotation stays its primary's: rules report the primary.
+fn link_replicas(model: &mut Model) {
+    if model.kms_keys.iter().all(|k| !k.is_replica()) {
+        return;
+    }
+    let by_name: HashMap<&str, usize> = model
+        .kms_keys
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| !k.is_replica())
+        .map(|(i, k)| (k.meta.ref_name.as_str(), i))
+        .rev()
+        .collect();
+    let mut links = Vec::new();
+    for (i, k) in model.kms_keys.iter().enumerate() {
+        let Some(Kind::Ref(r)) = k.primary.as_ref().map(|v| &v.kind) else {
+            continue;
+        };
+        let rtype = model.types.get(&r.resource).map(String::as_str);
+        if !matches!(r.attr.as_str(), "arn" | "Arn")
+            || !rtype.is_some_and(|t| PRIMARY_TYPES.contains(&t))
+        {
+            continue;
+        }
+        if let Some(&p) = by_name.get(r.resource.as_str()) {
+            links.push((i, p));
+        }
+    }
+    for (i, p) in links {
+        let p = &model.kms_keys[p];
+        let (name, origin, spec, usage) = (
+            p.meta.ref_name.clone(),
+            p.origin.clone(),
+            p.spec.clone(),
+            p.usage.clone(),
+        );
+        let k = &mut model.kms_keys[i];
+        k.primary_key = Some(name);
+        inherit(&mut k.origin, &origin);
+        inherit(&mut k.spec, &spec);
+        inherit(&mut k.usage, &usage);
+    }
+}
+
+/// A replica's value that it does not know itself, from its primary: set there.
+fn inherit<T: Clone>(own: &mut Val<T>, primary: &Val<T>) {
+    if own.known().is_some() || primary.known().is_none() {
+        return;
+    }
+    own.value = primary.value.clone();
+    own.how = How::Default;
+    own.from = match primary.how {
+        How::Explicit => Some(primary.span),
+        How::Default => primary.from,
+    };
 }
 
 /// Indexes aliases by reference name and by target key, so that linking and the rules

@@ -62,8 +62,11 @@ pub fn is_known_taggable(rtype: &str) -> bool {
                 | "aws_backup_plan"
                 | "aws_kms_key"
                 | "aws_kms_external_key"
+                | "aws_kms_replica_key"
+                | "aws_kms_replica_external_key"
                 | "AWS::Backup::BackupVault"
                 | "AWS::Backup::BackupPlan"
                 | "AWS::KMS::Key"
+                | "AWS::KMS::ReplicaKey"
         )
 }

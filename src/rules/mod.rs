@@ -140,6 +140,10 @@ pub const REGISTRY: &[(&str, &dyn Rule)] = &[
         &kms::rotation_not_monitored::RotationNotMonitored,
     ),
     (
+        include_str!("../../rules/KMS012.md"),
+        &kms::rotation_not_supported::RotationNotSupported,
+    ),
+    (
         include_str!("../../rules/BKP001.md"),
         &backup::vault_without_lock::VaultWithoutLock,
     ),

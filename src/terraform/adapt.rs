@@ -66,16 +66,24 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                 enabled: field(b, "is_enabled", h, Some(true), bool_of),
                 valid_to: Val::default(None, h),
                 key_material: None,
+                primary: None,
+                primary_key: None,
             });
         }
-        "aws_kms_external_key" => {
+        // Imported material; the replica takes its primary's spec and usage, and the
+        // provider imports 256-bit symmetric material into it.
+        "aws_kms_external_key" | "aws_kms_replica_external_key" => {
+            let primary = replica_primary(r);
             model.kms_keys.push(KmsKey {
                 meta: meta(),
                 origin: Val::default(Some(KeyOrigin::External), h),
                 spec: Val::default(Some("SYMMETRIC_DEFAULT".into()), h),
                 usage: Val::default(Some("ENCRYPT_DECRYPT".into()), h),
                 custom_key_store: Val::default(Some(false), h),
-                multi_region: field(b, "multi_region", h, Some(false), bool_of),
+                multi_region: match primary {
+                    Some(_) => Val::default(Some(true), h),
+                    None => field(b, "multi_region", h, Some(false), bool_of),
+                },
                 rotation_enabled: Val::default(Some(false), h),
                 rotation_period_days: Val::default(None, h),
                 deletion_window_days: field(b, "deletion_window_in_days", h, Some(30.0), num_of),
@@ -85,6 +93,29 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                     .get("key_material_base64")
                     .filter(|v| !v.is_null())
                     .cloned(),
+                primary,
+                primary_key: None,
+            });
+        }
+        // A replica of a multi-Region key with KMS-generated material: its spec, usage and
+        // automatic rotation are its primary's (linking fills in the first two when the
+        // tree defines the primary; the rotation is reported there).
+        "aws_kms_replica_key" => {
+            model.kms_keys.push(KmsKey {
+                meta: meta(),
+                origin: Val::default(Some(KeyOrigin::AwsKms), h),
+                spec: Val::default(None, h),
+                usage: Val::default(None, h),
+                custom_key_store: Val::default(Some(false), h),
+                multi_region: Val::default(Some(true), h),
+                rotation_enabled: Val::default(None, h),
+                rotation_period_days: Val::default(None, h),
+                deletion_window_days: field(b, "deletion_window_in_days", h, Some(30.0), num_of),
+                enabled: field(b, "enabled", h, Some(true), bool_of),
+                valid_to: Val::default(None, h),
+                key_material: None,
+                primary: replica_primary(r),
+                primary_key: None,
             });
         }
         "aws_config_config_rule" | "aws_config_organization_managed_rule" => {
@@ -233,6 +264,16 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
         }
         _ => {}
     }
+}
+
+/// The primary key of a replica key resource (`primary_key_arn`, required: unknown when
+/// left out); `None` for other keys.
+fn replica_primary(r: &ResourceInstance) -> Option<Value> {
+    if !r.rtype.starts_with("aws_kms_replica_") {
+        return None;
+    }
+    let primary = r.body.get("primary_key_arn").filter(|v| !v.is_null());
+    Some(primary.cloned().unwrap_or_else(|| Value::unknown(r.header)))
 }
 
 /// Managed resources that take tags: those of a known taggable type, and any other that

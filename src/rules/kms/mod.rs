@@ -10,6 +10,7 @@ pub mod key_pinned_needs_reencryption;
 pub mod key_rotation_disabled;
 pub mod key_without_alias;
 pub mod rotation_not_monitored;
+pub mod rotation_not_supported;
 pub mod rotation_period_too_long;
 
 use crate::model::{display_name, KeyConsumer, KeyRef, Model};

@@ -42,7 +42,12 @@ impl Rule for RotationPeriodTooLong {
                     "set `{attr}` between 90 and {}",
                     format_number(upper)
                 ))
-            } else if policy && days > max && key.rotation_enabled.known() == Some(&true) {
+            } else if policy
+                && days > max
+                && key.rotation_enabled.known() == Some(&true)
+                // A key KMS cannot rotate does not rotate at all (KMS012).
+                && key.rotation_unsupported().is_none()
+            {
                 cx.finding(
                     span,
                     format!(
