@@ -537,27 +537,109 @@ pub(crate) fn terraform_components(
 /// Parses and evaluates one component, root module by root module: a module directory
 /// is parsed when the first root that needs it comes, and dropped after the last one (its
 /// text released), so memory follows the largest root module with what it calls.
+/// The variable inputs of the command line (`--var-file`, `--var`) and the root modules
+/// they apply to.
+#[derive(Default)]
+pub(crate) struct RootInputs {
+    /// Each `--var-file`, with the root module directory it applies to.
+    pub(crate) var_files: Vec<(String, syntax::hcl::Body)>,
+    /// The root modules `--var` applies to.
+    pub(crate) vars_roots: std::collections::BTreeSet<String>,
+}
+
+impl RootInputs {
+    /// A var file applies to the root module that holds it, else to the only root of the
+    /// scan; `--var` applies to the roots of the var files, else to the only root. When
+    /// that is ambiguous the inputs apply nowhere and the error lists the roots.
+    pub(crate) fn resolve(
+        files: Vec<(String, syntax::hcl::Body)>,
+        vars: bool,
+        roots: &[String],
+    ) -> (RootInputs, Option<String>) {
+        let only = (roots.len() == 1).then(|| roots[0].clone());
+        let mut out = RootInputs::default();
+        let mut ambiguous = false;
+        for (dir, body) in files {
+            let target = if roots.contains(&dir) {
+                Some(dir)
+            } else {
+                only.clone()
+            };
+            match target {
+                Some(t) => {
+                    out.vars_roots.insert(t.clone());
+                    out.var_files.push((t, body));
+                }
+                None => ambiguous = true,
+            }
+        }
+        if vars && out.vars_roots.is_empty() {
+            match &only {
+                Some(r) => {
+                    out.vars_roots.insert(r.clone());
+                }
+                None => ambiguous = !roots.is_empty() || ambiguous,
+            }
+        }
+        let error = ambiguous.then(|| {
+            let shown: Vec<String> = roots
+                .iter()
+                .map(|r| if r.is_empty() { ".".to_string() } else { r.clone() })
+                .collect();
+            format!(
+                "error: --var-file/--var apply to one Terraform root module, and this scan has {}: {}; put the variable file in the root module's directory, or scan that root alone",
+                shown.len(),
+                shown.join(", ")
+            )
+        });
+        if error.is_some() {
+            return (RootInputs::default(), error);
+        }
+        (out, None)
+    }
+}
+
+impl Component {
+    /// The root modules that hold configuration (not only `.tfvars` files).
+    pub(crate) fn configuration_roots(&self, files: &[Discovered]) -> Vec<&str> {
+        self.roots()
+            .into_iter()
+            .filter(|d| {
+                self.dirs[*d].iter().any(|&i| {
+                    matches!(files[i].kind, FileKind::Terraform | FileKind::TerraformJson)
+                })
+            })
+            .collect()
+    }
+
+    /// The root modules of the component: directories no other directory of it calls
+    /// (modules installed by `terraform init` never are).
+    pub(crate) fn roots(&self) -> Vec<&str> {
+        let called: std::collections::BTreeSet<&str> = self
+            .calls
+            .iter()
+            .flat_map(|(from, to)| to.iter().filter(move |t| *t != from))
+            .map(String::as_str)
+            .collect();
+        self.dirs
+            .keys()
+            .map(String::as_str)
+            .filter(|d| !called.contains(d) && !terraform::is_installed_module(d))
+            .collect()
+    }
+}
+
 pub(crate) fn terraform_component(
     mut c: Component,
     files: &[Discovered],
     options: &ScanOptions,
-    var_files: &[syntax::hcl::Body],
+    inputs: &RootInputs,
     manifests: &terraform::Manifests,
     clock: &Clock,
 ) -> Unit {
     use std::collections::{BTreeSet, HashMap};
-    let called: BTreeSet<&str> = c
-        .calls
-        .iter()
-        .flat_map(|(from, to)| to.iter().filter(move |t| *t != from))
-        .map(String::as_str)
-        .collect();
-    let roots: Vec<&str> = c
-        .dirs
-        .keys()
-        .map(String::as_str)
-        .filter(|d| !called.contains(d) && !terraform::is_installed_module(d))
-        .collect();
+    let mut texts = std::mem::take(&mut c.texts);
+    let roots: Vec<&str> = c.roots();
     // What each root needs: itself, what it calls, what those call.
     let closures: Vec<Vec<&str>> = roots
         .iter()
@@ -588,7 +670,6 @@ pub(crate) fn terraform_component(
     let mut out = Unit::default();
     // Directory → its parsed files and their places in `out.files`.
     let mut cache: HashMap<&str, (Vec<terraform::TfFile>, Vec<usize>)> = HashMap::new();
-    let mut texts = std::mem::take(&mut c.texts);
     let c = &c;
     let load = |dirs: &[&str],
                 out: &mut Unit,
@@ -657,15 +738,30 @@ pub(crate) fn terraform_component(
         ),
         ..options.terraform.clone()
     };
-    for closure in &closures {
+    let no_vars = terraform::TfOptions {
+        vars: Vec::new(),
+        ..tf_options.clone()
+    };
+    for (closure, root) in closures.iter().zip(&roots) {
         load(closure, &mut out, &mut cache, &mut texts);
+        let var_files: Vec<syntax::hcl::Body> = inputs
+            .var_files
+            .iter()
+            .filter(|(t, _)| t == root)
+            .map(|(_, b)| b.clone())
+            .collect();
+        let tf_options = if inputs.vars_roots.contains(*root) {
+            &tf_options
+        } else {
+            &no_vars
+        };
         let module_files: Vec<&terraform::TfFile> = closure
             .iter()
             .filter_map(|d| cache.get(d))
             .flat_map(|(files, _)| files)
             .collect();
         let (instances, diags) = Clock::time(&clock.evaluate, || {
-            terraform::evaluate(module_files, &tf_options, var_files, manifests)
+            terraform::evaluate(module_files, tf_options, &var_files, manifests)
         });
         out.diagnostics.extend(diags);
         // Each root module is analysed on its own: references do not cross them.

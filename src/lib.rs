@@ -108,6 +108,9 @@ pub struct Report {
     pub suppressed: Vec<suppress::Suppressed>,
     /// How the baseline applied, when one was given.
     pub baseline: Option<baseline::Stats>,
+    /// A usage error found while scanning (`--var-file`s that no single root module can
+    /// take): the CLI exits with status 2.
+    pub usage_error: Option<String>,
 }
 
 impl Report {
@@ -671,7 +674,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
     // `--var-file`s apply to every root module: parsed first, numbered after the tree.
     let mut bad_paths = walk.bad_roots;
     let mut var_unit = Unit::default();
-    let mut var_files = Vec::new();
+    let mut var_files: Vec<(String, syntax::hcl::Body)> = Vec::new();
     let first_var_file = files.len() + walk.unreadable.len();
     for path in &options.terraform.var_files {
         let kind = if path.to_string_lossy().ends_with(".json") {
@@ -694,8 +697,9 @@ fn scan_inner(options: &ScanOptions) -> Report {
         let id = (first_var_file + var_unit.files.len()) as FileId;
         let overlay = overlay(options, path);
         let p = read_and_parse(&d, id, options.max_file_size, overlay);
+        let dir = group::dir_of(&d.name).to_string();
         if let Content::Tfvars(body) = var_unit.add(id, &d, p, overlay.is_some()) {
-            var_files.push(body);
+            var_files.push((dir, body));
         }
     }
     var_unit.release();
@@ -705,10 +709,20 @@ fn scan_inner(options: &ScanOptions) -> Report {
     // at a time. Each is parsed, evaluated and dropped: what stays is its resources.
     let components = terraform_components(files, options, &manifests);
     timings.mark("group");
+    // `--var-file` and `--var` apply to the root module being planned, as in Terraform:
+    // the one that holds the file, or the only root of the scan.
+    let roots: Vec<String> = components
+        .iter()
+        .flat_map(|c| c.configuration_roots(files))
+        .map(str::to_string)
+        .collect();
+    let (inputs, usage_error) =
+        group::RootInputs::resolve(var_files, !options.terraform.vars.is_empty(), &roots);
     let tf: Vec<Unit> = components
         .into_par_iter()
-        .map(|c| terraform_component(c, files, options, &var_files, &manifests, &clock))
+        .map(|c| terraform_component(c, files, options, &inputs, &manifests, &clock))
         .collect();
+    let var_files = inputs;
     drop(var_files);
     let candidates: Vec<usize> = (0..files.len())
         .filter(|i| matches!(files[*i].kind, FileKind::Yaml | FileKind::Json))
@@ -1068,6 +1082,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
         empty_paths,
         suppressed,
         baseline: baseline_stats,
+        usage_error,
     }
 }
 

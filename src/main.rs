@@ -410,6 +410,9 @@ fn keys(args: KeysArgs) -> Result<ExitCode, String> {
     let (mut options, _) = scan_options(&args.input)?;
     options.keep_keys = true;
     let report = iacguard::scan(&options);
+    if let Some(e) = &report.usage_error {
+        return Err(e.clone());
+    }
     for b in &report.bad_paths {
         eprintln!("error: cannot read {}: {}", b.path.display(), b.error);
     }
@@ -460,6 +463,9 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         .as_ref()
         .map(|p| iacguard::absolutize(&options.root, p));
     let report = iacguard::scan(&options);
+    if let Some(e) = &report.usage_error {
+        return Err(e.clone());
+    }
     if let Some(path) = &args.write_baseline {
         iacguard::baseline::write(path, &report.diagnostics, &report.sources)
             .map_err(|e| format!("error: cannot write the baseline {}: {e}", path.display()))?;

@@ -376,3 +376,53 @@ fn bare_iacguard_checks_the_current_directory() {
     assert!(text.contains("error[KMS002]"), "{text}");
     assert!(!text.contains("file-skipped"), "{text}");
 }
+
+#[test]
+fn var_files_apply_to_the_root_module_that_holds_them_and_ambiguity_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let key = "variable \"rotate\" {\n  default = true\n}\n\nresource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = var.rotate\n}\n";
+    for env in ["dev", "prod"] {
+        std::fs::create_dir_all(root.join("envs").join(env)).expect("mkdir");
+        std::fs::write(root.join("envs").join(env).join("main.tf"), key).expect("write");
+    }
+    std::fs::write(root.join("envs/prod/prod.tfvars"), "rotate = false\n").expect("write");
+    std::fs::create_dir_all(root.join("vars")).expect("mkdir");
+    std::fs::write(root.join("vars/all.tfvars"), "rotate = false\n").expect("write");
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("iacguard")
+            .expect("binary")
+            .current_dir(root)
+            .args(args)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // The file of envs/prod sets envs/prod only.
+    let (code, out, _) = run(&[
+        "check",
+        "--no-config",
+        "--var-file",
+        "envs/prod/prod.tfvars",
+    ]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("envs/prod/main.tf"), "{out}");
+    assert!(!out.contains("envs/dev/main.tf"), "{out}");
+    // A file outside every root, or a --var, with two roots: which one is meant?
+    for args in [
+        &["check", "--no-config", "--var-file", "vars/all.tfvars"][..],
+        &["check", "--no-config", "--var", "rotate=false"][..],
+    ] {
+        let (code, _, err) = run(args);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert!(err.contains("envs/dev, envs/prod"), "{err}");
+    }
+    // Scanning one root alone, a --var applies to it.
+    let (code, out, _) = run(&["check", "--no-config", "--var", "rotate=false", "envs/dev"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("envs/dev/main.tf"), "{out}");
+}

@@ -361,3 +361,8 @@ fn tofu_files_are_read_and_override_their_tf_twins() {
         "the module of .tofu files is evaluated"
     );
 }
+
+#[test]
+fn optional_attributes_without_default_are_null() {
+    check("optional_null", &["BKP002", "KMS002"]);
+}

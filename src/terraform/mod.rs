@@ -1209,14 +1209,17 @@ fn apply_type(v: Value, ty: &crate::syntax::hcl::Expr, depth: usize) -> Value {
                     ExprKind::Var(n) | ExprKind::Str(n) => n.clone(),
                     _ => continue,
                 };
-                let (inner, default) = match &fty.kind {
-                    ExprKind::Call(n, a, _) if n == "optional" => (a.first(), a.get(1)),
-                    _ => (Some(fty), None),
+                let (inner, default, optional) = match &fty.kind {
+                    ExprKind::Call(n, a, _) if n == "optional" => (a.first(), a.get(1), true),
+                    _ => (Some(fty), None, false),
                 };
                 let current = m.get(&key).filter(|x| !x.is_null()).cloned();
                 let value = match (current, default) {
                     (Some(x), _) => Some(x),
                     (None, Some(d)) => Some(Evaluator::new(&EmptyScope).eval_attr(d)),
+                    // An optional attribute left out, with no default, is null: a known
+                    // value (`x == null ? ... : ...` takes its branch).
+                    (None, None) if optional => Some(Value::new(Kind::Null, k.span)),
                     (None, None) => None,
                 };
                 if let Some(x) = value {
