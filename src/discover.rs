@@ -108,8 +108,13 @@ pub fn relative_name(root: &Path, path: &Path) -> String {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/"),
-        // Outside the root: the path as given (absolute), with `/` separators.
-        Err(_) => path.to_string_lossy().replace('\\', "/"),
+        // Outside the root: relative to it through `..` when the two share a directory
+        // below the filesystem's root (a module above the current directory), else the
+        // path as given (absolute), with `/` separators.
+        Err(_) => match above(root, path) {
+            Some(rel) => rel,
+            None => path.to_string_lossy().replace('\\', "/"),
+        },
     };
     if s.is_empty() {
         path.file_name()
@@ -118,6 +123,45 @@ pub fn relative_name(root: &Path, path: &Path) -> String {
     } else {
         s
     }
+}
+
+/// `path` relative to `root` through `..` (`../../modules/kms/main.tf`), when both are
+/// absolute and share a directory other than the filesystem's root.
+fn above(root: &Path, path: &Path) -> Option<String> {
+    use std::path::Component;
+    if !root.is_absolute() || !path.is_absolute() {
+        return None;
+    }
+    let r: Vec<Component<'_>> = root.components().collect();
+    let p: Vec<Component<'_>> = path.components().collect();
+    let common = r.iter().zip(&p).take_while(|(a, b)| a == b).count();
+    // Sharing only `/` (or a drive) is not sharing a directory.
+    if common <= 1 {
+        return None;
+    }
+    let ups = std::iter::repeat_n("..".to_string(), r.len() - common);
+    let rest = p[common..]
+        .iter()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    Some(ups.chain(rest).collect::<Vec<_>>().join("/"))
+}
+
+/// The repository a directory lies in: the nearest directory at or above it holding
+/// `.git`. Local modules called from the scanned tree are read up to there.
+pub fn repository_root(dir: &Path) -> Option<PathBuf> {
+    let mut d = Some(dir);
+    let mut steps = 0;
+    while let Some(x) = d {
+        if x.join(".git").exists() {
+            return Some(x.to_path_buf());
+        }
+        steps += 1;
+        if steps > 64 {
+            return None;
+        }
+        d = x.parent();
+    }
+    None
 }
 
 /// What a walk found.

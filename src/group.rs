@@ -19,11 +19,20 @@ use rayon::prelude::*;
 
 /// Loads, module directory by module directory, the local modules (`source = "./x"`)
 /// that the parsed Terraform files call, within the scan root.
-pub(crate) fn follow_local_modules(files: &mut Vec<Discovered>, options: &ScanOptions) {
+/// `bound` is the directory the modules must lie in (the scan root, or the repository
+/// that holds it).
+pub(crate) fn follow_local_modules(
+    files: &mut Vec<Discovered>,
+    options: &ScanOptions,
+    bound: &std::path::Path,
+) {
     let exclude = exclude_set(&options.exclude);
     let mut loaded: std::collections::BTreeSet<String> =
         files.iter().map(|f| dir_of(&f.name).to_string()).collect();
     let Ok(root) = options.root.canonicalize() else {
+        return;
+    };
+    let Ok(bound) = bound.canonicalize() else {
         return;
     };
     let mut next = 0;
@@ -40,7 +49,7 @@ pub(crate) fn follow_local_modules(files: &mut Vec<Discovered>, options: &ScanOp
                 let Ok(target) = target.canonicalize() else {
                     continue;
                 };
-                if !target.starts_with(&root) || !target.is_dir() {
+                if !target.starts_with(&bound) || !target.is_dir() {
                     continue;
                 }
                 let name = discover::relative_name(&root, &target);

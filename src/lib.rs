@@ -665,8 +665,15 @@ fn scan_inner(options: &ScanOptions) -> Report {
     // Only files were named (the pre-commit case): load the local modules they call, and
     // later report only what is located in those files.
     let files_only = !walk.explicit.is_empty() && options.paths.iter().all(|p| !p.is_dir());
-    if files_only && !options.isolate_files {
-        follow_local_modules(&mut walk.files, options);
+    // Local modules above the scan root (`cd examples/complete && iacguard check`, as
+    // Terraform runs there) are read up to the repository that holds the root.
+    let repository = discover::repository_root(&options.root).filter(|r| *r != options.root);
+    if !options.isolate_files {
+        if let Some(repo) = &repository {
+            follow_local_modules(&mut walk.files, options, repo);
+        } else if files_only {
+            follow_local_modules(&mut walk.files, options, &options.root);
+        }
     }
     let files = &walk.files;
     let clock = Clock::default();

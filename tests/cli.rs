@@ -426,3 +426,73 @@ fn var_files_apply_to_the_root_module_that_holds_them_and_ambiguity_is_an_error(
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("envs/dev/main.tf"), "{out}");
 }
+
+/// The customer's way: `cd examples/complete && terraform plan -var-file=prod.tfvars`. From
+/// there, the module above the current directory is read (up to the repository root), and
+/// the var file applies to that root module; from the repository root, the same file
+/// applies to the root that holds it.
+#[test]
+fn a_root_module_checked_from_its_own_directory_reads_the_modules_above_it() {
+    let project =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/projects/platform");
+    let run = |dir: &std::path::Path, args: &[&str]| {
+        let out = Command::cargo_bin("iacguard")
+            .expect("binary")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, out) = run(
+        &project.join("examples/complete"),
+        &[
+            "check",
+            "--no-config",
+            "--select",
+            "BKP001",
+            "--var-file",
+            "prod.tfvars",
+        ],
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("--> ../../modules/backup/main.tf")
+            || out.contains("─ ../../modules/backup/main.tf:12:1"),
+        "{out}"
+    );
+    assert!(out.contains("switched off"), "{out}");
+    assert!(out.contains("prod.tfvars:2:21"), "{out}");
+    // Without the var file, the lock's default (on) holds.
+    let (code, out) = run(
+        &project.join("examples/complete"),
+        &[
+            "check",
+            "--no-config",
+            "--select",
+            "BKP001",
+            "--var",
+            "kms_key_arn=x",
+            "--var",
+            "enable_vault_lock=true",
+        ],
+    );
+    assert_eq!(code, Some(0), "{out}");
+    // From the project's root, the var file goes to the root module that holds it.
+    let (code, out) = run(
+        &project,
+        &[
+            "check",
+            "--no-config",
+            "--select",
+            "BKP001",
+            "--var-file",
+            "examples/complete/prod.tfvars",
+        ],
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("modules/backup/main.tf:12:1"), "{out}");
+}
