@@ -795,7 +795,15 @@ fn scan_inner(options: &ScanOptions) -> Report {
             let i = candidates[*k];
             let (root, file) = reparse_template(i, &files[i], options, &clock)?;
             let (inst, diags) = Clock::time(&clock.evaluate, || {
-                cloudformation::evaluate(&root, &options.cloudformation, &exports)
+                cloudformation::evaluate_as(
+                    &root,
+                    &options.cloudformation,
+                    &exports,
+                    &cloudformation::Instantiation {
+                        files: group::local_files(&files[i], options),
+                        ..Default::default()
+                    },
+                )
             });
             let commented = !passes[*k].unit.suppressions.is_empty();
             let (a, _) = Adapted::of_template(inst, &file, commented, &clock).analyse_template(
@@ -865,6 +873,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
             address_prefix: format!("{}.", stack.address),
             parameters,
             call_sites,
+            files: group::local_files(&files[candidates[child]], options),
         };
         let i = candidates[child];
         let Some((root, file)) = children
