@@ -789,6 +789,27 @@ pub(crate) fn terraform_component(
     out
 }
 
+/// Where a template's included files are read from: its directory, inside the scanned
+/// directory that holds it (the directory of a template named on its own).
+pub(crate) fn local_files(
+    f: &Discovered,
+    options: &ScanOptions,
+) -> Option<cloudformation::LocalFiles> {
+    let dir = f.path.parent()?.to_path_buf();
+    let root = options
+        .paths
+        .iter()
+        .filter_map(|p| {
+            if *p == f.path {
+                Some(dir.clone())
+            } else {
+                f.path.starts_with(p).then(|| p.clone())
+            }
+        })
+        .min_by_key(|p| p.components().count())?;
+    Some(cloudformation::LocalFiles { dir, root })
+}
+
 /// A CloudFormation candidate after its first pass.
 #[derive(Default)]
 pub(crate) struct TemplatePass {
@@ -828,10 +849,14 @@ pub(crate) fn template_pass(
         // it exports is needed before, by its own importers.
         if !imports || !out.exports.is_empty() {
             let (instances, diags) = Clock::time(&clock.evaluate, || {
-                cloudformation::evaluate(
+                cloudformation::evaluate_as(
                     &root,
                     &options.cloudformation,
                     &cloudformation::Exports::new(),
+                    &cloudformation::Instantiation {
+                        files: local_files(f, options),
+                        ..Default::default()
+                    },
                 )
             });
             let adapted = out.unit.adapt(instances, clock);

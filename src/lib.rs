@@ -819,7 +819,15 @@ fn scan_inner(options: &ScanOptions) -> Report {
             let i = candidates[*k];
             let (root, file) = reparse_template(i, &files[i], options, &clock)?;
             let (inst, diags) = Clock::time(&clock.evaluate, || {
-                cloudformation::evaluate(&root, &options.cloudformation, &exports)
+                cloudformation::evaluate_as(
+                    &root,
+                    &options.cloudformation,
+                    &exports,
+                    &cloudformation::Instantiation {
+                        files: group::local_files(&files[i], options),
+                        ..Default::default()
+                    },
+                )
             });
             let commented = !passes[*k].unit.suppressions.is_empty();
             let (a, _) = Adapted::of_template(inst, &file, commented, &clock).analyse_template(
@@ -873,7 +881,8 @@ fn scan_inner(options: &ScanOptions) -> Report {
         if rounds > 1_000 || stack.call_sites.len() > 16 {
             break;
         }
-        let how = stack_instantiation(&stack, "Parameters");
+        let mut how = stack_instantiation(&stack, "Parameters");
+        how.files = group::local_files(&files[candidates[child]], options);
         let i = candidates[child];
         let Some((root, file)) = children
             .entry(child)
@@ -906,7 +915,10 @@ fn scan_inner(options: &ScanOptions) -> Report {
         ) else {
             continue;
         };
-        let how = stack_instantiation(stack, "parameters");
+        let mut how = stack_instantiation(stack, "parameters");
+        how.files = files
+            .get(root.span.file as usize)
+            .and_then(|f| group::local_files(f, options));
         let (inst, d) = Clock::time(&clock.evaluate, || {
             cloudformation::evaluate_as(&root, &options.cloudformation, &exports, &how)
         });
@@ -1133,6 +1145,7 @@ fn stack_instantiation(stack: &ResourceInstance, key: &str) -> cloudformation::I
         parameters,
         call_sites,
         unknown_parameters,
+        files: None,
     }
 }
 

@@ -436,3 +436,47 @@ fn top_level_arguments_in_a_configuration_file_are_parse_errors() {
         hits(&r)
     );
 }
+
+#[test]
+fn an_include_outside_the_scanned_tree_gets_a_note_and_is_not_read() {
+    let outer = tempfile::tempdir().expect("tempdir");
+    let open = "x-amazon-apigateway-policy:\n  Statement:\n    - Effect: Allow\n      Principal: \"*\"\n      Action: execute-api:Invoke\n      Resource: \"*\"\n";
+    std::fs::create_dir_all(outer.path().join("etc")).expect("mkdir");
+    write(&outer.path().join("etc"), "x.yaml", open);
+    let root = outer.path().join("scan");
+    std::fs::create_dir_all(root.join("t")).expect("mkdir");
+    write(
+        &root.join("t"),
+        "template.yaml",
+        "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionBody:\n        Fn::Transform:\n          Name: AWS::Include\n          Parameters:\n            Location: ../../etc/x.yaml\n",
+    );
+    let r = scan(&ScanOptions {
+        paths: vec![root.clone()],
+        root: root.clone(),
+        threads: 2,
+        settings: iacguard::settings::Settings {
+            profile: iacguard::settings::Profile::Strict,
+            select: vec!["APIGW002".into(), "APIGW003".into()],
+            ..Default::default()
+        },
+        ..ScanOptions::default()
+    });
+    let h = hits(&r);
+    let note = r
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "evaluation-note")
+        .unwrap_or_else(|| panic!("no note: {h:?}"));
+    assert!(
+        note.message.contains("outside the scanned tree"),
+        "{}",
+        note.message
+    );
+    assert!(
+        h.contains(&("t/template.yaml".into(), "evaluation-note".into(), 12)),
+        "{h:?}"
+    );
+    // Not read: its open policy is no finding; the API is still EDGE without a WAF.
+    assert!(!h.iter().any(|(_, rule, _)| rule == "APIGW003"), "{h:?}");
+    assert!(h.iter().any(|(_, rule, _)| rule == "APIGW002"), "{h:?}");
+}

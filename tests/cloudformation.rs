@@ -193,3 +193,60 @@ fn conditions_that_cannot_be_followed_are_reported() {
         rotation[0]
     );
 }
+
+#[test]
+fn an_openapi_body_never_sets_the_endpoint_type() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let path = d.path().join("template.yaml");
+    std::fs::write(
+        &path,
+        "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionBody:\n        openapi: 3.0.1\n        paths: {}\n        x-amazon-apigateway-endpoint-configuration:\n          types: [PRIVATE]\n",
+    )
+    .expect("write");
+    let report = common::scan_path(d.path(), 1);
+    // `types` in the body are not the API's: without EndpointConfiguration it is EDGE,
+    // and its stage has no WAF association.
+    assert_eq!(
+        hits(&report, "APIGW002").len(),
+        1,
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(hits(&report, "APIGW004").is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_included_symbolic_link_is_not_read() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        d.path().join("real.yaml"),
+        "x-amazon-apigateway-policy:\n  Statement:\n    - Effect: Allow\n      Principal: \"*\"\n      Action: execute-api:Invoke\n      Resource: \"*\"\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink(d.path().join("real.yaml"), d.path().join("link.yaml"))
+        .expect("symlink");
+    let template = |location: &str| {
+        format!("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Body:\n        Fn::Transform:\n          Name: AWS::Include\n          Parameters:\n            Location: {location}\n")
+    };
+    std::fs::create_dir(d.path().join("a")).expect("mkdir");
+    std::fs::create_dir(d.path().join("b")).expect("mkdir");
+    std::fs::write(d.path().join("a/template.yaml"), template("../link.yaml")).expect("write");
+    std::fs::write(d.path().join("b/template.yaml"), template("../real.yaml")).expect("write");
+    let report = common::scan_path(d.path(), 1);
+    let names: BTreeSet<String> = hits(&report, "APIGW003")
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(names.len(), 1, "{:?}", report.diagnostics);
+    assert!(
+        names.iter().all(|n| n.ends_with("b/template.yaml")),
+        "{names:?}"
+    );
+    let note = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "evaluation-note")
+        .expect("a note");
+    assert!(note.message.contains("symbolic link"), "{}", note.message);
+}

@@ -8,8 +8,9 @@ use crate::resource::{Framework, ResourceInstance};
 use crate::source::Span;
 use crate::syntax::tree::{Node, NodeKind};
 use crate::value::{Kind, Part, Reference, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
 
 #[derive(Debug, Clone, Default)]
 pub struct CfnOptions {
@@ -170,7 +171,25 @@ pub struct Instantiation {
     pub call_sites: Vec<Span>,
     /// Parameters the parent passes with a value not statically known.
     pub unknown_parameters: Vec<String>,
+    /// Where the template's local files are (`AWS::Include`); `None`: none is read.
+    pub files: Option<LocalFiles>,
 }
+
+/// Where the files a template includes (`Fn::Transform` `AWS::Include` with a local
+/// `Location`) are read from.
+#[derive(Debug, Clone)]
+pub struct LocalFiles {
+    /// The template's directory: relative locations are relative to it.
+    pub dir: PathBuf,
+    /// The scanned directory holding the template: included files stay inside it.
+    pub root: PathBuf,
+}
+
+/// Largest file `AWS::Include` reads.
+const MAX_INCLUDE_SIZE: u64 = 4 << 20;
+
+/// Most files one evaluation of a template includes (included files may include).
+const MAX_INCLUDES: usize = 64;
 
 pub fn evaluate(
     root: &Node,
@@ -191,6 +210,7 @@ pub fn evaluate_as(
     opts.parameters.extend(inst.parameters.iter().cloned());
     opts.unknown.extend(inst.unknown_parameters.iter().cloned());
     let mut tpl = Template::new(root, &opts, exports);
+    tpl.files = inst.files.clone();
     if !inst.address_prefix.is_empty() {
         // Each instantiation gets its own reference names.
         tpl.prefix = format!(
@@ -251,6 +271,10 @@ struct Template<'a> {
     conditions: RefCell<HashMap<String, Option<Option<bool>>>>,
     /// What the evaluation could not follow (reported as evaluation notes).
     notes: RefCell<Vec<Diagnostic>>,
+    /// Where included files are read from; `None`: none is read.
+    files: Option<LocalFiles>,
+    /// Files included so far.
+    includes: Cell<usize>,
 }
 
 impl<'a> Template<'a> {
@@ -309,6 +333,8 @@ impl<'a> Template<'a> {
             resources,
             conditions: RefCell::new(HashMap::new()),
             notes: RefCell::new(Vec::new()),
+            files: None,
+            includes: Cell::new(0),
             prefix: template_prefix(root),
             exports,
         }
@@ -617,7 +643,131 @@ impl<'a> Template<'a> {
                 Some(v) => Some(v),
                 None => unknown,
             },
+            "Fn::Transform" => self.transform(arg, span, depth),
             _ => unknown,
+        }
+    }
+
+    /// `Fn::Transform`: `AWS::Include` of a local file is its content, evaluated as if
+    /// written here, every value placed at the `Location` value; any other transform,
+    /// and a file not read (S3, outside the scanned tree, missing), is unknown.
+    fn transform(&self, arg: &Node, span: Span, depth: usize) -> Option<Value> {
+        let unknown = Some(Value::unknown(span));
+        if arg.get("Name").and_then(Node::as_str) != Some("AWS::Include") {
+            return unknown;
+        }
+        let Some(loc) = arg.get("Parameters").and_then(|p| p.get("Location")) else {
+            return unknown;
+        };
+        let at = loc.span;
+        let note = |message: String| {
+            self.notes.borrow_mut().push(Diagnostic::new(
+                codes::EVAL_NOTE,
+                Severity::Note,
+                at,
+                message,
+            ));
+            Some(Value::unknown(span))
+        };
+        let Some(path) = self.eval(loc, depth).and_then(|v| v.to_plain_string()) else {
+            return note(
+                "the `AWS::Include` location is not statically known: the included value is unknown"
+                    .into(),
+            );
+        };
+        let text = match self.read_include(&path) {
+            Ok(t) => t,
+            Err(why) => {
+                return note(format!(
+                    "`{path}` is not read ({why}); the included value is unknown"
+                ))
+            }
+        };
+        let json = path.to_ascii_lowercase().ends_with(".json");
+        let (root, error) = if json {
+            let p = crate::syntax::json::parse(&crate::syntax::without_bom(&text), at.file);
+            (p.root, p.errors.into_iter().next().map(|e| e.message))
+        } else {
+            let p = crate::syntax::yaml::parse(&text, at.file);
+            (p.root, p.errors.into_iter().next().map(|e| e.message))
+        };
+        let root = match (root, error) {
+            (Some(r), None) => r,
+            (_, e) => {
+                let why = e.unwrap_or_else(|| "it is empty".into());
+                return note(format!(
+                    "`{path}` is not read (it does not parse: {why}); the included value is unknown"
+                ));
+            }
+        };
+        let before = self.notes.borrow().len();
+        let mut v = self.eval(&root, depth + 1)?;
+        // The included text has no place of its own in the sources: what it says, and
+        // what its evaluation notes, is placed at the location.
+        for n in self.notes.borrow_mut().iter_mut().skip(before) {
+            n.primary = at;
+        }
+        place_at(&mut v, at);
+        Some(v)
+    }
+
+    /// The text of a local included file: relative to the template's directory, inside
+    /// the scanned directory, a regular file (not a symbolic link) within the size limit.
+    fn read_include(&self, path: &str) -> Result<String, String> {
+        if path.contains("://") || path.starts_with("s3:") {
+            return Err("only local files are read, not S3 objects".into());
+        }
+        let Some(files) = &self.files else {
+            return Err("files are not read in this mode".into());
+        };
+        if Path::new(path).is_absolute()
+            || path.starts_with('/')
+            || path.starts_with('~')
+            || path.contains('\\')
+            || path.contains(':')
+        {
+            return Err("an absolute path is not read".into());
+        }
+        let outside = || Err("it lies outside the scanned tree".to_string());
+        let mut full = files.dir.clone();
+        for c in Path::new(path).components() {
+            match c {
+                Component::Normal(p) => full.push(p),
+                Component::ParentDir => {
+                    if !full.pop() {
+                        return outside();
+                    }
+                }
+                Component::CurDir => {}
+                _ => return outside(),
+            }
+        }
+        if !full.starts_with(&files.root) {
+            return outside();
+        }
+        let n = self.includes.get();
+        if n >= MAX_INCLUDES {
+            return Err(format!("over {MAX_INCLUDES} files are included"));
+        }
+        self.includes.set(n + 1);
+        match std::fs::symlink_metadata(&full) {
+            Ok(m) if m.file_type().is_symlink() => Err("it is a symbolic link".into()),
+            Ok(m) if !m.is_file() => Err("it is not a regular file".into()),
+            Ok(m) if m.len() > MAX_INCLUDE_SIZE => {
+                Err(format!("it is larger than {MAX_INCLUDE_SIZE} bytes"))
+            }
+            Ok(_) => {
+                // A directory on the way may be a link out of the tree.
+                let inside = match (full.canonicalize(), files.root.canonicalize()) {
+                    (Ok(f), Ok(r)) => f.starts_with(r),
+                    _ => false,
+                };
+                if !inside {
+                    return outside();
+                }
+                std::fs::read_to_string(&full).map_err(|e| e.to_string())
+            }
+            Err(_) => Err("no such file in the scanned tree".into()),
         }
     }
 
@@ -644,6 +794,17 @@ impl<'a> Template<'a> {
             ));
         }
         Some(Value::unknown(span))
+    }
+}
+
+/// Places a value and everything in it at `at`.
+fn place_at(v: &mut Value, at: Span) {
+    v.span = at;
+    v.from = None;
+    match &mut v.kind {
+        Kind::List(items) => items.iter_mut().for_each(|i| place_at(i, at)),
+        Kind::Map(m) => m.values_mut().for_each(|i| place_at(i, at)),
+        _ => {}
     }
 }
 

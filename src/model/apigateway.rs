@@ -115,7 +115,9 @@ pub struct RestApiSettings<'a> {
 
 impl RestApi {
     /// Builds a REST API; the arguments win over the OpenAPI definition's
-    /// `x-amazon-apigateway-*` extensions, and EDGE is the default endpoint type.
+    /// `x-amazon-apigateway-*` extensions (the policy, `disableExecuteApiEndpoint`), and
+    /// EDGE is the default endpoint type, whatever the body says: an OpenAPI body never
+    /// sets the endpoint type.
     pub fn new(meta: ResourceMeta, s: RestApiSettings<'_>) -> RestApi {
         let h = meta.header;
         let openapi = s.body.and_then(json_value);
@@ -123,14 +125,11 @@ impl RestApi {
         let ext = openapi
             .as_ref()
             .and_then(|o| o.get("x-amazon-apigateway-endpoint-configuration"));
-        let endpoint_types = match s.endpoint_types {
-            Some(t) => t,
-            None => match ext.filter(|c| c.get("types").is_some()) {
-                Some(c) => field(c, "types", h, None, EndpointType::list_of),
-                None if body_unknown => Val::default(None, h),
-                None => Val::default(Some(vec![EndpointType::Edge]), h),
-            },
-        };
+        // The body never sets the endpoint type (its `types` are not the API's): a body
+        // that cannot be read leaves only what a body can set unknown.
+        let endpoint_types = s
+            .endpoint_types
+            .unwrap_or_else(|| Val::default(Some(vec![EndpointType::Edge]), h));
         let mut execute_api_disabled = s.execute_api_disabled;
         if !execute_api_disabled.is_explicit() {
             match ext.filter(|c| c.get("disableExecuteApiEndpoint").is_some()) {
