@@ -408,3 +408,24 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod relative_names {
+    use super::relative_name;
+    use std::path::Path;
+
+    #[test]
+    fn names_above_the_root_go_through_dot_dot_and_unrelated_paths_stay_absolute() {
+        let root = Path::new("/repo/examples/complete");
+        assert_eq!(
+            relative_name(root, Path::new("/repo/examples/complete/main.tf")),
+            "main.tf"
+        );
+        assert_eq!(
+            relative_name(root, Path::new("/repo/modules/backup/main.tf")),
+            "../../modules/backup/main.tf"
+        );
+        // Sharing only the filesystem's root: the path as given.
+        assert_eq!(relative_name(root, Path::new("/etc/x.tf")), "/etc/x.tf");
+    }
+}

@@ -571,14 +571,7 @@ impl Model {
                     return Some(true);
                 }
                 if is_api_domain(self, &d.meta, domain) != Some(false)
-                    && !domain.references().iter().any(|r| {
-                        self.rest_apis
-                            .iter()
-                            .map(|a| &a.meta)
-                            .chain(self.http_apis.iter().map(|a| &a.meta))
-                            .chain(self.api_stages.iter().map(|s| &s.meta))
-                            .any(|m| m.ref_name == r.resource)
-                    })
+                    && !self.names_own_api(domain)
                 {
                     maybe = true;
                 }
@@ -591,6 +584,18 @@ impl Model {
         }
     }
 
+    /// Whether an origin domain names an API or a stage of this configuration.
+    fn names_own_api(&self, domain: &Value) -> bool {
+        domain.references().iter().any(|r| {
+            self.rest_apis
+                .iter()
+                .map(|a| &a.meta)
+                .chain(self.http_apis.iter().map(|a| &a.meta))
+                .chain(self.api_stages.iter().map(|s| &s.meta))
+                .any(|m| m.ref_name == r.resource)
+        })
+    }
+
     /// Whether the configuration has a CloudFront origin on an API Gateway endpoint that
     /// names no API of its own (a domain written out, imported, or not known): such an
     /// origin may front an API of another configuration of the tree.
@@ -599,14 +604,7 @@ impl Model {
             d.origins.iter().any(|o| {
                 o.domain.as_ref().is_some_and(|domain| {
                     is_api_domain(self, &d.meta, domain) == Some(true)
-                        && !domain.references().iter().any(|r| {
-                            self.rest_apis
-                                .iter()
-                                .map(|a| &a.meta)
-                                .chain(self.http_apis.iter().map(|a| &a.meta))
-                                .chain(self.api_stages.iter().map(|s| &s.meta))
-                                .any(|m| m.ref_name == r.resource)
-                        })
+                        && !self.names_own_api(domain)
                 })
             })
         })
