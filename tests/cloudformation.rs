@@ -366,3 +366,62 @@ fn foreach_without_the_transform_is_left_alone() {
         .iter()
         .any(|d| d.rule == "evaluation-note" && d.message.contains("TeamKeys")));
 }
+
+#[test]
+fn foreach_loops_nest_and_are_bounded() {
+    let many: Vec<String> = (0..1001).map(|i| format!("k{i}")).collect();
+    let text = format!(
+        r#"Transform: AWS::LanguageExtensions
+Parameters:
+  Many:
+    Type: CommaDelimitedList
+    Default: {}
+Resources:
+  Fn::ForEach::Services:
+    - Service
+    - [Orders, Billing]
+    - Fn::ForEach::Regions:
+        - Region
+        - [eu-west-1, us-east-1]
+        - Key${{Service}}&{{Region}}:
+            Type: AWS::KMS::Key
+            Properties:
+              Description: !Sub "${{Service}} in ${{Region}}"
+  Fn::ForEach::Many:
+    - Name
+    - !Ref Many
+    - Many${{Name}}:
+        Type: AWS::KMS::Key
+"#,
+        many.join(",")
+    );
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("template.yaml"), text).expect("write");
+    let report = iacguard::scan(&iacguard::ScanOptions {
+        paths: vec![d.path().to_path_buf()],
+        root: d.path().to_path_buf(),
+        threads: 1,
+        keep_keys: true,
+        ..iacguard::ScanOptions::default()
+    });
+    let addresses: BTreeSet<&str> = report
+        .keys
+        .kms_keys
+        .iter()
+        .map(|k| k.meta.address.as_str())
+        .collect();
+    for a in [
+        "KeyOrderseuwest1",
+        "KeyOrdersuseast1",
+        "KeyBillingeuwest1",
+        "KeyBillinguseast1",
+    ] {
+        assert!(addresses.contains(a), "{a} in {addresses:?}");
+    }
+    let many = addresses.iter().filter(|a| a.starts_with("Many")).count();
+    assert_eq!(many, 1000);
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "evaluation-note" && d.message.contains("more than 1000")));
+}

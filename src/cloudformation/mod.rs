@@ -409,11 +409,7 @@ fn expand_entries(tpl: &Template<'_>, entries: &[Entry], what: &str, nesting: us
         for item in items {
             let body: Vec<Entry> = body
                 .iter()
-                .map(|b| Entry {
-                    key: substitute_name(&b.key, id, &item, true),
-                    key_span: b.key_span,
-                    value: substitute(&b.value, id, &item),
-                })
+                .map(|b| substitute_entry(b, id, &item, true))
                 .collect();
             let expanded = expand_entries(tpl, &body, what, nesting + 1);
             if count + expanded.len() > MAX_FOREACH {
@@ -442,6 +438,30 @@ fn substitute_name(s: &str, id: &str, item: &str, keys: bool) -> String {
         out = out.replace(&format!("&{{{id}}}"), &stripped);
     }
     out
+}
+
+/// An entry of an output template for one element; `key` says whether its key is a
+/// logical-id template. The output template of a nested loop is one too.
+fn substitute_entry(e: &Entry, id: &str, item: &str, key: bool) -> Entry {
+    let mut value = substitute(&e.value, id, item);
+    if e.key.starts_with(FOREACH) {
+        if let NodeKind::Seq(parts) = &mut value.kind {
+            if let Some(NodeKind::Map(body)) = parts.get_mut(2).map(|b| &mut b.kind) {
+                for b in body {
+                    b.key = substitute_name(&b.key, id, item, true);
+                }
+            }
+        }
+    }
+    Entry {
+        key: if key {
+            substitute_name(&e.key, id, item, true)
+        } else {
+            e.key.clone()
+        },
+        key_span: e.key_span,
+        value,
+    }
 }
 
 /// An output template's value for one element: `Ref Identifier` is the element, and
@@ -482,11 +502,7 @@ fn substitute(node: &Node, id: &str, item: &str) -> Node {
                 NodeKind::Map(
                     entries
                         .iter()
-                        .map(|e| Entry {
-                            key: e.key.clone(),
-                            key_span: e.key_span,
-                            value: substitute(&e.value, id, item),
-                        })
+                        .map(|e| substitute_entry(e, id, item, false))
                         .collect(),
                 ),
                 node.span,
