@@ -250,3 +250,178 @@ fn an_included_symbolic_link_is_not_read() {
         .expect("a note");
     assert!(note.message.contains("symbolic link"), "{}", note.message);
 }
+
+const FOREACH: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Transform: [AWS::LanguageExtensions]
+Parameters:
+  Services:
+    Type: CommaDelimitedList
+    Default: Orders,Billing
+  Teams:
+    Type: CommaDelimitedList
+Mappings:
+  Rotation:
+    Orders:
+      Enabled: "true"
+Resources:
+  Fn::ForEach::Keys:
+    - Service
+    - !Ref Services
+    - Key${Service}:
+        Type: AWS::KMS::Key
+        Properties:
+          EnableKeyRotation: !FindInMap [Rotation, !Ref Service, Enabled, {DefaultValue: "false"}]
+      Alias${Service}:
+        Type: AWS::KMS::Alias
+        Properties:
+          AliasName: !Sub "alias/${Service}"
+          TargetKeyId: !Ref Key${Service}
+  Fn::ForEach::TeamKeys:
+    - Team
+    - !Ref Teams
+    - TeamKey${Team}:
+        Type: AWS::KMS::Key
+"#;
+
+#[test]
+fn foreach_of_the_language_extensions_expands_into_resources() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("template.yaml"), FOREACH).expect("write");
+    let report = iacguard::scan(&iacguard::ScanOptions {
+        paths: vec![d.path().to_path_buf()],
+        root: d.path().to_path_buf(),
+        threads: 1,
+        keep_keys: true,
+        settings: iacguard::settings::Settings {
+            profile: iacguard::settings::Profile::Strict,
+            ..Default::default()
+        },
+        ..iacguard::ScanOptions::default()
+    });
+    let mut keys: Vec<&str> = report
+        .keys
+        .kms_keys
+        .iter()
+        .map(|k| k.meta.address.as_str())
+        .collect();
+    keys.sort();
+    assert_eq!(keys, ["KeyBilling", "KeyOrders"]);
+    // Each alias links to the key of its own element.
+    let mut aliases: Vec<(&str, Option<&str>)> = report
+        .keys
+        .kms_aliases
+        .iter()
+        .map(|a| (a.meta.address.as_str(), a.target_key.as_deref()))
+        .collect();
+    aliases.sort();
+    assert_eq!(aliases.len(), 2, "{aliases:?}");
+    for (alias, key) in &aliases {
+        let service = alias.trim_start_matches("Alias");
+        let key = key.unwrap_or_else(|| panic!("{alias} links to no key"));
+        assert!(key.ends_with(&format!("Key{service}")), "{alias} -> {key}");
+    }
+    // The mapping enables rotation for Orders; Billing takes the default value.
+    let rotation: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "KMS002")
+        .filter_map(|d| d.address.as_deref())
+        .collect();
+    assert_eq!(rotation, ["KeyBilling"]);
+    // The teams are not known: no key is invented, and a note says so at the collection.
+    let note = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "evaluation-note" && d.message.contains("TeamKeys"))
+        .expect("a note for the unknown collection");
+    assert!(note.message.contains("not analysed"), "{}", note.message);
+    let line = report
+        .sources
+        .get(note.primary.file)
+        .position(note.primary.start as usize)
+        .line;
+    let expected = FOREACH
+        .lines()
+        .position(|l| l.contains("!Ref Teams"))
+        .expect("line")
+        + 1;
+    assert_eq!(line, expected);
+}
+
+#[test]
+fn foreach_without_the_transform_is_left_alone() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let text = FOREACH.replace("Transform: [AWS::LanguageExtensions]\n", "");
+    std::fs::write(d.path().join("template.yaml"), text).expect("write");
+    let report = iacguard::scan(&iacguard::ScanOptions {
+        paths: vec![d.path().to_path_buf()],
+        root: d.path().to_path_buf(),
+        threads: 1,
+        keep_keys: true,
+        ..iacguard::ScanOptions::default()
+    });
+    assert!(report.keys.kms_keys.is_empty());
+    assert!(!report
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "evaluation-note" && d.message.contains("TeamKeys")));
+}
+
+#[test]
+fn foreach_loops_nest_and_are_bounded() {
+    let many: Vec<String> = (0..1001).map(|i| format!("k{i}")).collect();
+    let text = format!(
+        r#"Transform: AWS::LanguageExtensions
+Parameters:
+  Many:
+    Type: CommaDelimitedList
+    Default: {}
+Resources:
+  Fn::ForEach::Services:
+    - Service
+    - [Orders, Billing]
+    - Fn::ForEach::Regions:
+        - Region
+        - [eu-west-1, us-east-1]
+        - Key${{Service}}&{{Region}}:
+            Type: AWS::KMS::Key
+            Properties:
+              Description: !Sub "${{Service}} in ${{Region}}"
+  Fn::ForEach::Many:
+    - Name
+    - !Ref Many
+    - Many${{Name}}:
+        Type: AWS::KMS::Key
+"#,
+        many.join(",")
+    );
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("template.yaml"), text).expect("write");
+    let report = iacguard::scan(&iacguard::ScanOptions {
+        paths: vec![d.path().to_path_buf()],
+        root: d.path().to_path_buf(),
+        threads: 1,
+        keep_keys: true,
+        ..iacguard::ScanOptions::default()
+    });
+    let addresses: BTreeSet<&str> = report
+        .keys
+        .kms_keys
+        .iter()
+        .map(|k| k.meta.address.as_str())
+        .collect();
+    for a in [
+        "KeyOrderseuwest1",
+        "KeyOrdersuseast1",
+        "KeyBillingeuwest1",
+        "KeyBillinguseast1",
+    ] {
+        assert!(addresses.contains(a), "{a} in {addresses:?}");
+    }
+    let many = addresses.iter().filter(|a| a.starts_with("Many")).count();
+    assert_eq!(many, 1000);
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "evaluation-note" && d.message.contains("more than 1000")));
+}

@@ -6,7 +6,7 @@ pub mod adapt;
 use crate::diagnostic::{codes, Diagnostic, Severity};
 use crate::resource::{Framework, ResourceInstance};
 use crate::source::Span;
-use crate::syntax::tree::{Node, NodeKind};
+use crate::syntax::tree::{Entry, Node, NodeKind};
 use crate::value::{Kind, Part, Reference, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
@@ -139,6 +139,8 @@ fn template_prefix(root: &Node) -> String {
 
 /// The `Outputs` of a template that are exported under a statically known name.
 pub fn exports(root: &Node, options: &CfnOptions) -> Exports {
+    let expanded = expand_foreach(root, options, &EMPTY_EXPORTS);
+    let root = expanded.as_ref().map(|(n, _)| n).unwrap_or(root);
     let tpl = Template::new(root, options, &EMPTY_EXPORTS);
     let mut out = Exports::new();
     for o in root.get("Outputs").map(Node::entries).unwrap_or_default() {
@@ -209,7 +211,13 @@ pub fn evaluate_as(
     let mut opts = options.clone();
     opts.parameters.extend(inst.parameters.iter().cloned());
     opts.unknown.extend(inst.unknown_parameters.iter().cloned());
+    let expanded = expand_foreach(root, &opts, exports);
+    let (root, loop_notes) = match &expanded {
+        Some((n, notes)) => (n, notes.clone()),
+        None => (root, Vec::new()),
+    };
     let mut tpl = Template::new(root, &opts, exports);
+    tpl.notes.borrow_mut().extend(loop_notes);
     tpl.files = inst.files.clone();
     if !inst.address_prefix.is_empty() {
         // Each instantiation gets its own reference names.
@@ -259,6 +267,253 @@ pub fn evaluate_as(
         out.push(api);
     }
     (out, tpl.notes.into_inner())
+}
+
+/// Whether a template declares the `AWS::LanguageExtensions` transform (alone or in a
+/// list of transforms).
+fn language_extensions(root: &Node) -> bool {
+    const NAME: &str = "AWS::LanguageExtensions";
+    match root.get("Transform").map(|t| &t.kind) {
+        Some(NodeKind::Str(s)) => s == NAME,
+        Some(NodeKind::Seq(items)) => items.iter().any(|i| i.as_str() == Some(NAME)),
+        _ => false,
+    }
+}
+
+/// Most entries one `Fn::ForEach` loop expands into.
+const MAX_FOREACH: usize = 1000;
+
+/// Deepest nesting of `Fn::ForEach` loops expanded.
+const MAX_FOREACH_NESTING: usize = 8;
+
+const FOREACH: &str = "Fn::ForEach::";
+
+/// The sections whose `Fn::ForEach` loops are expanded, and what their entries are.
+const FOREACH_SECTIONS: [(&str, &str); 3] = [
+    ("Resources", "resources"),
+    ("Outputs", "outputs"),
+    ("Conditions", "conditions"),
+];
+
+/// The template with the `Fn::ForEach` loops of `AWS::LanguageExtensions` expanded in
+/// `Resources`, `Outputs` and `Conditions`: each element of a statically known collection
+/// gives the entries of the output template, their keys and `${Identifier}` (in `Fn::Sub`,
+/// `Ref` and `Fn::GetAtt` names) and `Ref Identifier` replaced by the element. The
+/// expanded entries keep the places of the loop's text. `None`: there is no loop (or
+/// the transform is not declared). The notes say which loops are not expanded.
+fn expand_foreach(
+    root: &Node,
+    options: &CfnOptions,
+    exports: &Exports,
+) -> Option<(Node, Vec<Diagnostic>)> {
+    if !language_extensions(root) {
+        return None;
+    }
+    let has_loop = |n: &Node| n.entries().iter().any(|e| e.key.starts_with(FOREACH));
+    if !FOREACH_SECTIONS
+        .iter()
+        .any(|(s, _)| root.get(s).is_some_and(has_loop))
+    {
+        return None;
+    }
+    let NodeKind::Map(entries) = &root.kind else {
+        return None;
+    };
+    let tpl = Template::new(root, options, exports);
+    let mut out = entries.clone();
+    for e in &mut out {
+        let Some((_, what)) = FOREACH_SECTIONS.iter().find(|(s, _)| *s == e.key) else {
+            continue;
+        };
+        if let NodeKind::Map(items) = &e.value.kind {
+            e.value.kind = NodeKind::Map(expand_entries(&tpl, items, what, 0));
+        }
+    }
+    let mut notes = tpl.notes.into_inner();
+    // A loop nested in another is noted once, not once per element of the outer one.
+    let mut seen = std::collections::HashSet::new();
+    notes.retain(|n| seen.insert((n.primary, n.message.clone())));
+    Some((
+        Node {
+            span: root.span,
+            kind: NodeKind::Map(out),
+        },
+        notes,
+    ))
+}
+
+/// The entries of a section (or of an output template) with their loops expanded.
+fn expand_entries(tpl: &Template<'_>, entries: &[Entry], what: &str, nesting: usize) -> Vec<Entry> {
+    let note = |at: Span, message: String| {
+        tpl.notes.borrow_mut().push(Diagnostic::new(
+            codes::EVAL_NOTE,
+            Severity::Note,
+            at,
+            message,
+        ));
+    };
+    let mut out = Vec::new();
+    for e in entries {
+        if !e.key.starts_with(FOREACH) {
+            out.push(e.clone());
+            continue;
+        }
+        let shape = match &e.value.kind {
+            NodeKind::Seq(parts) => match parts.as_slice() {
+                [id, coll, body] => match (id.as_str(), &body.kind) {
+                    (Some(id), NodeKind::Map(body)) => Some((id, coll, body)),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((id, coll, body)) = shape else {
+            note(
+                e.key_span,
+                format!(
+                    "`{}` is not `[Identifier, Collection, OutputTemplate]`: the loop's {what} are not analysed",
+                    e.key
+                ),
+            );
+            continue;
+        };
+        if nesting >= MAX_FOREACH_NESTING {
+            note(
+                e.key_span,
+                format!(
+                    "`{}` is nested more than {MAX_FOREACH_NESTING} loops deep: the loop's {what} are not analysed",
+                    e.key
+                ),
+            );
+            continue;
+        }
+        let items = tpl.eval(coll, 0).and_then(|v| match v.kind {
+            Kind::List(items) => items
+                .iter()
+                .map(Value::to_plain_string)
+                .collect::<Option<Vec<_>>>(),
+            _ => None,
+        });
+        let Some(items) = items else {
+            note(
+                coll.span,
+                format!(
+                    "the collection of `{}` is not a statically known list of strings: the loop's {what} are not analysed",
+                    e.key
+                ),
+            );
+            continue;
+        };
+        let mut count = 0;
+        for item in items {
+            let body: Vec<Entry> = body
+                .iter()
+                .map(|b| substitute_entry(b, id, &item, true))
+                .collect();
+            let expanded = expand_entries(tpl, &body, what, nesting + 1);
+            if count + expanded.len() > MAX_FOREACH {
+                note(
+                    e.key_span,
+                    format!(
+                        "`{}` expands into more than {MAX_FOREACH} {what}: the rest are not analysed",
+                        e.key
+                    ),
+                );
+                break;
+            }
+            count += expanded.len();
+            out.extend(expanded);
+        }
+    }
+    out
+}
+
+/// `${id}` replaced by the element in a name; in a logical-id template (`keys`) also
+/// `&{id}`, by the element without its non-alphanumeric characters.
+fn substitute_name(s: &str, id: &str, item: &str, keys: bool) -> String {
+    let mut out = s.replace(&format!("${{{id}}}"), item);
+    if keys {
+        let stripped: String = item.chars().filter(char::is_ascii_alphanumeric).collect();
+        out = out.replace(&format!("&{{{id}}}"), &stripped);
+    }
+    out
+}
+
+/// An entry of an output template for one element; `key` says whether its key is a
+/// logical-id template. The output template of a nested loop is one too.
+fn substitute_entry(e: &Entry, id: &str, item: &str, key: bool) -> Entry {
+    let mut value = substitute(&e.value, id, item);
+    if e.key.starts_with(FOREACH) {
+        if let NodeKind::Seq(parts) = &mut value.kind {
+            if let Some(NodeKind::Map(body)) = parts.get_mut(2).map(|b| &mut b.kind) {
+                for b in body {
+                    b.key = substitute_name(&b.key, id, item, true);
+                }
+            }
+        }
+    }
+    Entry {
+        key: if key {
+            substitute_name(&e.key, id, item, true)
+        } else {
+            e.key.clone()
+        },
+        key_span: e.key_span,
+        value,
+    }
+}
+
+/// An output template's value for one element: `Ref Identifier` is the element, and
+/// `${Identifier}` in `Fn::Sub` strings and in `Ref` and `Fn::GetAtt` names is replaced.
+fn substitute(node: &Node, id: &str, item: &str) -> Node {
+    let at = |kind: NodeKind, span: Span| Node { span, kind };
+    let text = |n: &Node| match &n.kind {
+        NodeKind::Str(s) => at(NodeKind::Str(substitute_name(s, id, item, false)), n.span),
+        _ => substitute(n, id, item),
+    };
+    match &node.kind {
+        NodeKind::Map(entries) => {
+            if let [e] = entries.as_slice() {
+                let value = match (e.key.as_str(), &e.value.kind) {
+                    ("Ref", NodeKind::Str(s)) if s == id => {
+                        return at(NodeKind::Str(item.to_string()), node.span)
+                    }
+                    ("Ref" | "Fn::Sub" | "Fn::GetAtt", NodeKind::Str(_)) => Some(text(&e.value)),
+                    ("Fn::Sub" | "Fn::GetAtt", NodeKind::Seq(items)) if !items.is_empty() => {
+                        let mut out = vec![text(&items[0])];
+                        out.extend(items[1..].iter().map(|i| substitute(i, id, item)));
+                        Some(at(NodeKind::Seq(out), e.value.span))
+                    }
+                    _ => None,
+                };
+                if let Some(value) = value {
+                    return at(
+                        NodeKind::Map(vec![Entry {
+                            key: e.key.clone(),
+                            key_span: e.key_span,
+                            value,
+                        }]),
+                        node.span,
+                    );
+                }
+            }
+            at(
+                NodeKind::Map(
+                    entries
+                        .iter()
+                        .map(|e| substitute_entry(e, id, item, false))
+                        .collect(),
+                ),
+                node.span,
+            )
+        }
+        NodeKind::Seq(items) => at(
+            NodeKind::Seq(items.iter().map(|i| substitute(i, id, item)).collect()),
+            node.span,
+        ),
+        _ => node.clone(),
+    }
 }
 
 struct Template<'a> {
@@ -418,10 +673,14 @@ impl<'a> Template<'a> {
             _ => std::slice::from_ref(arg),
         };
         match name {
-            "Ref" => {
-                let target = arg.as_str()?;
-                self.reference(target, span)
-            }
+            "Ref" => match arg.as_str() {
+                Some(target) => self.reference(target, span),
+                // `AWS::LanguageExtensions`: the name may be an intrinsic (`Fn::Sub`).
+                None => match self.eval(arg, depth).and_then(|v| v.to_plain_string()) {
+                    Some(target) => self.reference(&target, span),
+                    None => unknown,
+                },
+            },
             "Condition" => {
                 let c = arg
                     .as_str()
@@ -435,13 +694,20 @@ impl<'a> Template<'a> {
                         (a.to_string(), b.to_string())
                     }
                     NodeKind::Seq(items) if items.len() == 2 => {
-                        let a = items[0].as_str()?.to_string();
-                        match self
-                            .eval(&items[1], depth)
-                            .and_then(|v| v.to_plain_string())
-                        {
-                            Some(b) => (a, b),
-                            None => return unknown,
+                        let a = match items[0].as_str() {
+                            Some(a) => Some(a.to_string()),
+                            // `AWS::LanguageExtensions`: the name may be an intrinsic.
+                            None => self
+                                .eval(&items[0], depth)
+                                .and_then(|v| v.to_plain_string()),
+                        };
+                        match (
+                            a,
+                            self.eval(&items[1], depth)
+                                .and_then(|v| v.to_plain_string()),
+                        ) {
+                            (Some(a), Some(b)) => (a, b),
+                            _ => return unknown,
                         }
                     }
                     _ => return unknown,

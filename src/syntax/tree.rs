@@ -178,10 +178,13 @@ pub fn is_cloudformation(root: &Node) -> bool {
     match root.get("Resources") {
         Some(res) => {
             let entries = res.entries();
+            // A `Fn::ForEach` loop of a transformed template has no `Type` of its own.
+            let looped =
+                |e: &Entry| e.key.starts_with("Fn::ForEach::") && root.get("Transform").is_some();
             !entries.is_empty()
                 && entries
                     .iter()
-                    .all(|e| e.value.get("Type").and_then(Node::as_str).is_some())
+                    .all(|e| looped(e) || e.value.get("Type").and_then(Node::as_str).is_some())
         }
         None => false,
     }
