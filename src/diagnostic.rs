@@ -136,6 +136,9 @@ pub mod codes {
     /// A mapping key written twice in a CloudFormation template: the last value is
     /// analysed, as CloudFormation deploys it.
     pub const DUPLICATE_KEY: &str = "duplicate-key";
+    /// Security-relevant attributes (ones a rule reads) that a construct the evaluator does
+    /// not follow leaves unknown: one note per module directory.
+    pub const NOT_EVALUATED: &str = "not-evaluated";
     /// A suppression comment that suppresses nothing.
     pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
     /// A suppression comment with no `-- reason`.

@@ -116,9 +116,9 @@ pub struct Report {
 impl Report {
     /// Whether a finding at or above `threshold` exists (evaluation notes never count).
     pub fn fails(&self, threshold: Severity) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| d.rule != codes::EVAL_NOTE && d.severity >= threshold)
+        self.diagnostics.iter().any(|d| {
+            d.rule != codes::EVAL_NOTE && d.rule != codes::NOT_EVALUATED && d.severity >= threshold
+        })
     }
 }
 

@@ -182,6 +182,18 @@ impl Value {
         }
     }
 
+    /// Whether some part of the value is not known at all (references to other resources
+    /// are symbolic, and count as known here: linking follows them).
+    pub fn has_opaque_unknown(&self) -> bool {
+        match &self.kind {
+            Kind::Unknown => true,
+            Kind::Template(parts) => parts.iter().any(|p| matches!(p, Part::Unknown)),
+            Kind::List(v) => v.iter().any(Value::has_opaque_unknown),
+            Kind::Map(m) => m.values().any(Value::has_opaque_unknown),
+            _ => false,
+        }
+    }
+
     /// The references anywhere in the value.
     pub fn references(&self) -> Vec<&Reference> {
         let mut out = Vec::new();

@@ -366,3 +366,72 @@ fn tofu_files_are_read_and_override_their_tf_twins() {
 fn optional_attributes_without_default_are_null() {
     check("optional_null", &["BKP002", "KMS002"]);
 }
+
+/// Unknown is not silence: a security-relevant attribute left unknown by a construct is
+/// named, with the construct, in one note per module directory, and counted in the
+/// summary; a reference to another resource (linked, not unknown) is not.
+#[test]
+fn security_relevant_attributes_left_unknown_are_named_with_their_cause() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        d.path().join("main.tf"),
+        r#"variable "rotate" {}
+
+module "shared" {
+  source = "terraform-aws-modules/kms/aws"
+}
+
+resource "aws_kms_key" "k" {
+  enable_key_rotation     = var.rotate
+  deletion_window_in_days = module.shared.window
+  description             = var.rotate
+}
+
+resource "aws_kms_alias" "a" {
+  name          = "alias/k"
+  target_key_id = aws_kms_key.k.key_id
+}
+"#,
+    )
+    .expect("write");
+    let r = iacguard::scan(&iacguard::ScanOptions {
+        paths: vec![d.path().to_path_buf()],
+        root: d.path().to_path_buf(),
+        threads: 1,
+        ..Default::default()
+    });
+    let notes: Vec<&iacguard::diagnostic::Diagnostic> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "not-evaluated")
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    let m = &notes[0].message;
+    assert!(
+        m.starts_with("2 security-relevant attributes could not be evaluated"),
+        "{m}"
+    );
+    assert!(
+        m.contains("`enable_key_rotation` of aws_kms_key.k (variable `rotate` has no value)"),
+        "{m}"
+    );
+    assert!(
+        m.contains(
+            "`deletion_window_in_days` of aws_kms_key.k (output of module `shared`, not evaluated)"
+        ),
+        "{m}"
+    );
+    // The alias's target is a reference (linked), and `description` is not read by a rule.
+    assert!(
+        !m.contains("target_key_id") && !m.contains("description"),
+        "{m}"
+    );
+    assert!(iacguard::report::summary(&r)
+        .contains("2 security-relevant attributes could not be evaluated"));
+    // Only notes here (the unresolved module, what was not evaluated): they never fail a run.
+    assert!(
+        !r.fails(iacguard::diagnostic::Severity::Note),
+        "{:?}",
+        r.diagnostics
+    );
+}

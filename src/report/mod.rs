@@ -31,6 +31,13 @@ pub fn summary(report: &crate::Report) -> String {
     if !report.suppressed.is_empty() {
         s.push_str(&format!("; {} suppressed", report.suppressed.len()));
     }
+    let unevaluated = not_evaluated(&report.diagnostics);
+    if unevaluated > 0 {
+        s.push_str(&format!(
+            "; {unevaluated} security-relevant attribute{} could not be evaluated (see the `not-evaluated` notes)",
+            if unevaluated == 1 { "" } else { "s" }
+        ));
+    }
     if let Some(b) = report.baseline {
         s.push_str(&format!(
             "\nbaseline: {} known findings not reported, {} baseline entries fixed since",
@@ -38,6 +45,16 @@ pub fn summary(report: &crate::Report) -> String {
         ));
     }
     s
+}
+
+/// How many security-relevant attributes the `not-evaluated` notes list (each note
+/// starts with its count).
+pub fn not_evaluated(diags: &[Diagnostic]) -> usize {
+    diags
+        .iter()
+        .filter(|d| d.rule == crate::diagnostic::codes::NOT_EVALUATED)
+        .filter_map(|d| d.message.split(' ').next()?.parse::<usize>().ok())
+        .sum()
 }
 
 /// `3 findings (2 errors, 1 warning) in 41 files`

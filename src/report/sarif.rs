@@ -47,6 +47,7 @@ fn analysis_rules() -> Vec<(&'static str, &'static str, Severity)> {
         (codes::PARSE_ERROR, "the file could not be parsed, or holds input that iacguard refuses (YAML aliases, duplicate keys in Terraform JSON); it was not analysed", Severity::Error),
         (codes::DUPLICATE_KEY, "a mapping key written twice in a template: CloudFormation deploys the last value, which is the one analysed", Severity::Warning),
         (codes::FILE_SKIPPED, "the file could not be read or is over the size limit; it was not analysed", Severity::Error),
+        (codes::NOT_EVALUATED, "security-relevant attributes that could not be evaluated statically, and why: no rule judged them", Severity::Note),
         (codes::EVAL_NOTE, "something in the configuration could not be followed statically (an unresolved module, a cycle)", Severity::Note),
         (codes::UNUSED_SUPPRESSION, "a suppression comment that matches no finding", Severity::Warning),
         (codes::SUPPRESSION_WITHOUT_REASON, "a suppression comment without a reason after `--`", Severity::Note),

@@ -186,11 +186,13 @@ pub fn evaluate<'a>(
                 out: RefCell::new(Vec::new()),
                 diags: RefCell::new(Vec::new()),
                 unresolved: RefCell::new(BTreeSet::new()),
+                unevaluated: RefCell::new(BTreeSet::new()),
                 copied: std::cell::Cell::new(0),
             };
             Instance::root(&project, m).run();
             let mut diags = project.diags.into_inner();
             diags.extend(unresolved_notes(project.unresolved.into_inner()));
+            diags.extend(unevaluated_notes(project.unevaluated.into_inner()));
             (project.out.into_inner(), diags)
         })
         .collect();
@@ -269,6 +271,9 @@ struct Project<'a> {
     diags: RefCell<Vec<Diagnostic>>,
     /// Module calls that could not be resolved: (calling module directory, call, name).
     unresolved: RefCell<BTreeSet<(String, Span, String)>>,
+    /// Security-relevant attributes left unknown by a construct: (module directory, the
+    /// construct's span, what it is).
+    unevaluated: RefCell<BTreeSet<(String, Span, String)>>,
     /// Weight of the local and module values handed out so far (see [`MAX_COPIED`]).
     copied: std::cell::Cell<usize>,
 }
@@ -301,6 +306,176 @@ fn weight(v: &Value) -> usize {
 }
 
 /// One note per module directory naming the module calls that could not be resolved.
+/// Attributes the rules read, by resource type (`block.attribute` for one nested block):
+/// when one is set but not statically known, the run says so and why.
+fn security_attributes(rtype: &str) -> &'static [&'static str] {
+    match rtype {
+        "aws_kms_key" => &[
+            "enable_key_rotation",
+            "rotation_period_in_days",
+            "deletion_window_in_days",
+            "is_enabled",
+            "customer_master_key_spec",
+            "key_usage",
+        ],
+        "aws_kms_external_key" | "aws_kms_replica_external_key" => &[
+            "valid_to",
+            "key_material_base64",
+            "enabled",
+            "deletion_window_in_days",
+        ],
+        "aws_kms_alias" => &["name", "target_key_id"],
+        "aws_s3_bucket_server_side_encryption_configuration" => {
+            &["rule.apply_server_side_encryption_by_default"]
+        }
+        "aws_sns_topic" | "aws_sqs_queue" => &["kms_master_key_id"],
+        "aws_secretsmanager_secret"
+        | "aws_db_instance"
+        | "aws_rds_cluster"
+        | "aws_ebs_volume"
+        | "aws_efs_file_system"
+        | "aws_redshift_cluster"
+        | "aws_cloudwatch_log_group" => &["kms_key_id"],
+        "aws_dynamodb_table" => &["server_side_encryption.kms_key_arn"],
+        "aws_api_gateway_rest_api" => &[
+            "policy",
+            "body",
+            "disable_execute_api_endpoint",
+            "endpoint_configuration.types",
+        ],
+        "aws_api_gateway_rest_api_policy" => &["policy", "rest_api_id"],
+        "aws_api_gateway_stage" => &["rest_api_id"],
+        "aws_apigatewayv2_api" => &["protocol_type", "disable_execute_api_endpoint"],
+        "aws_wafv2_web_acl_association" => &["resource_arn"],
+        "aws_backup_vault" => &["kms_key_arn", "force_destroy"],
+        "aws_backup_vault_lock_configuration" => &[
+            "backup_vault_name",
+            "min_retention_days",
+            "max_retention_days",
+            "changeable_for_days",
+        ],
+        "aws_backup_selection" => &["resources", "plan_id"],
+        _ => &[],
+    }
+}
+
+/// Why an expression that evaluates to an unknown value is unknown: the innermost
+/// construct that gives unknown (a variable with no value, a module not in the tree, a
+/// function not evaluated, a `count`/`each` not known), with its span.
+fn unknown_cause(ev: &mut Evaluator<'_>, e: &Expr, depth: usize) -> Option<(Span, String)> {
+    use crate::syntax::hcl::{Step, TemplatePart};
+    if depth > 32 {
+        return None;
+    }
+    let unknown = |ev: &mut Evaluator<'_>, x: &Expr| {
+        ev.eval(x).map(|v| v.has_opaque_unknown()).unwrap_or(true)
+    };
+    match &e.kind {
+        ExprKind::Traversal(root, steps) => {
+            let attr = |i: usize| match steps.get(i) {
+                Some(Step::Attr(a)) => Some(a.as_str()),
+                _ => None,
+            };
+            for s in steps {
+                if let Step::Index(ix) = s {
+                    if unknown(ev, ix) {
+                        return unknown_cause(ev, ix, depth + 1);
+                    }
+                }
+            }
+            match (&root.kind, attr(0)) {
+                (ExprKind::Var(v), Some(n)) if v == "var" => {
+                    Some((e.span, format!("variable `{n}` has no value")))
+                }
+                (ExprKind::Var(v), Some(n)) if v == "module" => {
+                    Some((e.span, format!("output of module `{n}`, not evaluated")))
+                }
+                (ExprKind::Var(v), Some(n)) if v == "local" => {
+                    Some((e.span, format!("local `{n}`, not statically known")))
+                }
+                (ExprKind::Var(v), _) if v == "count" || v == "each" => {
+                    Some((e.span, format!("`{v}` not known statically")))
+                }
+                (ExprKind::Var(v), _) if v == "data" => Some((e.span, "a data source".into())),
+                (ExprKind::Var(v), _) if v == "path" || v == "terraform" => None,
+                _ => None,
+            }
+        }
+        ExprKind::Call(name, args, _) => {
+            for a in args {
+                if unknown(ev, a) {
+                    return unknown_cause(ev, a, depth + 1)
+                        .or_else(|| Some((a.span, format!("an argument of `{name}`"))));
+                }
+            }
+            Some((e.span, format!("function `{name}`, not evaluated")))
+        }
+        ExprKind::Cond(c, a, b) => [c, a, b]
+            .into_iter()
+            .find(|x| unknown(ev, x))
+            .and_then(|x| unknown_cause(ev, x, depth + 1)),
+        ExprKind::Binary(_, a, b) => [a, b]
+            .into_iter()
+            .find(|x| unknown(ev, x))
+            .and_then(|x| unknown_cause(ev, x, depth + 1)),
+        ExprKind::Unary(_, a) => unknown_cause(ev, a, depth + 1),
+        ExprKind::Tuple(items) => items
+            .iter()
+            .find(|x| unknown(ev, x))
+            .and_then(|x| unknown_cause(ev, x, depth + 1)),
+        ExprKind::Object(entries) => entries
+            .iter()
+            .map(|(_, v)| v)
+            .find(|x| unknown(ev, x))
+            .and_then(|x| unknown_cause(ev, x, depth + 1)),
+        ExprKind::Template(parts) => parts
+            .iter()
+            .filter_map(|p| match p {
+                TemplatePart::Interp(x) => Some(x),
+                _ => None,
+            })
+            .find(|x| unknown(ev, x))
+            .and_then(|x| unknown_cause(ev, x, depth + 1)),
+        ExprKind::For(_) => Some((e.span, "a `for` expression not evaluated".into())),
+        ExprKind::Opaque => Some((e.span, "a template directive".into())),
+        _ => None,
+    }
+}
+
+/// One note per module directory for its security-relevant attributes left unknown.
+fn unevaluated_notes(found: BTreeSet<(String, Span, String)>) -> Vec<Diagnostic> {
+    let mut by_dir: BTreeMap<String, Vec<(Span, String)>> = BTreeMap::new();
+    for (dir, span, what) in found {
+        by_dir.entry(dir).or_default().push((span, what));
+    }
+    by_dir
+        .into_values()
+        .filter_map(|items| {
+            let (first, _) = items.first()?.clone();
+            let shown: Vec<&str> = items.iter().take(5).map(|(_, w)| w.as_str()).collect();
+            let more = items.len().saturating_sub(5);
+            let mut d =
+                Diagnostic::new(
+                    codes::NOT_EVALUATED,
+                    Severity::Note,
+                    first,
+                    format!(
+                    "{} security-relevant {} could not be evaluated, so no rule judged {}: {}{}",
+                    items.len(),
+                    if items.len() == 1 { "attribute" } else { "attributes" },
+                    if items.len() == 1 { "it" } else { "them" },
+                    shown.join("; "),
+                    if more > 0 { format!("; and {more} more") } else { String::new() }
+                ),
+                );
+            for (span, _) in items.iter().skip(1).take(4) {
+                d = d.with_label(*span, "also not evaluated");
+            }
+            Some(d)
+        })
+        .collect()
+}
+
 fn unresolved_notes(calls: BTreeSet<(String, Span, String)>) -> Vec<Diagnostic> {
     let mut by_dir: BTreeMap<String, Vec<(Span, String)>> = BTreeMap::new();
     for (dir, span, name) in calls {
@@ -456,6 +631,42 @@ impl<'p, 'a> Instance<'p, 'a> {
         out
     }
 
+    /// Records the security-relevant attributes of a resource instance that are set but
+    /// not statically known, with the construct that makes them so.
+    fn note_unevaluated(&self, ev: &mut Evaluator<'_>, block: &Block, body: &Value, address: &str) {
+        let rtype = &block.labels[0];
+        for path in security_attributes(rtype) {
+            let (attr, value) = match path.split_once('.') {
+                None => (block.body.attr(path), body.get(path)),
+                Some((b, a)) => {
+                    let nested = block.body.blocks.iter().find(|x| x.kind == b);
+                    let v = body
+                        .get(b)
+                        .and_then(|v| match &v.kind {
+                            Kind::List(items) => items.first(),
+                            _ => Some(v),
+                        })
+                        .and_then(|v| v.get(a));
+                    (nested.and_then(|n| n.body.attr(a)), v)
+                }
+            };
+            let (Some(attr), Some(value)) = (attr, value) else {
+                continue;
+            };
+            if !value.has_opaque_unknown() {
+                continue;
+            }
+            let Some((span, why)) = unknown_cause(ev, &attr.expr, 0) else {
+                continue;
+            };
+            self.project.unevaluated.borrow_mut().insert((
+                self.module.dir.clone(),
+                span,
+                format!("`{path}` of {address} ({why})"),
+            ));
+        }
+    }
+
     fn diag(&self, d: Diagnostic) {
         self.project.diags.borrow_mut().push(d);
     }
@@ -555,6 +766,9 @@ impl<'p, 'a> Instance<'p, 'a> {
         for (address, bindings, maybe_absent) in instances {
             let mut ev = Evaluator::with_bindings(self, bindings);
             let body = eval_body(&mut ev, &block.body, block.span);
+            if switched_off.is_none() {
+                self.note_unevaluated(&mut ev, block, &body, &address);
+            }
             out.push(ResourceInstance {
                 framework: Framework::Terraform,
                 rtype: rtype_full.clone(),
