@@ -435,3 +435,13 @@ resource "aws_kms_alias" "a" {
         r.diagnostics
     );
 }
+
+/// The multi-environment project's findings, as a reviewer reads them (snapshot), from
+/// the repository root.
+#[test]
+fn the_multi_environment_project_findings_are_snapshotted() {
+    let dir = common::root().join("testdata/projects/platform");
+    let mut report = common::scan_recommended(&dir, 2);
+    report.diagnostics.retain(|d| d.rule != "evaluation-note");
+    insta::assert_snapshot!(common::render_text(&report));
+}
