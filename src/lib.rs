@@ -976,6 +976,17 @@ fn scan_inner(options: &ScanOptions) -> Report {
 
     timings.report("link (all threads)", Clock::ms(&clock.link));
     timings.report("rules (all threads)", Clock::ms(&clock.rules));
+    if timings.enabled {
+        let [seen, unknown, uncaused] = &terraform::SECURITY_ATTRIBUTES;
+        let n = |c: &std::sync::atomic::AtomicUsize| c.load(std::sync::atomic::Ordering::Relaxed);
+        eprintln!(
+            "{:>24}: {} set, {} left unknown by a construct, {} unknown with no construct found",
+            "security attributes",
+            n(seen),
+            n(unknown),
+            n(uncaused)
+        );
+    }
 
     let Analysed {
         mut findings,

@@ -306,6 +306,15 @@ fn weight(v: &Value) -> usize {
 }
 
 /// One note per module directory naming the module calls that could not be resolved.
+/// Security-relevant attributes evaluated, and those left unknown by a construct, over the
+/// process (for `IACGUARD_TIMINGS=1`: the share the README quotes). Counted per root
+/// module that evaluates them.
+pub static SECURITY_ATTRIBUTES: [std::sync::atomic::AtomicUsize; 3] = [
+    std::sync::atomic::AtomicUsize::new(0),
+    std::sync::atomic::AtomicUsize::new(0),
+    std::sync::atomic::AtomicUsize::new(0),
+];
+
 /// Attributes the rules read, by resource type (`block.attribute` for one nested block):
 /// when one is set but not statically known, the run says so and why.
 fn security_attributes(rtype: &str) -> &'static [&'static str] {
@@ -653,12 +662,15 @@ impl<'p, 'a> Instance<'p, 'a> {
             let (Some(attr), Some(value)) = (attr, value) else {
                 continue;
             };
+            SECURITY_ATTRIBUTES[0].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if !value.has_opaque_unknown() {
                 continue;
             }
             let Some((span, why)) = unknown_cause(ev, &attr.expr, 0) else {
+                SECURITY_ATTRIBUTES[2].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 continue;
             };
+            SECURITY_ATTRIBUTES[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             self.project.unevaluated.borrow_mut().insert((
                 self.module.dir.clone(),
                 span,
