@@ -149,16 +149,8 @@ impl Adapted {
     ) -> Adapted {
         let mut out = Adapted::default();
         for r in instances {
-            if let Some((switch, from)) = r.switched_off {
-                out.model.switched_off.push(model::SwitchedOff {
-                    rtype: r.rtype.clone(),
-                    ref_name: r.ref_name.clone(),
-                    scope: r.scope.clone(),
-                    header: r.header,
-                    switch,
-                    from,
-                    body: r.body,
-                });
+            if r.switched_off.is_some() {
+                terraform::adapt::adapt_switched_off(&r, &mut out.model);
                 continue;
             }
             if let Some(file) = file_of(r.header.file) {

@@ -35,10 +35,11 @@ pub struct ResourceInstance {
     pub scope: String,
     /// Where the instance was instantiated from (module call sites), outermost first.
     pub call_sites: Vec<Span>,
-    /// A resource that is not created, switched off by its `count` (0), `for_each`
-    /// (empty) or CloudFormation `Condition` (false): the span of that switch, and where
-    /// its value was set. Such a placeholder instance is adapted only into
-    /// [`crate::model::Model::switched_off`], so that findings can name the switch.
+    /// A Terraform resource that is not created, switched off by its `count` (0) or
+    /// `for_each` (empty): the span of that switch, and where its value was set. Only the
+    /// types whose absence a rule explains get such a placeholder
+    /// ([`crate::terraform::adapt::explains_absence`]), adapted into
+    /// [`crate::model::Model::switched_off_locks`].
     pub switched_off: Option<(Span, Option<Span>)>,
 }
 

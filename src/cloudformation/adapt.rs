@@ -302,6 +302,7 @@ fn backup_vault(r: &ResourceInstance, model: &mut Model) {
         // `!If [cond, {...}, !Ref AWS::NoValue]` with an unknown condition.
         lock_meta.maybe_absent |= lc.is_unknown();
         model.vault_locks.push(VaultLock {
+            switch: None,
             meta: lock_meta,
             scope: Scope::of(r),
             span: lc.span,
@@ -325,6 +326,7 @@ fn backup_vault(r: &ResourceInstance, model: &mut Model) {
         ),
         force_destroy: Val::default(Some(false), h),
         locks: Vec::new(),
+        switched_off_locks: Vec::new(),
         lock_uncertain: false,
     });
 }

@@ -237,10 +237,7 @@ pub fn evaluate_as(
             Some(c) => c.as_str().and_then(|name| tpl.condition(name, c.span, 0)),
             None => Some(true),
         };
-        let switched_off = (presence == Some(false))
-            .then(|| res.get("Condition").map(|c| (c.span, None)))
-            .flatten();
-        if presence == Some(false) && switched_off.is_none() {
+        if presence == Some(false) {
             continue;
         }
         let body = match res.get("Properties") {
@@ -260,7 +257,7 @@ pub fn evaluate_as(
             maybe_absent: presence.is_none(),
             scope: format!("template:{}:{}", entry.key_span.file, inst.address_prefix),
             call_sites: inst.call_sites.clone(),
-            switched_off,
+            switched_off: None,
         });
     }
     if let Some(api) = implicit_serverless_api(root, &tpl) {

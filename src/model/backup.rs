@@ -95,6 +95,9 @@ pub struct BackupVault {
     pub force_destroy: Val<bool>,
     /// Indexes into [`Model::vault_locks`] of the locks on this vault (set by [`link`]).
     pub locks: Vec<usize>,
+    /// Indexes into [`Model::switched_off_locks`] of the locks that would lock this vault
+    /// but are not created (set by [`link`]).
+    pub switched_off_locks: Vec<usize>,
     /// Whether a lock in scope may apply to this vault without being known to: its target
     /// or its presence is not statically known.
     pub lock_uncertain: bool,
@@ -115,6 +118,9 @@ pub struct VaultLock {
     pub max_retention_days: Val<f64>,
     /// Absent: governance mode; set: compliance mode once the grace period has passed.
     pub changeable_for_days: Val<f64>,
+    /// A lock that is not created: the `count`/`for_each` that switches it off, and where
+    /// its value is set (see [`Model::switched_off_locks`]).
+    pub switch: Option<(Span, Option<Span>)>,
 }
 
 impl VaultLock {
@@ -260,6 +266,17 @@ pub fn link(model: &mut Model) {
             }
         }
         model.vault_locks[li].vaults = found;
+    }
+
+    for li in 0..model.switched_off_locks.len() {
+        let lock = &model.switched_off_locks[li];
+        let found = match &lock.target {
+            Some(t) => find_vaults(&vaults, &lock.scope, t, &lock.meta),
+            None => Vec::new(),
+        };
+        for vi in found {
+            model.backup_vaults[vi].switched_off_locks.push(li);
+        }
     }
 
     for plan in &mut model.backup_plans {

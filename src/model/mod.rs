@@ -203,7 +203,7 @@ macro_rules! collections {
             policy_documents,
             waf_associations,
             web_acls,
-            switched_off,
+            switched_off_locks,
             api_domain_mappings,
             cloudfront_distributions,
             origin_request_policies,
@@ -239,9 +239,9 @@ pub struct Model {
     pub rest_api_policies: Vec<RestApiPolicy>,
     pub policy_documents: Vec<NamedPolicyDocument>,
     pub waf_associations: Vec<WafAssociation>,
-    /// Resources that `count`, `for_each` or a condition leave out (not linked, not
-    /// checked: findings about what is missing name the switch).
-    pub switched_off: Vec<SwitchedOff>,
+    /// Vault locks that `count`/`for_each` leave out: linked to the vaults they would
+    /// lock, and never checked as locks (BKP001 names their switch).
+    pub switched_off_locks: Vec<VaultLock>,
     /// WAFv2 web ACLs (what they admit, for the origin-verify pattern).
     pub web_acls: Vec<apigateway::WebAcl>,
     pub api_domain_mappings: Vec<DomainMapping>,
@@ -256,22 +256,6 @@ pub struct Model {
     pub imported_aliases: Vec<KmsAlias>,
     /// Resources that other templates may reference through this one's exports.
     pub exported: std::collections::BTreeSet<String>,
-}
-
-/// A resource that is not created: `count = 0`, an empty `for_each`, a false
-/// CloudFormation condition.
-#[derive(Debug, Clone)]
-pub struct SwitchedOff {
-    pub rtype: String,
-    pub ref_name: String,
-    pub scope: String,
-    pub header: Span,
-    /// The `count`, `for_each` or `Condition` that switches it off.
-    pub switch: Span,
-    /// Where the switch's value was set (a variable default, a tfvars entry).
-    pub from: Option<Span>,
-    /// Its arguments, evaluated without `count`/`each`.
-    pub body: crate::value::Value,
 }
 
 /// What templates that import values need of the resources other templates export: their

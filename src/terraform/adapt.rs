@@ -23,6 +23,24 @@ use crate::resource::ResourceInstance;
 use crate::source::Span;
 use crate::value::{Kind, Value};
 
+/// Whether a rule explains the absence of a resource of this type, switched off by its
+/// `count`/`for_each` (BKP001 names the switch of a vault's lock).
+pub fn explains_absence(rtype: &str) -> bool {
+    rtype == "aws_backup_vault_lock_configuration"
+}
+
+/// A resource switched off by its `count`/`for_each` ([`explains_absence`]): kept apart
+/// from what is created, so that findings about what it would have done can name the
+/// switch.
+pub fn adapt_switched_off(r: &ResourceInstance, model: &mut Model) {
+    if r.rtype == "aws_backup_vault_lock_configuration" {
+        let meta = ResourceMeta::from_instance(r, Tags::default());
+        let mut scratch = Model::default();
+        vault_lock(r, meta, &mut scratch);
+        model.switched_off_locks.extend(scratch.vault_locks);
+    }
+}
+
 pub fn adapt(r: &ResourceInstance, model: &mut Model) {
     let b = &r.body;
     let h = r.header;
@@ -307,6 +325,7 @@ fn backup_vault(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
         ),
         force_destroy: field(b, "force_destroy", h, Some(false), bool_of),
         locks: Vec::new(),
+        switched_off_locks: Vec::new(),
         lock_uncertain: false,
     });
 }
@@ -317,6 +336,7 @@ fn vault_lock(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
         meta,
         scope: Scope::of(r),
         span: h,
+        switch: r.switched_off,
         target: b.get("backup_vault_name").and_then(Target::of),
         vaults: Vec::new(),
         min_retention_days: field(b, "min_retention_days", h, None, num_of),

@@ -771,7 +771,10 @@ impl<'p, 'a> Instance<'p, 'a> {
             None
         };
         let mut out = Vec::with_capacity(instances.len());
-        if switched_off.is_some() && block.kind == "resource" {
+        // Only the types whose absence a rule explains are evaluated when switched off.
+        let switched_off =
+            switched_off.filter(|_| block.kind == "resource" && adapt::explains_absence(rtype));
+        if switched_off.is_some() {
             // One placeholder, evaluated without `count`/`each`, says what was left out.
             instances.push((address.clone(), Vec::new(), false));
         }
@@ -792,7 +795,7 @@ impl<'p, 'a> Instance<'p, 'a> {
                 maybe_absent,
                 scope: format!("{}|{}", self.module.dir, self.ref_prefix),
                 call_sites: self.call_sites.clone(),
-                switched_off: switched_off.filter(|_| block.kind == "resource"),
+                switched_off,
             });
         }
         self.project.out.borrow_mut().extend(out);

@@ -7,28 +7,6 @@ use crate::rules::{Context, Rule};
 
 pub struct VaultWithoutLock;
 
-/// A lock resource of the vault's configuration that `count`/`for_each` switches off and
-/// that names this vault (or a vault not statically known).
-fn switched_off_lock<'a>(
-    cx: &'a Context<'_>,
-    vault: &crate::model::BackupVault,
-) -> Option<&'a crate::model::SwitchedOff> {
-    cx.model.switched_off.iter().find(|off| {
-        off.rtype == "aws_backup_vault_lock_configuration"
-            && crate::model::root_of(&off.ref_name) == crate::model::root_of(&vault.meta.ref_name)
-            && match off.body.get("backup_vault_name") {
-                Some(v) => {
-                    let refs = v.references();
-                    refs.is_empty() && v.to_plain_string().is_none()
-                        || refs.iter().any(|r| r.resource == vault.meta.ref_name)
-                        || v.to_plain_string()
-                            .is_some_and(|n| vault.name.known() == Some(&n))
-                }
-                None => false,
-            }
-    })
-}
-
 impl Rule for VaultWithoutLock {
     fn id(&self) -> &'static str {
         "BKP001"
@@ -48,19 +26,23 @@ impl Rule for VaultWithoutLock {
                 continue;
             }
             let name = &vault.meta.address;
-            if let Some(off) = switched_off_lock(cx, vault) {
-                let what = crate::model::display_name(&off.ref_name);
+            let off = vault
+                .switched_off_locks
+                .first()
+                .map(|&i| &cx.model.switched_off_locks[i]);
+            if let Some((off, (switch, from))) = off.and_then(|l| Some((l, l.switch?))) {
+                let what = &off.meta.address;
                 let mut d = cx
                     .finding(
                         vault.meta.header,
                         format!("backup vault {name} has no vault lock: {what}, which would lock it, is switched off, so its recovery points can be deleted"),
                     )
                     .with_address(name.clone())
-                    .with_label(off.switch, format!("{what} switched off here"))
+                    .with_label(switch, format!("{what} switched off here"))
                     .with_help(format!(
                         "switch {what} on for this configuration (the value of its `count`/`for_each`/`Condition`), with `changeable_for_days` for compliance mode"
                     ));
-                d = d.with_origin(off.from);
+                d = d.with_origin(from);
                 out.push(d);
                 continue;
             }
