@@ -98,14 +98,10 @@ impl KmsKey {
     /// symmetric key: automatic rotation keeps its id and ARN (when it is off, KMS002
     /// says so, and turning it on needs no alias). `None` when not statically known.
     pub fn rotation_needs_new_key(&self) -> Option<bool> {
-        match self.origin.known()? {
-            KeyOrigin::External | KeyOrigin::CustomStore => return Some(true),
-            KeyOrigin::AwsKms => {}
-        }
-        if self.custom_key_store.known() == Some(&true) {
+        if self.rotation_unsupported().is_some() {
             return Some(true);
         }
-        self.is_symmetric_encryption().map(|s| !s)
+        (self.origin.known().is_some() && self.is_symmetric_encryption().is_some()).then_some(false)
     }
 
     /// Why KMS rejects automatic rotation of this key (EnableKeyRotation fails with
