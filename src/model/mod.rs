@@ -51,15 +51,21 @@ pub fn same_instance(a: Option<&str>, b: Option<&str>) -> bool {
 /// `data.type.name`), without the module path.
 pub fn local_name(ref_name: &str) -> &str {
     let name = display_name(ref_name);
+    let tail = type_and_name(name);
+    let before = &name[..name.len() - tail.len()];
+    if before == "data." || before.ends_with(".data.") {
+        &name[name.len() - tail.len() - "data.".len()..]
+    } else {
+        tail
+    }
+}
+
+/// The last two segments of a name: `type.name`.
+fn type_and_name(name: &str) -> &str {
     let mut dots = name.rmatch_indices('.');
-    let (Some(_), Some((i, _))) = (dots.next(), dots.next()) else {
-        return name;
-    };
-    let tail = &name[i + 1..];
-    match name[..i].rsplit_once('.') {
-        Some((_, "data")) => &name[i - 4..],
-        _ if name[..i] == *"data" => name,
-        _ => tail,
+    match (dots.next(), dots.next()) {
+        (Some(_), Some((i, _))) => &name[i + 1..],
+        _ => name,
     }
 }
 
@@ -67,13 +73,7 @@ impl ResourceMeta {
     /// The instance key of a `count`/`for_each` instance (`["s3"]`, `[0]`): what its
     /// address adds after the resource's own name.
     pub fn instance(&self) -> Option<&str> {
-        let name = display_name(&self.ref_name);
-        // `type.name` (or `data.type.name`): the last two segments of the name.
-        let mut dots = name.rmatch_indices('.');
-        let tail = match (dots.next(), dots.next()) {
-            (Some(_), Some((i, _))) => &name[i + 1..],
-            _ => name,
-        };
+        let tail = type_and_name(display_name(&self.ref_name));
         let at = self.address.rfind(tail)? + tail.len();
         let suffix = &self.address[at..];
         (suffix.starts_with('[') && suffix.ends_with(']')).then_some(suffix)
@@ -520,5 +520,24 @@ impl Model {
         }
         self.imported_aliases
             .extend(aliases.into_iter().map(|i| exported.aliases[i].clone()));
+    }
+}
+
+#[cfg(test)]
+mod names {
+    use super::local_name;
+
+    #[test]
+    fn local_names_drop_the_module_path_and_keep_data() {
+        assert_eq!(
+            local_name("envs/dev//module.kms.aws_kms_alias.this"),
+            "aws_kms_alias.this"
+        );
+        assert_eq!(local_name("aws_kms_alias.a"), "aws_kms_alias.a");
+        assert_eq!(
+            local_name("module.m.data.aws_kms_alias.a"),
+            "data.aws_kms_alias.a"
+        );
+        assert_eq!(local_name("data.aws_kms_alias.a"), "data.aws_kms_alias.a");
     }
 }

@@ -257,6 +257,24 @@ fn is_null_label(src: &str) -> bool {
     src == "cloudposse/label/null" || src.starts_with("cloudposse/label/null//")
 }
 
+/// How a resource block repeats (see `Instance::repetition`).
+enum Repetition<'b> {
+    /// No `count` or `for_each`.
+    One,
+    /// `count`, or `for_each`, not statically known.
+    Unknown,
+    Count {
+        n: usize,
+        expr: &'b Expr,
+        value: Value,
+    },
+    Each {
+        items: Vec<(String, Value)>,
+        expr: &'b Expr,
+        value: Value,
+    },
+}
+
 /// An instance to evaluate: its address, its `count`/`each` bindings, and whether it may
 /// not exist.
 type PendingInstance = (String, Vec<(String, Value)>, bool);
@@ -693,6 +711,43 @@ impl<'p, 'a> Instance<'p, 'a> {
         }
     }
 
+    /// How a resource block repeats: its `count` (at most 1,000 instances) or the keys and
+    /// values of its `for_each`, evaluated; one expansion for its instances and for
+    /// references to it as a whole.
+    fn repetition<'b>(&self, block: &'b Block) -> Repetition<'b> {
+        if let Some(count) = block.body.attr("count") {
+            let value = Evaluator::new(self).eval_attr(&count.expr);
+            return match value.as_number() {
+                Some(n) if n >= 0.0 => Repetition::Count {
+                    n: (n as usize).min(1000),
+                    expr: &count.expr,
+                    value,
+                },
+                _ => Repetition::Unknown,
+            };
+        }
+        let Some(fe) = block.body.attr("for_each") else {
+            return Repetition::One;
+        };
+        let value = Evaluator::new(self).eval_attr(&fe.expr);
+        let items: Option<Vec<(String, Value)>> = match &value.kind {
+            Kind::Map(m) => Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+            Kind::List(l) => l
+                .iter()
+                .map(|x| x.to_plain_string().map(|s| (s, x.clone())))
+                .collect(),
+            _ => None,
+        };
+        match items {
+            Some(items) => Repetition::Each {
+                items,
+                expr: &fe.expr,
+                value,
+            },
+            None => Repetition::Unknown,
+        }
+    }
+
     fn expand_resource(&self, block: &Block) {
         let (rtype, name) = (&block.labels[0], &block.labels[1]);
         let rtype_full = if block.kind == "data" {
@@ -705,59 +760,42 @@ impl<'p, 'a> Instance<'p, 'a> {
         let mut instances: Vec<PendingInstance> = Vec::new();
         // The switch that leaves the resource out: `count = 0`, an empty `for_each`.
         let mut switched_off = None;
-        if let Some(count) = block.body.attr("count") {
-            let v = Evaluator::new(self).eval_attr(&count.expr);
-            if v.as_number() == Some(0.0) {
-                switched_off = Some((count.expr.span, switch_origin(self, &count.expr, &v)));
-            }
-            match v.as_number() {
-                Some(n) if n >= 0.0 => {
-                    for i in 0..(n as usize).min(1000) {
-                        let idx = Value::new(Kind::Number(i as f64), count.expr.span);
-                        let mut m = BTreeMap::new();
-                        m.insert("index".to_string(), idx);
-                        instances.push((
-                            format!("{address}[{i}]"),
-                            vec![("count".into(), Value::new(Kind::Map(m), count.expr.span))],
-                            false,
-                        ));
-                    }
+        match self.repetition(block) {
+            Repetition::One => instances.push((address.clone(), Vec::new(), false)),
+            Repetition::Unknown => instances.push((address.clone(), Vec::new(), true)),
+            Repetition::Count { n, expr, value } => {
+                if n == 0 {
+                    switched_off = Some((expr.span, switch_origin(self, expr, &value)));
                 }
-                _ => instances.push((address.clone(), Vec::new(), true)),
-            }
-        } else if let Some(fe) = block.body.attr("for_each") {
-            let v = Evaluator::new(self).eval_attr(&fe.expr);
-            let items: Option<Vec<(String, Value)>> = match &v.kind {
-                Kind::Map(m) => Some(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-                Kind::List(l) => l
-                    .iter()
-                    .map(|x| x.to_plain_string().map(|s| (s, x.clone())))
-                    .collect(),
-                _ => None,
-            };
-            if items.as_ref().is_some_and(|i| i.is_empty()) {
-                switched_off = Some((fe.expr.span, switch_origin(self, &fe.expr, &v)));
-            }
-            match items {
-                Some(items) => {
-                    for (k, val) in items {
-                        let mut m = BTreeMap::new();
-                        m.insert(
-                            "key".to_string(),
-                            Value::new(Kind::Str(k.clone()), fe.expr.span),
-                        );
-                        m.insert("value".to_string(), val);
-                        instances.push((
-                            format!("{address}[{}]", quote(&k)),
-                            vec![("each".into(), Value::new(Kind::Map(m), fe.expr.span))],
-                            false,
-                        ));
-                    }
+                for i in 0..n {
+                    let idx = Value::new(Kind::Number(i as f64), expr.span);
+                    let mut m = BTreeMap::new();
+                    m.insert("index".to_string(), idx);
+                    instances.push((
+                        format!("{address}[{i}]"),
+                        vec![("count".into(), Value::new(Kind::Map(m), expr.span))],
+                        false,
+                    ));
                 }
-                None => instances.push((address.clone(), Vec::new(), true)),
             }
-        } else {
-            instances.push((address.clone(), Vec::new(), false));
+            Repetition::Each { items, expr, value } => {
+                if items.is_empty() {
+                    switched_off = Some((expr.span, switch_origin(self, expr, &value)));
+                }
+                for (k, val) in items {
+                    let mut m = BTreeMap::new();
+                    m.insert(
+                        "key".to_string(),
+                        Value::new(Kind::Str(k.clone()), expr.span),
+                    );
+                    m.insert("value".to_string(), val);
+                    instances.push((
+                        format!("{address}[{}]", quote(&k)),
+                        vec![("each".into(), Value::new(Kind::Map(m), expr.span))],
+                        false,
+                    ));
+                }
+            }
         }
         let provider = block
             .body
@@ -1262,28 +1300,15 @@ impl Scope for Instance<'_, '_> {
             .iter()
             .find(|b| b.kind == kind && b.labels[0] == rtype && b.labels[1] == name)?;
         self.local_depth.set(self.local_depth.get() + 1);
-        let keys = if let Some(c) = block.body.attr("count") {
-            Evaluator::new(self)
-                .eval_attr(&c.expr)
-                .as_number()
-                .filter(|n| *n >= 0.0)
-                .map(|n| {
-                    (0..(n as usize).min(1000))
-                        .map(|i| format!("[{i}]"))
-                        .collect()
-                })
-        } else if let Some(fe) = block.body.attr("for_each") {
-            let v = Evaluator::new(self).eval_attr(&fe.expr);
-            match &v.kind {
-                Kind::Map(m) => Some(m.keys().map(|k| format!("[{}]", quote(k))).collect()),
-                Kind::List(l) => l
+        let keys = match self.repetition(block) {
+            Repetition::Count { n, .. } => Some((0..n).map(|i| format!("[{i}]")).collect()),
+            Repetition::Each { items, .. } => Some(
+                items
                     .iter()
-                    .map(|x| x.to_plain_string().map(|k| format!("[{}]", quote(&k))))
+                    .map(|(k, _)| format!("[{}]", quote(k)))
                     .collect(),
-                _ => None,
-            }
-        } else {
-            None
+            ),
+            Repetition::One | Repetition::Unknown => None,
         };
         self.local_depth.set(self.local_depth.get() - 1);
         self.instance_keys
