@@ -9,6 +9,21 @@ fn iacguard() -> Command {
     c
 }
 
+/// Runs the binary in `dir`: exit status, standard output, standard error.
+fn run_in(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::cargo_bin("iacguard")
+        .expect("binary")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 #[test]
 fn findings_exit_with_one_and_a_summary() {
     iacguard()
@@ -290,16 +305,8 @@ fn profiles_switch_policy_rules_on_the_command_line_and_in_the_configuration() {
     )
     .expect("write");
     let run = |args: &[&str]| {
-        let out = Command::cargo_bin("iacguard")
-            .expect("binary")
-            .current_dir(dir.path())
-            .args(args)
-            .output()
-            .expect("run");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
+        let (c, o, _) = run_in(dir.path(), args);
+        (c, o)
     };
     let (code, text) = run(&["check", "--no-config"]);
     assert_eq!(code, Some(0), "{text}");
@@ -334,16 +341,8 @@ fn unknown_profiles_and_rules_are_usage_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("k.tf"), "").expect("write");
     let run = |args: &[&str]| {
-        let out = Command::cargo_bin("iacguard")
-            .expect("binary")
-            .current_dir(dir.path())
-            .args(args)
-            .output()
-            .expect("run");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        let (c, _, e) = run_in(dir.path(), args);
+        (c, e)
     };
     let (code, err) = run(&["check", "--no-config", "--select", "NOPE001"]);
     assert_eq!(code, Some(2));
@@ -389,19 +388,7 @@ fn var_files_apply_to_the_root_module_that_holds_them_and_ambiguity_is_an_error(
     std::fs::write(root.join("envs/prod/prod.tfvars"), "rotate = false\n").expect("write");
     std::fs::create_dir_all(root.join("vars")).expect("mkdir");
     std::fs::write(root.join("vars/all.tfvars"), "rotate = false\n").expect("write");
-    let run = |args: &[&str]| {
-        let out = Command::cargo_bin("iacguard")
-            .expect("binary")
-            .current_dir(root)
-            .args(args)
-            .output()
-            .expect("run");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let run = |args: &[&str]| run_in(root, args);
     // The file of envs/prod sets envs/prod only.
     let (code, out, _) = run(&[
         "check",
@@ -436,16 +423,8 @@ fn a_root_module_checked_from_its_own_directory_reads_the_modules_above_it() {
     let project =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/projects/platform");
     let run = |dir: &std::path::Path, args: &[&str]| {
-        let out = Command::cargo_bin("iacguard")
-            .expect("binary")
-            .current_dir(dir)
-            .args(args)
-            .output()
-            .expect("run");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
+        let (c, o, _) = run_in(dir, args);
+        (c, o)
     };
     let (code, out) = run(
         &project.join("examples/complete"),
