@@ -1,8 +1,6 @@
 //! CloudFormation evaluation: parameters, conditions and intrinsic functions, producing
 //! resource instances.
 
-pub mod adapt;
-
 use crate::diagnostic::{codes, Diagnostic, Severity};
 use crate::resource::{Framework, ResourceInstance};
 use crate::source::Span;

@@ -1,7 +1,6 @@
 //! Terraform evaluation: modules (directories), variables, tfvars, locals, module calls,
 //! `count`/`for_each` expansion and provider `default_tags`, producing resource instances.
 
-pub mod adapt;
 pub mod eval;
 pub mod functions;
 pub mod scan;
@@ -810,8 +809,8 @@ impl<'p, 'a> Instance<'p, 'a> {
         };
         let mut out = Vec::with_capacity(instances.len());
         // Only the types whose absence a rule explains are evaluated when switched off.
-        let switched_off =
-            switched_off.filter(|_| block.kind == "resource" && adapt::explains_absence(rtype));
+        let switched_off = switched_off
+            .filter(|_| block.kind == "resource" && crate::adapt::explains_absence(rtype));
         if switched_off.is_some() {
             // One placeholder, evaluated without `count`/`each`, says what was left out.
             instances.push((address.clone(), Vec::new(), false));
