@@ -14,10 +14,11 @@ use crate::value::{Kind, Value};
 use std::collections::BTreeMap;
 
 pub use apigateway::{
-    ApiPolicy, ApiStage, CloudFrontDistribution, DomainMapping, HttpApi, NamedPolicyDocument,
-    RestApi, RestApiPolicy, WafAssociation,
+    ApiPolicy, ApiStage, DomainMapping, HttpApi, NamedPolicyDocument, RestApi, RestApiPolicy,
+    WafAssociation,
 };
 pub use backup::{BackupPlan, BackupSelection, BackupVault, VaultLock};
+pub use cloudfront::CloudFrontDistribution;
 pub use kms::{KeyConsumer, KeyRef, KmsAlias, KmsKey};
 pub use tags::TaggableResource;
 pub use value::{How, Val};
