@@ -9,6 +9,7 @@ pub mod cloudformation;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 mod group;
 pub mod inventory;
 pub mod lsp;
@@ -1059,6 +1060,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
             .retain(|l| l.span.file < n && l.span != Span::default());
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    fix::agree_across_roots(&mut diagnostics);
     // The same module instantiated by several root modules yields the same finding at the
     // same place: report it once.
     diagnostics
@@ -1103,6 +1105,8 @@ fn scan_inner(options: &ScanOptions) -> Report {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     suppressed.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
     timings.mark("suppress");
+    fix::resolve(&mut diagnostics, &sources);
+    timings.mark("fixes");
     Report {
         sources,
         diagnostics,

@@ -2,7 +2,8 @@
 //! origin protocol policy is not `https-only`. See `rules/CFR002.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::apigateway::is_api_domain;
+use crate::fix::{Change, Fix, Literal, Safety};
+use crate::model::apigateway::{is_api_domain, is_default_api_domain};
 use crate::rules::{Context, Rule};
 
 pub struct ApiOriginNotHttpsOnly;
@@ -39,6 +40,17 @@ impl Rule for ApiOriginNotHttpsOnly {
                     ),
                 );
                 d = d.with_origin(origin.protocol_policy.from);
+                let safety = match is_default_api_domain(cx.model, &dist.meta, domain) {
+                    Some(true) => Safety::Safe,
+                    _ => Safety::Unsafe,
+                };
+                let change =
+                    Change::set_value(&origin.protocol_policy, Literal::Str("https-only".into()));
+                d = d.with_fix(Fix::new(
+                    safety,
+                    "set the origin protocol policy to `https-only`",
+                    vec![change],
+                ));
                 d = d.with_label(domain.span, "API Gateway origin");
                 out.push(d.with_address(dist.meta.address.clone()).with_help(
                     "set the origin protocol policy to `https-only`: API Gateway serves HTTPS only",

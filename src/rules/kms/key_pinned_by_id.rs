@@ -3,12 +3,41 @@
 
 use super::aliases_for;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{self, Change, Fix, Literal};
 use crate::model::display_name;
 use crate::model::kms::Resolution;
 use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
 pub struct KeyPinnedById;
+
+/// The key reference replaced by the only alias of the key, where a reference to it
+/// resolves (the same module, the same template).
+fn by_alias(c: &crate::model::kms::KeyConsumer, alias: &crate::model::KmsAlias) -> Option<Change> {
+    let value = match alias.meta.framework {
+        Framework::Terraform
+            if fix::module_prefix(&alias.meta.ref_name) == fix::module_prefix(&c.meta.ref_name) =>
+        {
+            Literal::Reference(format!(
+                "{}{}.arn",
+                crate::model::local_name(&alias.meta.ref_name),
+                alias.meta.instance().unwrap_or("")
+            ))
+        }
+        Framework::CloudFormation if alias.meta.scope == c.meta.scope => {
+            // The alias ARN: every per-request consumer takes it (`!Ref` is the name).
+            Literal::Sub(format!(
+                "arn:${{AWS::Partition}}:kms:${{AWS::Region}}:${{AWS::AccountId}}:${{{}}}",
+                display_name(&alias.meta.ref_name)
+            ))
+        }
+        _ => return None,
+    };
+    Some(Change::Replace {
+        span: c.value.span,
+        value,
+    })
+}
 
 impl Rule for KeyPinnedById {
     fn id(&self) -> &'static str {
@@ -46,6 +75,14 @@ impl Rule for KeyPinnedById {
                 d = d.with_label(from, "key reference set here");
             }
             let aliases = aliases_for(cx.model, c);
+            if let ([alias], None) = (aliases.as_slice(), c.value.from) {
+                if let Some(change) = by_alias(c, alias) {
+                    d = d.with_fix(Fix::safe(
+                        format!("reference alias {} instead of the key", alias.meta.address),
+                        change,
+                    ));
+                }
+            }
             match aliases.first() {
                 Some(a) => {
                     d = d.with_label(
