@@ -10,6 +10,7 @@ pub mod apply;
 pub mod diff;
 mod locate;
 mod render;
+pub mod suggest;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};

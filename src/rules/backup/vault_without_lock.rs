@@ -2,7 +2,6 @@
 //! See `rules/BKP001.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
 pub struct VaultWithoutLock;
@@ -48,14 +47,11 @@ impl Rule for VaultWithoutLock {
             }
             // Never inserted by `--fix`: a compliance-mode lock is permanent once its grace
             // period ends. The help shows what to add.
-            let local = crate::model::local_name(&vault.meta.ref_name);
-            let help = match vault.meta.framework {
-                Framework::Terraform => format!(
-                    "add an `aws_backup_vault_lock_configuration` for this vault, with `min_retention_days` and `changeable_for_days` (compliance mode), after review (it cannot be removed once `changeable_for_days` have passed):\n\nresource \"aws_backup_vault_lock_configuration\" \"{}\" {{\n  backup_vault_name   = {local}.name\n  min_retention_days  = 30\n  max_retention_days  = 365\n  changeable_for_days = 3\n}}",
-                    local.rsplit('.').next().unwrap_or("lock")
-                ),
-                Framework::CloudFormation => "add `LockConfiguration` with `MinRetentionDays` and `ChangeableForDays` (compliance mode), after review (it cannot be removed once `ChangeableForDays` have passed):\n\nLockConfiguration:\n  MinRetentionDays: 30\n  MaxRetentionDays: 365\n  ChangeableForDays: 3".to_string(),
-            };
+            let help = format!(
+                "{}{}",
+                vault.how_to_lock,
+                crate::fix::suggest::vault_lock(&vault.meta)
+            );
             out.push(
                 cx.finding(
                     vault.meta.header,

@@ -3,41 +3,11 @@
 
 use super::aliases_for;
 use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Change, Fix, Literal};
-use crate::model::display_name;
+use crate::fix::{suggest, Change, Fix};
 use crate::model::kms::Resolution;
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
 pub struct KeyPinnedById;
-
-/// The key reference replaced by the only alias of the key, where a reference to it
-/// resolves (the same module, the same template).
-fn by_alias(c: &crate::model::kms::KeyConsumer, alias: &crate::model::KmsAlias) -> Option<Change> {
-    let value = match alias.meta.framework {
-        Framework::Terraform
-            if fix::module_prefix(&alias.meta.ref_name) == fix::module_prefix(&c.meta.ref_name) =>
-        {
-            Literal::Reference(format!(
-                "{}{}.arn",
-                crate::model::local_name(&alias.meta.ref_name),
-                alias.meta.instance().unwrap_or("")
-            ))
-        }
-        Framework::CloudFormation if alias.meta.scope == c.meta.scope => {
-            // The alias ARN: every per-request consumer takes it (`!Ref` is the name).
-            Literal::Sub(format!(
-                "arn:${{AWS::Partition}}:kms:${{AWS::Region}}:${{AWS::AccountId}}:${{{}}}",
-                display_name(&alias.meta.ref_name)
-            ))
-        }
-        _ => return None,
-    };
-    Some(Change::Replace {
-        span: c.value.span,
-        value,
-    })
-}
 
 impl Rule for KeyPinnedById {
     fn id(&self) -> &'static str {
@@ -76,11 +46,13 @@ impl Rule for KeyPinnedById {
             }
             let aliases = aliases_for(cx.model, c);
             if let ([alias], None) = (aliases.as_slice(), c.value.from) {
-                if let Some(change) = by_alias(c, alias) {
-                    d = d.with_fix(Fix::safe(
-                        format!("reference alias {} instead of the key", alias.meta.address),
-                        change,
-                    ));
+                if let Some(value) = suggest::alias_arn(&c.meta, &alias.meta) {
+                    let change = Change::Replace {
+                        span: c.value.span,
+                        value,
+                    };
+                    let what = format!("reference alias {} instead of the key", alias.meta.address);
+                    d = d.with_fix(Fix::safe(what, change));
                 }
             }
             match aliases.first() {
@@ -89,28 +61,16 @@ impl Rule for KeyPinnedById {
                         a.meta.header,
                         format!("alias for this key: {}", a.meta.address),
                     );
-                    let attr = match a.meta.framework {
-                        Framework::Terraform => format!(
-                            "use {}{}.arn",
-                            crate::model::local_name(&a.meta.ref_name),
-                            a.meta.instance().unwrap_or("")
-                        ),
-                        // `!Ref` reaches only resources of the same template.
-                        Framework::CloudFormation if a.meta.scope != c.meta.scope => format!(
-                            "export the name of alias {} from its stack (`Outputs` with `Export`, value `!Ref {}`) and use `!ImportValue` of that export here",
-                            display_name(&a.meta.ref_name),
-                            display_name(&a.meta.ref_name)
-                        ),
-                        Framework::CloudFormation => {
-                            format!("use !Ref {}", display_name(&a.meta.ref_name))
-                        }
+                    let attr = match &a.written.elsewhere {
+                        Some(elsewhere) if a.meta.scope != c.meta.scope => elsewhere.clone(),
+                        _ => a.written.local.clone(),
                     };
                     d = d.with_help(attr);
                 }
-                None if c.meta.framework == Framework::CloudFormation
+                None if c.key_elsewhere.is_some()
                     && c.key.as_deref().is_some_and(|k| cx.model.key(k).is_none()) =>
                 {
-                    d = d.with_help("give the key an `AWS::KMS::Alias` in the stack that defines it, export the alias name (`Outputs` with `Export`), and use `!ImportValue` of that export here");
+                    d = d.with_help(c.key_elsewhere.unwrap_or_default());
                 }
                 None => {
                     d = d.with_help("create an alias for the key and reference the alias (`alias/<name>` or its ARN)");

@@ -3,7 +3,6 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{self, Change, Fix, Literal};
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 use crate::value::format_number;
 
@@ -23,10 +22,7 @@ impl Rule for RotationPeriodTooLong {
             let Some(days) = key.rotation_period_days.known().copied() else {
                 continue;
             };
-            let attr = match key.meta.framework {
-                Framework::Terraform => "rotation_period_in_days",
-                Framework::CloudFormation => "RotationPeriodInDays",
-            };
+            let attr = key.rotation_period_days.attr;
             let span = key.rotation_period_days.span;
             let mut d = if !(90.0..=2560.0).contains(&days) {
                 let mut d = cx.finding(
