@@ -351,3 +351,23 @@ fn the_corpus_fixed_whole_still_parses_and_loses_the_fixed_findings() {
         "{before} findings, {fixed} fixed, {after} left"
     );
 }
+
+#[test]
+fn fixing_a_file_that_holds_key_material_writes_the_material_back_untouched() {
+    // Reports blank key material (KMS009); the fixed file is the file on disk, not the
+    // report's blanked text.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "resource \"aws_kms_external_key\" \"byok\" {\n  key_material_base64 = \"c2VjcmV0LWtleS1tYXRlcmlhbC0zMi1ieXRlcyEhISE=\"\n}\n\nresource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\n";
+    fs::write(tmp.path().join("main.tf"), text).unwrap();
+    let out = fix_in(tmp.path(), "KMS002,KMS009", &[]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("error[KMS009]"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("fixed 1 finding"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("main.tf")).unwrap(),
+        text.replace("= false", "= true")
+    );
+}
