@@ -371,3 +371,74 @@ fn fixing_a_file_that_holds_key_material_writes_the_material_back_untouched() {
         text.replace("= false", "= true")
     );
 }
+
+/// Two root modules calling `modules/key`, whose key rotates as its variable says (off by
+/// default); `b_rotate` is what root `b` passes, if anything.
+fn shared_module(b_rotate: Option<bool>) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    fs::create_dir_all(p.join("modules/key")).unwrap();
+    fs::create_dir_all(p.join("a")).unwrap();
+    fs::create_dir_all(p.join("b")).unwrap();
+    fs::write(
+        p.join("modules/key/main.tf"),
+        "variable \"rotate\" {\n  default = false\n}\n\nresource \"aws_kms_key\" \"this\" {\n  enable_key_rotation = var.rotate\n}\n",
+    )
+    .unwrap();
+    fs::write(
+        p.join("a/main.tf"),
+        "module \"key\" {\n  source = \"../modules/key\"\n}\n",
+    )
+    .unwrap();
+    let b_arg = b_rotate.map_or(String::new(), |r| format!("  rotate = {r}\n"));
+    fs::write(
+        p.join("b/main.tf"),
+        format!("module \"key\" {{\n  source = \"../modules/key\"\n{b_arg}}}\n"),
+    )
+    .unwrap();
+    tmp
+}
+
+#[test]
+fn a_shared_module_is_fixed_once_when_every_root_needs_it() {
+    let tmp = shared_module(None);
+    let out = fix_in(tmp.path(), "KMS002", &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fixed 1 finding in 1 file"), "{stderr}");
+    let module = fs::read_to_string(tmp.path().join("modules/key/main.tf")).unwrap();
+    assert!(
+        module.starts_with("variable \"rotate\" {\n  default = true\n}\n"),
+        "{module}"
+    );
+    assert!(!scan(tmp.path(), "KMS002")
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "KMS002"));
+}
+
+#[test]
+fn a_shared_module_is_not_fixed_for_one_root_when_another_reaches_it() {
+    // Root b sets the variable itself: changing the module's default is right for root a
+    // only, so no fix is offered (the default is what root a should set).
+    let tmp = shared_module(Some(true));
+    let report = scan(tmp.path(), "KMS002");
+    let kms002: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "KMS002")
+        .collect();
+    assert_eq!(kms002.len(), 1);
+    assert!(kms002[0].fix.is_none());
+    assert!(
+        kms002[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("shared by root modules"),
+        "{:?}",
+        kms002[0].help
+    );
+    let before = tree(tmp.path());
+    fix_in(tmp.path(), "KMS002", &[]);
+    assert_eq!(tree(tmp.path()), before);
+}
