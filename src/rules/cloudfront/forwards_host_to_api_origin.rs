@@ -4,8 +4,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Change, Fix, Literal};
-use crate::model::apigateway::{is_default_api_domain, CloudFrontDistribution};
+use crate::model::apigateway::is_default_api_domain;
 use crate::model::cloudfront::{CacheBehavior, ResolvedOriginRequestPolicy};
+use crate::model::CloudFrontDistribution;
 use crate::rules::{Context, Rule};
 use crate::source::Span;
 
