@@ -1002,13 +1002,10 @@ fn scan_inner(options: &ScanOptions) -> Report {
     }
     if timings.enabled {
         eprintln!(
-            "{:>24}: {} findings; {} consumers of keys elsewhere, {} disabled keys, {} backup selections, {} resources no selection of their group selects",
+            "{:>24}: {} findings; summaries: {:?}",
             "across groups",
             findings.len(),
-            facts.named_consumers.len(),
-            facts.disabled_keys.len(),
-            facts.selections.len(),
-            facts.unselected.len(),
+            facts.summaries.sizes(),
         );
     }
     findings.extend(rules::release_deferred(&mut facts));
@@ -1066,7 +1063,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
     timings.mark("sort");
     let (mut diagnostics, mut suppressed) =
         suppress::apply(diagnostics, &suppressions, &headers, &sources, |id| {
-            rules::find(id).is_some_and(|m| options.settings.rule_enabled(m))
+            rules::find(id).is_some_and(|m| m.enabled(&options.settings))
         });
     let mut baseline_stats = None;
     if let Some(path) = &options.baseline {

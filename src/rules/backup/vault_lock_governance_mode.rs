@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::resource::Framework;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 use crate::value::format_number;
 
 pub struct VaultLockGovernanceMode;
@@ -12,9 +12,7 @@ pub struct VaultLockGovernanceMode;
 const MIN_CHANGEABLE_DAYS: f64 = 3.0;
 
 impl Rule for VaultLockGovernanceMode {
-    fn id(&self) -> &'static str {
-        "BKP002"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for lock in &cx.model.vault_locks {

@@ -5,7 +5,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::apigateway::{is_default_api_domain, CloudFrontDistribution};
 use crate::model::cloudfront::{CacheBehavior, ResolvedOriginRequestPolicy};
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 use crate::source::Span;
 
 pub struct ForwardsHostToApiOrigin;
@@ -44,9 +44,7 @@ fn host_forwarded(
 }
 
 impl Rule for ForwardsHostToApiOrigin {
-    fn id(&self) -> &'static str {
-        "CFR003"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for dist in &cx.model.cloudfront_distributions {

@@ -4,14 +4,12 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::kms::Resolution;
 use crate::resource::Framework;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct AliasInCreateTimeAttribute;
 
 impl Rule for AliasInCreateTimeAttribute {
-    fn id(&self) -> &'static str {
-        "KMS007"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for c in &cx.model.kms_consumers {

@@ -6,14 +6,12 @@ use crate::diagnostic::Diagnostic;
 use crate::model::display_name;
 use crate::model::kms::Resolution;
 use crate::resource::Framework;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct KeyPinnedById;
 
 impl Rule for KeyPinnedById {
-    fn id(&self) -> &'static str {
-        "KMS001"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let policy = cx.policy();

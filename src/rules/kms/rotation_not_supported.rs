@@ -5,14 +5,12 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::kms::KeyOrigin;
 use crate::resource::Framework;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct RotationNotSupported;
 
 impl Rule for RotationNotSupported {
-    fn id(&self) -> &'static str {
-        "KMS012"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for key in &cx.model.kms_keys {
