@@ -33,7 +33,7 @@ pub trait Rule: Sync {
     /// #[serde(deny_unknown_fields)]` struct read from the document's `params`, with the
     /// `strict` profile's and the configuration's over them ([`params`]). No field has a
     /// default in code.
-    type Params: DeserializeOwned;
+    type Params: DeserializeOwned + Send + Sync + 'static;
     /// Checks one group's model.
     fn check(&self, _cx: &Context<'_, Self::Params>, _out: &mut Vec<Diagnostic>) {}
     /// Records what [`Rule::check_tree`] needs of one group.
@@ -155,6 +155,40 @@ pub struct Run<'a> {
     id: &'static str,
     meta: &'a RuleMeta,
     settings: &'a Settings,
+    /// The rule's place in [`REGISTRY`] when `meta` is its registered document (whose
+    /// parameters under a profile are read once, [`with_params`]).
+    index: Option<usize>,
+}
+
+/// A rule's parameters under each profile, from its registered document alone (no
+/// configured parameters): read once, not for every group.
+type Defaults = Vec<[OnceLock<Box<dyn std::any::Any + Send + Sync>>; 2]>;
+
+/// Calls `f` with the rule's parameters (not at all if they do not read: configured
+/// parameters are checked when the configuration is read, and the documents' by a test).
+fn with_params<P: DeserializeOwned + Send + Sync + 'static>(on: Run<'_>, f: impl FnOnce(&P)) {
+    static DEFAULTS: OnceLock<Defaults> = OnceLock::new();
+    let index = on.index.filter(|_| !on.settings.params.contains_key(on.id));
+    if let Some(i) = index {
+        let defaults = DEFAULTS.get_or_init(|| {
+            REGISTRY
+                .iter()
+                .map(|_| [OnceLock::new(), OnceLock::new()])
+                .collect()
+        });
+        let strict = usize::from(on.settings.profile == crate::settings::Profile::Strict);
+        if let Some(slot) = defaults.get(i).map(|d| &d[strict]) {
+            let cached =
+                slot.get_or_init(|| Box::new(params::resolve::<P>(on.meta, on.settings).ok()));
+            if let Some(Some(p)) = cached.downcast_ref::<Option<P>>() {
+                f(p);
+            }
+            return;
+        }
+    }
+    if let Ok(p) = params::resolve::<P>(on.meta, on.settings) {
+        f(&p);
+    }
 }
 
 impl<R: Rule> Registered for R {
@@ -185,19 +219,17 @@ impl<R: Rule> Registered for R {
         facts: &mut TreeFacts,
         out: &mut Vec<Diagnostic>,
     ) {
-        // Configured parameters are checked when the configuration is read.
-        let Ok(params) = params::resolve::<R::Params>(on.meta, on.settings) else {
-            return;
-        };
-        let cx = Context {
-            model,
-            settings: on.settings,
-            params: &params,
-            id: on.id,
-            meta: on.meta,
-        };
-        self.check(&cx, out);
-        self.gather(&cx, facts);
+        with_params(on, |params: &R::Params| {
+            let cx = Context {
+                model,
+                settings: on.settings,
+                params,
+                id: on.id,
+                meta: on.meta,
+            };
+            self.check(&cx, out);
+            self.gather(&cx, facts);
+        });
     }
 
     fn run_tree(
@@ -207,18 +239,17 @@ impl<R: Rule> Registered for R {
         notes: &Notes<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
-        let Ok(params) = params::resolve::<R::Params>(on.meta, on.settings) else {
-            return;
-        };
-        let cx = TreeContext {
-            facts,
-            settings: on.settings,
-            params: &params,
-            id: on.id,
-            meta: on.meta,
-            notes,
-        };
-        self.check_tree(&cx, out);
+        with_params(on, |params: &R::Params| {
+            let cx = TreeContext {
+                facts,
+                settings: on.settings,
+                params,
+                id: on.id,
+                meta: on.meta,
+                notes,
+            };
+            self.check_tree(&cx, out);
+        });
     }
 }
 
@@ -330,7 +361,7 @@ pub fn params_of<P: DeserializeOwned>(id: &str, settings: &Settings) -> Option<P
 /// that span groups need of it.
 pub fn run(model: &Model, settings: &Settings, facts: &mut TreeFacts) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (entry, meta) in REGISTRY.iter().zip(all()) {
+    for (index, (entry, meta)) in REGISTRY.iter().zip(all()).enumerate() {
         if !meta.enabled(settings) {
             continue;
         }
@@ -338,6 +369,7 @@ pub fn run(model: &Model, settings: &Settings, facts: &mut TreeFacts) -> Vec<Dia
             id: entry.id,
             meta,
             settings,
+            index: Some(index),
         };
         let start = out.len();
         entry.rule.run_group(on, model, facts, &mut out);
@@ -383,7 +415,7 @@ pub fn run_tree(facts: &TreeFacts, settings: &Settings) -> Vec<Diagnostic> {
         .map(|n| ((n.ref_name.as_str(), n.address.as_str(), n.header), n))
         .collect();
     let mut out = Vec::new();
-    for (entry, meta) in REGISTRY.iter().zip(all()) {
+    for (index, (entry, meta)) in REGISTRY.iter().zip(all()).enumerate() {
         if !meta.enabled(settings) {
             continue;
         }
@@ -391,6 +423,7 @@ pub fn run_tree(facts: &TreeFacts, settings: &Settings) -> Vec<Diagnostic> {
             id: entry.id,
             meta,
             settings,
+            index: Some(index),
         };
         let start = out.len();
         entry.rule.run_tree(on, facts, &notes, &mut out);

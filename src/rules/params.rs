@@ -113,6 +113,7 @@ mod tests {
             id: entry.id,
             meta,
             settings: &settings,
+            index: None,
         };
         let mut out = Vec::new();
         entry
