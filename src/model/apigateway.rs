@@ -275,40 +275,6 @@ pub struct DomainMapping {
     pub api: Option<Value>,
 }
 
-#[derive(Debug, Clone)]
-pub struct OriginHeader {
-    pub name: Val<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct CloudFrontOrigin {
-    /// The origin's domain name, as written.
-    pub domain: Option<Value>,
-    pub id: Val<String>,
-    /// Custom origin headers; `None` when not statically known.
-    pub headers: Option<Vec<OriginHeader>>,
-    /// `https-only`, `http-only`, `match-viewer`.
-    pub protocol_policy: Val<String>,
-    /// The origin block.
-    pub span: Span,
-}
-
-#[derive(Debug, Clone)]
-pub struct CloudFrontDistribution {
-    pub meta: ResourceMeta,
-    pub origins: Vec<CloudFrontOrigin>,
-    /// The default cache behaviour first, then the ordered ones.
-    pub behaviors: Vec<super::cloudfront::CacheBehavior>,
-}
-
-impl CloudFrontDistribution {
-    /// The origin a cache behaviour routes to, when its id is known.
-    pub fn origin_of(&self, b: &super::cloudfront::CacheBehavior) -> Option<&CloudFrontOrigin> {
-        let target = b.target_origin_id.known()?;
-        self.origins.iter().find(|o| o.id.known() == Some(target))
-    }
-}
-
 /// An API Gateway custom domain name (`aws_api_gateway_domain_name`,
 /// `aws_apigatewayv2_domain_name`, `AWS::ApiGateway::DomainName`,
 /// `AWS::ApiGatewayV2::DomainName`).

@@ -305,6 +305,7 @@ registry! {
     CFR001 => cloudfront::api_origin_without_verify_header::ApiOriginWithoutVerifyHeader,
     CFR002 => cloudfront::api_origin_not_https_only::ApiOriginNotHttpsOnly,
     CFR003 => cloudfront::forwards_host_to_api_origin::ForwardsHostToApiOrigin,
+    CFR004 => cloudfront::distribution_without_waf::DistributionWithoutWaf,
 }
 
 /// Every rule's metadata, parsed once. The documents are embedded at build time and

@@ -3,8 +3,9 @@
 //! `rules/CFR003.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::apigateway::{is_default_api_domain, CloudFrontDistribution};
+use crate::model::apigateway::is_default_api_domain;
 use crate::model::cloudfront::{CacheBehavior, ResolvedOriginRequestPolicy};
+use crate::model::CloudFrontDistribution;
 use crate::rules::{Context, NoParams, Rule};
 use crate::source::Span;
 
