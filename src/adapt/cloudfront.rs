@@ -90,6 +90,8 @@ pub(in crate::adapt) mod terraform {
             headers,
             protocol_policy,
             span: o.span,
+            api: crate::model::Link::None,
+            default_api: crate::model::Link::None,
         }
     }
 
@@ -217,6 +219,8 @@ pub(in crate::adapt) mod cloudformation {
             headers,
             protocol_policy,
             span: o.span,
+            api: crate::model::Link::None,
+            default_api: crate::model::Link::None,
         }
     }
 

@@ -21,6 +21,11 @@ pub struct CloudFrontOrigin {
     pub protocol_policy: Val<String>,
     /// The origin block.
     pub span: Span,
+    /// Whether the origin is API Gateway (its domain references an API Gateway resource
+    /// or is an `execute-api` domain), linked when the model is finished.
+    pub api: super::Link,
+    /// Whether the origin is an API on its default `execute-api` domain.
+    pub default_api: super::Link,
 }
 
 #[derive(Debug, Clone)]

@@ -39,6 +39,18 @@ pub struct ResourceMeta {
     pub tags: Tags,
 }
 
+/// A link between two resources of one configuration, made once when the model is
+/// finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Link {
+    /// Nothing links them.
+    #[default]
+    None,
+    /// A link may exist: a reference or ARN that is not statically known.
+    Maybe,
+    Linked,
+}
+
 /// Whether two instance keys may name the same instance (`None`: the whole resource, or a
 /// key not statically known).
 pub fn same_instance(a: Option<&str>, b: Option<&str>) -> bool {
@@ -395,6 +407,8 @@ impl Model {
         kms::link(self);
         backup::link(self);
         self.link_api_policies();
+        self.link_api_stages();
+        self.link_api_origins();
     }
 
     fn sort_keys(&mut self) {

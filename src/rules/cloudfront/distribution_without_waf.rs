@@ -2,7 +2,7 @@
 //! web ACL. See `rules/CFR004.md`.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::apigateway::is_api_domain;
+use crate::model::Link;
 use crate::rules::{Context, NoParams, Rule};
 
 pub struct DistributionWithoutWaf;
@@ -18,11 +18,7 @@ impl Rule for DistributionWithoutWaf {
             if acl.is_explicit() && acl.known().is_none_or(|id| !id.is_empty()) {
                 continue;
             }
-            let api = dist.origins.iter().find(|o| {
-                o.domain
-                    .as_ref()
-                    .is_some_and(|d| is_api_domain(cx.model, &dist.meta, d) == Some(true))
-            });
+            let api = dist.origins.iter().find(|o| o.api == Link::Linked);
             if api.is_none() && !cx.policy() {
                 continue;
             }
