@@ -3,7 +3,7 @@
 //! span in the file.
 
 use crate::diagnostic::Severity;
-use crate::rules::{self, RuleMeta};
+use crate::rules;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -180,9 +180,8 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
                 format!("unknown rule `{rule}`"),
             ));
         };
-        for (key, value) in params {
-            validate_param(meta, key, value).map_err(|m| err(locate(&text, start, key), m))?;
-        }
+        rules::validate_params(meta, params)
+            .map_err(|(key, m)| err(locate(&text, start, &key), m))?;
     }
     Ok(cfg)
 }
@@ -192,46 +191,4 @@ pub fn key_matches_any_rule(key: &str) -> bool {
     rules::all()
         .iter()
         .any(|m| m.id.eq_ignore_ascii_case(key) || m.name == key || m.id.starts_with(key))
-}
-
-/// A parameter must be declared in the rule's document, with a value of the same type as
-/// its default.
-fn validate_param(meta: &RuleMeta, key: &str, value: &toml::Value) -> Result<(), String> {
-    let Some(default) = meta.params.get(key) else {
-        let known: Vec<&str> = meta.params.keys().map(String::as_str).collect();
-        return Err(format!(
-            "unknown parameter `{key}` for {} (known: {})",
-            meta.id,
-            if known.is_empty() {
-                "none".to_string()
-            } else {
-                known.join(", ")
-            }
-        ));
-    };
-    let same = match (default, value) {
-        (
-            toml::Value::Integer(_) | toml::Value::Float(_),
-            toml::Value::Integer(_) | toml::Value::Float(_),
-        ) => true,
-        (toml::Value::Array(_), toml::Value::Array(items)) => items.iter().all(|i| i.is_str()),
-        (d, v) => d.type_str() == v.type_str(),
-    };
-    if same {
-        Ok(())
-    } else {
-        Err(format!(
-            "parameter `{key}` of {} must be a {}, not a {}",
-            meta.id,
-            default.type_str(),
-            value.type_str()
-        ))
-    }
-}
-
-/// Whether a selector (`KMS002`, `kms-key-rotation-disabled`, `KMS`) names this rule.
-pub fn selects(selector: &str, meta: &RuleMeta) -> bool {
-    selector.eq_ignore_ascii_case(&meta.id)
-        || selector == meta.name
-        || (!selector.is_empty() && meta.id.starts_with(selector))
 }

@@ -57,8 +57,8 @@ pub struct Diagnostic {
     /// `recommended` profile, when its own group does not show the policy): reported only
     /// when some group of the tree shows it (see `rules::TreeFacts::premises`).
     pub premise: Option<&'static str>,
-    /// What resolves the finding, when a rule knows (see [`crate::fix`]).
-    pub fix: Option<Box<crate::fix::Fix>>,
+    /// What resolves the finding, when a rule knows (see [`crate::edit`]).
+    pub fix: Option<Box<crate::edit::Fix>>,
 }
 
 impl Diagnostic {
@@ -111,7 +111,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_fix(mut self, fix: crate::fix::Fix) -> Self {
+    pub fn with_fix(mut self, fix: crate::edit::Fix) -> Self {
         self.fix = Some(Box::new(fix));
         self
     }

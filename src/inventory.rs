@@ -151,7 +151,12 @@ fn rotation_of(key: &KmsKey) -> String {
 
 pub fn build(report: &Report, settings: &Settings) -> Inventory {
     let model = &report.keys;
-    let tag = settings.param_str("KMS003", "tag", "RotationDate");
+    let tag =
+        crate::rules::params_of::<crate::rules::kms::imported_key_rotation_untracked::Params>(
+            "KMS003", settings,
+        )
+        .map(|p| p.tag)
+        .unwrap_or_default();
     let mut keys = Vec::new();
     for key in &model.kms_keys {
         let origin = match key.origin.known() {

@@ -324,7 +324,7 @@ fn list_rules(args: ConfigArgs) -> Result<ExitCode, String> {
     let mut scopes = String::new();
     for m in rules::all() {
         let sev = settings.severity_override(&m.id).unwrap_or(m.severity);
-        let enabled = settings.rule_enabled(m);
+        let enabled = m.enabled(&settings);
         out.push_str(&format!(
             "{:<9} {:<46} {:<8} {:<8} {:<16} {:<26} {}\n",
             m.id,
@@ -341,7 +341,7 @@ fn list_rules(args: ConfigArgs) -> Result<ExitCode, String> {
             } else {
                 "not run: off by default (name it in `select` to run it)".to_string()
             }
-        } else if settings.enforces_policy(&m.id) && settings.profile.as_str() != "strict" {
+        } else if m.enforces_policy(&settings) && settings.profile.as_str() != "strict" {
             format!("{} (configured)", m.scope_under(Profile::Strict))
         } else {
             m.scope_under(settings.profile)
@@ -372,46 +372,7 @@ fn lsp() -> Result<ExitCode, String> {
 fn explain(rule: &str) -> Result<ExitCode, String> {
     let m = rules::find(rule)
         .ok_or_else(|| format!("error: no rule `{rule}` (see `iacguard rules`)"))?;
-    let mut out = String::new();
-    use std::fmt::Write as _;
-    let _ = writeln!(out, "# {} {}\n", m.id, m.name);
-    let _ = writeln!(
-        out,
-        "Default severity: {}{}. Frameworks: {}.\n",
-        m.severity.as_str(),
-        if m.enabled_by_default {
-            ""
-        } else {
-            " (off by default)"
-        },
-        m.frameworks.join(", ")
-    );
-    let _ = writeln!(out, "Kind: {}.", m.kind.as_str());
-    for p in Profile::ALL {
-        let _ = writeln!(
-            out,
-            "Under the {} profile: {}.",
-            p.as_str(),
-            m.scope_under(p)
-        );
-    }
-    out.push('\n');
-    if !m.params.is_empty() {
-        let _ = writeln!(out, "Parameters ([rules.{}] in .iacguard.toml):", m.id);
-        for (k, v) in &m.params {
-            match m.strict.get(k) {
-                Some(s) => {
-                    let _ = writeln!(out, "  {k} = {v} (strict profile: {s})");
-                }
-                None => {
-                    let _ = writeln!(out, "  {k} = {v}");
-                }
-            }
-        }
-        out.push('\n');
-    }
-    out.push_str(&m.body);
-    emit(&out);
+    emit(&m.explain());
     Ok(ExitCode::SUCCESS)
 }
 

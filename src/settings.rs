@@ -2,7 +2,6 @@
 //! date that date-based rules compare against.
 
 use crate::diagnostic::Severity;
-use crate::rules::RuleMeta;
 use std::collections::BTreeMap;
 
 /// A calendar date (proleptic Gregorian), as days since 1970-01-01.
@@ -97,7 +96,8 @@ pub struct Settings {
     /// Rules switched off.
     pub ignore: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
-    /// Rule parameters by rule id (`[rules.KMS003]` in the configuration file).
+    /// Rule parameters by rule id (`[rules.KMS003]` in the configuration file), over the
+    /// defaults of the rule's document (see `rules::params`).
     pub params: BTreeMap<String, toml::Table>,
     /// The lowest severity that makes the exit status 1.
     pub fail_on: Severity,
@@ -118,83 +118,8 @@ impl Default for Settings {
 }
 
 impl Settings {
-    pub fn rule_enabled(&self, meta: &RuleMeta) -> bool {
-        let named = |list: &[String]| list.iter().any(|r| crate::config::selects(r, meta));
-        if named(&self.ignore) {
-            return false;
-        }
-        let by_default =
-            meta.enabled_by_default || (meta.strict_enables && self.profile == Profile::Strict);
-        if self.select.is_empty() {
-            by_default
-        } else if by_default {
-            named(&self.select)
-        } else {
-            // Rules off by default must be named, not reached by a prefix.
-            self.select
-                .iter()
-                .any(|r| r.eq_ignore_ascii_case(&meta.id) || *r == meta.name)
-        }
-    }
-
     pub fn severity_override(&self, id: &str) -> Option<Severity> {
         self.severity.get(id).copied()
-    }
-
-    /// Whether a rule's organisation-policy part applies everywhere: under the `strict`
-    /// profile, or when the configuration sets the rule's parameters or selects the rule
-    /// by its id or name (a prefix such as `KMS` does not count). Otherwise a policy
-    /// applies only where the tree shows it (see each rule's `premise`).
-    pub fn enforces_policy(&self, rule: &str) -> bool {
-        self.profile == Profile::Strict
-            || self.params.contains_key(rule)
-            || self.select.iter().any(|s| {
-                s.eq_ignore_ascii_case(rule)
-                    || crate::rules::find(rule).is_some_and(|m| m.name == *s)
-            })
-    }
-
-    /// A parameter: the configuration's, else the profile's (`strict` in the rule's
-    /// front matter, under the strict profile), else the document's default.
-    fn param(&self, rule: &str, key: &str) -> Option<&toml::Value> {
-        if let Some(v) = self.params.get(rule).and_then(|p| p.get(key)) {
-            return Some(v);
-        }
-        let meta = crate::rules::find(rule)?;
-        if self.profile == Profile::Strict {
-            if let Some(v) = meta.strict.get(key) {
-                return Some(v);
-            }
-        }
-        meta.params.get(key)
-    }
-
-    /// A numeric rule parameter, or its default.
-    pub fn param_f64(&self, rule: &str, key: &str, default: f64) -> f64 {
-        match self.param(rule, key) {
-            Some(toml::Value::Integer(i)) => *i as f64,
-            Some(toml::Value::Float(f)) => *f,
-            _ => default,
-        }
-    }
-
-    /// A string rule parameter, or its default.
-    pub fn param_str(&self, rule: &str, key: &str, default: &str) -> String {
-        match self.param(rule, key) {
-            Some(toml::Value::String(s)) => s.clone(),
-            _ => default.to_string(),
-        }
-    }
-
-    /// A list-of-strings rule parameter, or its default.
-    pub fn param_strs(&self, rule: &str, key: &str, default: &[&str]) -> Vec<String> {
-        match self.param(rule, key) {
-            Some(toml::Value::Array(a)) => a
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            _ => default.iter().map(|s| s.to_string()).collect(),
-        }
     }
 }
 

@@ -34,10 +34,19 @@ fn fixture_params(path: &Path) -> BTreeMap<String, toml::Table> {
     } else {
         path.with_file_name(PARAMS_FILE)
     };
-    match std::fs::read_to_string(&file) {
+    let params: BTreeMap<String, toml::Table> = match std::fs::read_to_string(&file) {
         Ok(text) => toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display())),
         Err(_) => BTreeMap::new(),
+    };
+    // As the configuration file's `[rules.<ID>]` are checked.
+    for (rule, table) in &params {
+        let meta = iacguard::rules::find(rule)
+            .unwrap_or_else(|| panic!("{}: unknown rule {rule}", file.display()));
+        if let Err((key, e)) = iacguard::rules::validate_params(meta, table) {
+            panic!("{}: `{key}`: {e}", file.display());
+        }
     }
+    params
 }
 
 /// Scans one file or directory, with names relative to the crate root, a fixed date,

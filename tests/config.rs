@@ -345,3 +345,64 @@ fn a_baseline_survives_inserted_lines_and_reports_only_new_findings() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 baseline entries fixed since"));
 }
+
+#[test]
+fn rule_parameters_of_the_wrong_type_or_unknown_are_errors_naming_the_parameter() {
+    invalid(
+        "[rules.KMS003]\nmax_age_days = \"soon\"\n",
+        "parameter `max_age_days` of KMS003 must be a integer, not a string",
+    );
+    invalid(
+        "[rules.BKP005]\nvalues = [\"true\", 1]\n",
+        "parameter `values` of BKP005: invalid type: integer `1`, expected a string",
+    );
+    invalid(
+        "[rules.KMS002]\ndays = 3\n",
+        "unknown parameter `days` for KMS002 (known: none)",
+    );
+    // Located at the parameter, not at the table.
+    invalid(
+        "profile = \"strict\"\n\n[rules.TAG001]\nrequired = \"Owner\"\n",
+        ".iacguard.toml:4:1",
+    );
+}
+
+#[test]
+fn configured_parameters_overlay_the_strict_profiles() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_backup_vault\" \"main\" {\n  name = \"main\"\n}\n",
+    )
+    .expect("write");
+    let messages = |config: &str| -> Vec<String> {
+        std::fs::write(dir.path().join(".iacguard.toml"), config).expect("write");
+        let out = iacguard(dir.path())
+            .args(["check", "--format", "json", "--select", "TAG001"])
+            .output()
+            .expect("run");
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json(&out)["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["message"].as_str().expect("message").to_string())
+            .collect()
+    };
+    // The strict profile's three tags, then the configuration's one over them.
+    let strict = messages("profile = \"strict\"\n");
+    assert_eq!(strict.len(), 1, "{strict:?}");
+    assert!(
+        strict[0].contains("`Owner`, `Environment`, `CostCenter`"),
+        "{strict:?}"
+    );
+    let configured = messages("profile = \"strict\"\n[rules.TAG001]\nrequired = [\"Owner\"]\n");
+    assert_eq!(configured.len(), 1, "{configured:?}");
+    assert!(configured[0].contains("`Owner`"), "{configured:?}");
+    assert!(!configured[0].contains("Environment"), "{configured:?}");
+}

@@ -72,6 +72,29 @@ fn every_rule_document_is_registered() {
 }
 
 #[test]
+fn every_registry_line_names_its_document_by_the_documents_id() {
+    let metas = iacguard::rules::all();
+    assert_eq!(metas.len(), iacguard::rules::REGISTRY.len());
+    for (entry, meta) in iacguard::rules::REGISTRY.iter().zip(metas) {
+        assert_eq!(
+            entry.id, meta.id,
+            "the registry's {} embeds a document whose front matter says {}",
+            entry.id, meta.id
+        );
+    }
+    let mut ids: Vec<&str> = iacguard::rules::REGISTRY.iter().map(|e| e.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), metas.len(), "a rule is registered twice");
+}
+
+#[test]
+fn every_rule_reads_its_parameters_from_its_document() {
+    let errors = iacguard::rules::document_params_errors();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+#[test]
 fn every_rule_has_fail_and_pass_fixtures_for_each_framework() {
     for m in iacguard::rules::all() {
         // The profile fixtures of a policy rule (its premise present and absent) too.

@@ -14,14 +14,18 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
 
-fn fixtures(dir: &std::path::Path) -> Vec<PathBuf> {
+/// The fixtures of a directory, or why there are none.
+fn fixtures(dir: &std::path::Path) -> Result<Vec<PathBuf>, String> {
     let mut v: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("dir entry").path())
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| !p.ends_with(common::PARAMS_FILE))
         .collect();
+    if v.is_empty() {
+        return Err(format!("{} has no fixtures", dir.display()));
+    }
     v.sort();
-    v
+    Ok(v)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -31,17 +35,19 @@ enum Profile {
 }
 
 /// Checks the fixtures of `testdata/<ID>/<sub>/{fail,pass}` under a profile; `snapshot`
-/// names the snapshots of fail fixtures (none when `None`).
+/// names the snapshots of fail fixtures (none when `None`). Returns every failure, one
+/// fixture's not stopping the others.
 fn check_dir(id: &str, sub: &str, profile: Profile, snapshot: Option<&str>) -> Vec<String> {
     let mut failures = Vec::new();
     let base = common::root().join("testdata").join(id).join(sub);
     for kind in ["fail", "pass"] {
-        let list = fixtures(&base.join(kind));
-        assert!(
-            !list.is_empty(),
-            "{}/{kind} has no fixtures",
-            base.display()
-        );
+        let list = match fixtures(&base.join(kind)) {
+            Ok(list) => list,
+            Err(e) => {
+                failures.push(e);
+                continue;
+            }
+        };
         for fx in list {
             let mut report = match profile {
                 Profile::Strict => common::scan_path(&fx, 1),
@@ -52,11 +58,13 @@ fn check_dir(id: &str, sub: &str, profile: Profile, snapshot: Option<&str>) -> V
                 .iter()
                 .filter(|d| d.rule == "parse-error" || d.rule == "file-skipped")
                 .collect();
-            assert!(
-                parse.is_empty(),
-                "{}: fixture does not parse: {parse:?}",
-                fx.display()
-            );
+            if !parse.is_empty() {
+                failures.push(format!(
+                    "{}: fixture does not parse: {parse:?}",
+                    fx.display()
+                ));
+                continue;
+            }
             let hits: BTreeSet<(String, usize)> = report
                 .diagnostics
                 .iter()
@@ -103,6 +111,8 @@ fn check_dir(id: &str, sub: &str, profile: Profile, snapshot: Option<&str>) -> V
                 // The snapshot shows this rule's findings only.
                 report.diagnostics.retain(|d| d.rule == id);
                 let text = common::render_text(&report);
+                // insta panics on a mismatch (after writing the `.snap.new`): caught, so
+                // that the other fixtures are still checked and reported.
                 let result = std::panic::catch_unwind(|| {
                     insta::with_settings!({ snapshot_path => "snapshots/rules", prepend_module_to_snapshot => false }, {
                         insta::assert_snapshot!(name, text);
@@ -136,12 +146,11 @@ fn check_rule(id: &str) {
             Profile::Recommended,
             Some(&prefix),
         ));
-    } else {
-        assert!(
-            meta.kind == iacguard::rules::RuleKind::Fact || !meta.enabled_by_default,
+    } else if meta.kind != iacguard::rules::RuleKind::Fact && meta.enabled_by_default {
+        failures.push(format!(
             "{id} is a {} rule: it needs testdata/{id}/recommended/{{fail,pass}} fixtures",
             meta.kind.as_str()
-        );
+        ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -157,14 +166,44 @@ macro_rules! rule_tests {
             }
         )*
 
-        #[test]
-        fn every_registered_rule_has_a_fixture_test() {
-            let tested: BTreeSet<&str> = [$(stringify!($id)),*].into_iter().collect();
-            for meta in iacguard::rules::all() {
-                assert!(tested.contains(meta.id.as_str()), "{} has no fixture test in tests/rules.rs", meta.id);
-            }
-        }
+        /// The rules with a generated test.
+        const TESTED: &[&str] = &[$(stringify!($id)),*];
     };
+}
+
+#[test]
+fn every_registered_rule_has_a_fixture_test() {
+    for meta in iacguard::rules::all() {
+        assert!(
+            TESTED.contains(&meta.id.as_str()),
+            "{} has no fixture test in tests/rules.rs",
+            meta.id
+        );
+    }
+}
+
+/// A directory of `testdata/` named like a rule id (`KMS013`) holds a rule's fixtures: it
+/// needs a test here, and a registered rule.
+#[test]
+fn every_rule_directory_of_the_test_data_has_a_test() {
+    let like_an_id = |name: &str| {
+        let digits = name.trim_start_matches(|c: char| c.is_ascii_uppercase());
+        digits.len() == 3 && digits.len() < name.len() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    let dirs: Vec<String> = fs::read_dir(common::root().join("testdata"))
+        .expect("testdata")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| like_an_id(n))
+        .collect();
+    assert!(dirs.len() >= TESTED.len(), "rule directories: {dirs:?}");
+    for d in &dirs {
+        assert!(
+            TESTED.contains(&d.as_str()),
+            "testdata/{d} has no test: add it to `rule_tests!` in tests/rules.rs"
+        );
+    }
 }
 
 rule_tests!(

@@ -1,6 +1,7 @@
 //! Unit tests of locating and applying changes.
 
 use super::*;
+use crate::source::Span;
 
 fn resolve_one(name: &str, text: &str, change: impl Fn(&str) -> Change) -> Option<String> {
     let mut sources = SourceMap::default();

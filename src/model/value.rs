@@ -99,3 +99,43 @@ pub fn num_of(v: &Value) -> Option<f64> {
 pub fn string_of(v: &Value) -> Option<String> {
     v.to_plain_string()
 }
+
+/// Changes that set a model field, for the fixes rules propose.
+impl crate::edit::Change {
+    /// Sets the value that a model field holds where it was written: at the place that
+    /// set it (a variable default, a tfvars entry, a parameter default) when that is not
+    /// the attribute itself, else the attribute.
+    /// A value chosen inside the attribute's own expression (a branch of a conditional)
+    /// is not where it is set: the expression is, and it is no literal to replace.
+    pub fn set_value<T>(field: &Val<T>, value: crate::edit::Literal) -> crate::edit::Change {
+        let inside = |s: Span| {
+            s.file == field.span.file && field.span.start <= s.start && s.end <= field.span.end
+        };
+        let span = match field.from {
+            Some(from) if !inside(from) => from,
+            _ => field.span,
+        };
+        crate::edit::Change::SetLiteral { span, value }
+    }
+
+    /// Sets a model field: where its value is written when it is written, else a new
+    /// attribute in the resource's block (`header`), inside `path`.
+    pub fn set_field<T>(
+        field: &Val<T>,
+        header: Span,
+        path: &[&str],
+        name: &str,
+        value: crate::edit::Literal,
+    ) -> crate::edit::Change {
+        if field.is_explicit() {
+            crate::edit::Change::set_value(field, value)
+        } else {
+            crate::edit::Change::AddAttribute {
+                header,
+                path: path.iter().map(|p| p.to_string()).collect(),
+                name: name.to_string(),
+                value,
+            }
+        }
+    }
+}

@@ -86,7 +86,13 @@ pub(super) fn finish(
     for (key, line) in header_lines {
         headers.entry(key).or_default().push(line);
     }
-    clock.line("across groups", || format!("{} findings", findings.len()));
+    clock.line("across groups", || {
+        format!(
+            "{} findings; rule summaries (entries): {:?}",
+            findings.len(),
+            facts.summaries.sizes()
+        )
+    });
     findings.extend(rules::release_deferred(&mut facts));
     findings.extend(rules::run_tree(&facts, &options.settings));
     let keys = Model::keys_of(keys, &facts.alias_names);
@@ -144,7 +150,7 @@ pub(super) fn finish(
     clock.mark("sort");
     let (mut diagnostics, mut suppressed) =
         suppress::apply(diagnostics, &c.suppressions, &headers, &sources, |id| {
-            rules::find(id).is_some_and(|m| options.settings.rule_enabled(m))
+            rules::find(id).is_some_and(|m| m.enabled(&options.settings))
         });
     let mut baseline_stats = None;
     if let Some(path) = &options.baseline {

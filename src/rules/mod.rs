@@ -1,60 +1,82 @@
-//! The rule registry, rule metadata (from `rules/<ID>.md`) and the engine that runs rules
-//! over the model.
+//! The rule registry and the engine that runs rules over the model. A rule's metadata and
+//! parameter defaults come from its document (`rules/<ID>.md`, [`meta`]); its parameters
+//! are typed ([`params`]).
 
 pub mod apigw;
 pub mod backup;
 pub mod cloudfront;
 pub mod kms;
+pub mod meta;
+pub mod params;
 pub mod tags;
 pub mod tree;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::model::Model;
 use crate::settings::Settings;
 use crate::source::Span;
-use serde::Deserialize;
+pub use meta::{RuleKind, RuleMeta};
+pub use params::NoParams;
+use serde::de::DeserializeOwned;
 use std::sync::OnceLock;
-pub use tree::TreeFacts;
+pub use tree::{Summary, TreeFacts};
 
 /// A check over the model. Rules never see syntax or formats.
 ///
 /// A rule checks one group's model at a time (see [`tree`]): resources refer to one
 /// another only within a root module or template, which a group holds whole. A rule that
-/// needs other groups too records what it needs with [`Rule::gather`] and reports with
-/// [`Rule::check_tree`] once every group is gathered.
+/// needs other groups too records what it needs with [`Rule::gather`] (its own
+/// [`Summary`], [`Context::summary`]) and reports with [`Rule::check_tree`] once every
+/// group is gathered. Its id, name and severity are those of its document.
 pub trait Rule: Sync {
-    fn id(&self) -> &'static str;
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+    /// The rule's parameters ([`NoParams`] for none): a `#[derive(Deserialize)]
+    /// #[serde(deny_unknown_fields)]` struct read from the document's `params`, with the
+    /// `strict` profile's and the configuration's over them ([`params`]). No field has a
+    /// default in code.
+    type Params: DeserializeOwned + Send + Sync + 'static;
+    /// Checks one group's model.
+    fn check(&self, _cx: &Context<'_, Self::Params>, _out: &mut Vec<Diagnostic>) {}
     /// Records what [`Rule::check_tree`] needs of one group.
-    fn gather(&self, _cx: &Context<'_>, _facts: &mut TreeFacts) {}
+    fn gather(&self, _cx: &Context<'_, Self::Params>, _facts: &mut TreeFacts) {}
     /// Checks what every group left.
-    fn check_tree(&self, _cx: &TreeContext<'_>, _out: &mut Vec<Diagnostic>) {}
+    fn check_tree(&self, _cx: &TreeContext<'_, Self::Params>, _out: &mut Vec<Diagnostic>) {}
 }
 
 /// What a rule may read of one group.
-pub struct Context<'a> {
+pub struct Context<'a, P = NoParams> {
     pub model: &'a Model,
     pub settings: &'a Settings,
+    /// The rule's parameters.
+    pub params: &'a P,
+    id: &'static str,
     meta: &'a RuleMeta,
 }
 
-impl Context<'_> {
+impl<P> Context<'_, P> {
     /// A finding of the current rule at its default severity.
     pub fn finding(&self, primary: Span, message: impl Into<String>) -> Diagnostic {
         self.meta.finding(primary, message)
     }
 
     /// Whether the rule's policy part applies everywhere (see
-    /// [`Settings::enforces_policy`]).
+    /// [`RuleMeta::enforces_policy`]).
     pub fn policy(&self) -> bool {
-        self.settings.enforces_policy(&self.meta.id)
+        self.meta.enforces_policy(self.settings)
+    }
+
+    /// The rule's summary in the facts of the group (created empty on first use).
+    pub fn summary<'f, S: Summary>(&self, facts: &'f mut TreeFacts) -> &'f mut S {
+        facts.summaries.get_mut(self.id)
     }
 }
 
 /// What a rule may read once every group is gathered.
-pub struct TreeContext<'a> {
+pub struct TreeContext<'a, P = NoParams> {
     pub facts: &'a TreeFacts,
     pub settings: &'a Settings,
+    /// The rule's parameters.
+    pub params: &'a P,
+    id: &'static str,
     meta: &'a RuleMeta,
     notes: &'a Notes<'a>,
 }
@@ -63,16 +85,21 @@ pub struct TreeContext<'a> {
 type Notes<'a> =
     std::collections::HashMap<(&'a str, &'a str, Span), &'a crate::resource::InstanceNote>;
 
-impl TreeContext<'_> {
+impl<P> TreeContext<'_, P> {
     /// A finding of the current rule at its default severity.
     pub fn finding(&self, primary: Span, message: impl Into<String>) -> Diagnostic {
         self.meta.finding(primary, message)
     }
 
     /// Whether the rule's policy part applies everywhere (see
-    /// [`Settings::enforces_policy`]).
+    /// [`RuleMeta::enforces_policy`]).
     pub fn policy(&self) -> bool {
-        self.settings.enforces_policy(&self.meta.id)
+        self.meta.enforces_policy(self.settings)
+    }
+
+    /// The rule's summary, merged across groups (`None` when no group gathered one).
+    pub fn summary<S: Summary>(&self) -> Option<&S> {
+        self.facts.summaries.get(self.id)
     }
 
     /// Adds what a finding about the resource `about` says whatever the rule (module call
@@ -93,240 +120,192 @@ impl TreeContext<'_> {
     }
 }
 
-/// One registry line per rule: its document and its implementation.
-pub const REGISTRY: &[(&str, &dyn Rule)] = &[
-    (
-        include_str!("../../rules/KMS001.md"),
-        &kms::key_pinned_by_id::KeyPinnedById,
-    ),
-    (
-        include_str!("../../rules/KMS002.md"),
-        &kms::key_rotation_disabled::KeyRotationDisabled,
-    ),
-    (
-        include_str!("../../rules/KMS003.md"),
-        &kms::imported_key_rotation_untracked::ImportedKeyRotationUntracked,
-    ),
-    (
-        include_str!("../../rules/KMS004.md"),
-        &kms::rotation_period_too_long::RotationPeriodTooLong,
-    ),
-    (
-        include_str!("../../rules/KMS005.md"),
-        &kms::key_without_alias::KeyWithoutAlias,
-    ),
-    (
-        include_str!("../../rules/KMS006.md"),
-        &kms::deletion_window_too_short::DeletionWindowTooShort,
-    ),
-    (
-        include_str!("../../rules/KMS007.md"),
-        &kms::alias_in_create_time_attribute::AliasInCreateTimeAttribute,
-    ),
-    (
-        include_str!("../../rules/KMS008.md"),
-        &kms::key_pinned_needs_reencryption::KeyPinnedNeedsReencryption,
-    ),
-    (
-        include_str!("../../rules/KMS009.md"),
-        &kms::key_material_in_code::KeyMaterialInCode,
-    ),
-    (
-        include_str!("../../rules/KMS010.md"),
-        &kms::disabled_key_in_use::DisabledKeyInUse,
-    ),
-    (
-        include_str!("../../rules/KMS011.md"),
-        &kms::rotation_not_monitored::RotationNotMonitored,
-    ),
-    (
-        include_str!("../../rules/KMS012.md"),
-        &kms::rotation_not_supported::RotationNotSupported,
-    ),
-    (
-        include_str!("../../rules/BKP001.md"),
-        &backup::vault_without_lock::VaultWithoutLock,
-    ),
-    (
-        include_str!("../../rules/BKP002.md"),
-        &backup::vault_lock_governance_mode::VaultLockGovernanceMode,
-    ),
-    (
-        include_str!("../../rules/BKP003.md"),
-        &backup::retention_below_policy::RetentionBelowPolicy,
-    ),
-    (
-        include_str!("../../rules/BKP004.md"),
-        &backup::vault_without_cmk::VaultWithoutCmk,
-    ),
-    (
-        include_str!("../../rules/BKP005.md"),
-        &backup::resource_missing_tag::ResourceMissingTag,
-    ),
-    (
-        include_str!("../../rules/BKP006.md"),
-        &backup::tag_not_selected::TagNotSelected,
-    ),
-    (
-        include_str!("../../rules/TAG001.md"),
-        &tags::required_tags::RequiredTags,
-    ),
-    (
-        include_str!("../../rules/APIGW001.md"),
-        &apigw::public_endpoint_without_resource_policy::PublicEndpointWithoutResourcePolicy,
-    ),
-    (
-        include_str!("../../rules/APIGW002.md"),
-        &apigw::stage_without_waf::StageWithoutWaf,
-    ),
-    (
-        include_str!("../../rules/APIGW003.md"),
-        &apigw::resource_policy_allows_anyone::ResourcePolicyAllowsAnyone,
-    ),
-    (
-        include_str!("../../rules/APIGW004.md"),
-        &apigw::private_api_without_vpce_policy::PrivateApiWithoutVpcePolicy,
-    ),
-    (
-        include_str!("../../rules/APIGW005.md"),
-        &apigw::default_endpoint_enabled::DefaultEndpointEnabled,
-    ),
-    (
-        include_str!("../../rules/APIGW006.md"),
-        &apigw::http_api_directly_exposed::HttpApiDirectlyExposed,
-    ),
-    (
-        include_str!("../../rules/CFR001.md"),
-        &cloudfront::api_origin_without_verify_header::ApiOriginWithoutVerifyHeader,
-    ),
-    (
-        include_str!("../../rules/CFR002.md"),
-        &cloudfront::api_origin_not_https_only::ApiOriginNotHttpsOnly,
-    ),
-    (
-        include_str!("../../rules/CFR003.md"),
-        &cloudfront::forwards_host_to_api_origin::ForwardsHostToApiOrigin,
-    ),
-    (
-        include_str!("../../rules/CFR004.md"),
-        &cloudfront::distribution_without_waf::DistributionWithoutWaf,
-    ),
-];
-
-/// Rule metadata: the TOML front matter of `rules/<ID>.md` and its body.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleMeta {
-    pub id: String,
-    pub name: String,
-    #[serde(deserialize_with = "de_severity")]
-    pub severity: Severity,
-    pub category: String,
-    pub frameworks: Vec<String>,
-    pub resource_types: Vec<String>,
-    pub summary: String,
-    pub security_severity: String,
-    #[serde(default = "yes")]
-    pub enabled_by_default: bool,
-    /// Whether the rule states an AWS fact, an organisation's policy, or both.
-    pub kind: RuleKind,
-    /// Where the policy part runs under the `recommended` profile; absent: only under
-    /// `strict`, or when configured.
-    #[serde(default)]
-    pub premise: Option<String>,
-    /// Parameters of the `strict` profile, over `params`.
-    #[serde(default)]
-    pub strict: toml::Table,
-    /// Whether the `strict` profile runs the rule although it is off by default.
-    #[serde(default)]
-    pub strict_enables: bool,
-    #[serde(default)]
-    pub references: Vec<String>,
-    /// Parameters with their defaults (`[rules.<ID>]` in the configuration).
-    #[serde(default)]
-    pub params: toml::Table,
-    #[serde(skip)]
-    pub body: String,
+/// The engine's view of a [`Rule`], its parameter type erased.
+pub trait Registered: Sync {
+    /// Checks configured parameters against the rule's parameter type: `Err((key,
+    /// message))`.
+    fn validate_params(
+        &self,
+        meta: &RuleMeta,
+        configured: &toml::Table,
+    ) -> Result<(), (String, String)>;
+    /// Reads the rule's parameters from its document alone, under each profile.
+    fn check_defaults(&self, meta: &RuleMeta) -> Result<(), String>;
+    /// Checks one group and gathers its summary.
+    fn run_group(
+        &self,
+        on: Run<'_>,
+        model: &Model,
+        facts: &mut TreeFacts,
+        out: &mut Vec<Diagnostic>,
+    );
+    /// Checks what every group left.
+    fn run_tree(
+        &self,
+        on: Run<'_>,
+        facts: &TreeFacts,
+        notes: &Notes<'_>,
+        out: &mut Vec<Diagnostic>,
+    );
 }
 
-/// What a rule states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RuleKind {
-    /// An AWS fact that holds in every account: runs in every profile.
-    Fact,
-    /// An organisation's policy: runs under `strict`, when configured, or where the tree
-    /// shows the policy (`premise`).
-    Policy,
-    /// A fact part that runs in every profile and a policy part that runs as a policy.
-    FactAndPolicy,
+/// A rule's registry id, document and the settings it runs under.
+#[derive(Clone, Copy)]
+pub struct Run<'a> {
+    id: &'static str,
+    meta: &'a RuleMeta,
+    settings: &'a Settings,
+    /// The rule's place in [`REGISTRY`] when `meta` is its registered document (whose
+    /// parameters under a profile are read once, [`with_params`]).
+    index: Option<usize>,
 }
 
-impl RuleKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RuleKind::Fact => "fact",
-            RuleKind::Policy => "policy",
-            RuleKind::FactAndPolicy => "fact-and-policy",
+/// A rule's parameters under each profile, from its registered document alone (no
+/// configured parameters): read once, not for every group.
+type Defaults = Vec<[OnceLock<Box<dyn std::any::Any + Send + Sync>>; 2]>;
+
+/// Calls `f` with the rule's parameters (not at all if they do not read: configured
+/// parameters are checked when the configuration is read, and the documents' by a test).
+fn with_params<P: DeserializeOwned + Send + Sync + 'static>(on: Run<'_>, f: impl FnOnce(&P)) {
+    static DEFAULTS: OnceLock<Defaults> = OnceLock::new();
+    let index = on.index.filter(|_| !on.settings.params.contains_key(on.id));
+    if let Some(i) = index {
+        let defaults = DEFAULTS.get_or_init(|| {
+            REGISTRY
+                .iter()
+                .map(|_| [OnceLock::new(), OnceLock::new()])
+                .collect()
+        });
+        let strict = usize::from(on.settings.profile == crate::settings::Profile::Strict);
+        if let Some(slot) = defaults.get(i).map(|d| &d[strict]) {
+            let cached =
+                slot.get_or_init(|| Box::new(params::resolve::<P>(on.meta, on.settings).ok()));
+            if let Some(Some(p)) = cached.downcast_ref::<Option<P>>() {
+                f(p);
+            }
+            return;
         }
     }
+    if let Ok(p) = params::resolve::<P>(on.meta, on.settings) {
+        f(&p);
+    }
 }
 
-fn yes() -> bool {
-    true
-}
-
-fn de_severity<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Severity, D::Error> {
-    let s = String::deserialize(d)?;
-    Severity::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown severity `{s}`")))
-}
-
-impl RuleMeta {
-    pub fn parse(doc: &str) -> Result<RuleMeta, String> {
-        let rest = doc
-            .strip_prefix("+++\n")
-            .ok_or("missing `+++` front matter")?;
-        let end = rest.find("\n+++\n").ok_or("unterminated front matter")?;
-        let mut meta: RuleMeta = toml::from_str(&rest[..end]).map_err(|e| e.to_string())?;
-        meta.body = rest[end + 5..].trim_start().to_string();
-        Ok(meta)
+impl<R: Rule> Registered for R {
+    fn validate_params(
+        &self,
+        meta: &RuleMeta,
+        configured: &toml::Table,
+    ) -> Result<(), (String, String)> {
+        params::validate::<R::Params>(meta, configured)
     }
 
-    /// A finding of this rule at its default severity.
-    pub fn finding(&self, primary: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(self.id.clone(), self.severity, primary, message)
-    }
-
-    /// Where the rule (its policy part) runs under a profile, in words.
-    pub fn scope_under(&self, profile: crate::settings::Profile) -> String {
-        use crate::settings::Profile;
-        let policy = match (profile, &self.premise) {
-            (Profile::Strict, _) => "everywhere".to_string(),
-            (Profile::Recommended, Some(p)) => format!("only {p}"),
-            (Profile::Recommended, None) => "only when configured".to_string(),
-        };
-        match self.kind {
-            RuleKind::Fact => "everywhere (fact)".to_string(),
-            RuleKind::Policy => format!("{policy} (policy)"),
-            RuleKind::FactAndPolicy => format!("fact part everywhere, policy part {policy}"),
+    fn check_defaults(&self, meta: &RuleMeta) -> Result<(), String> {
+        for profile in crate::settings::Profile::ALL {
+            let settings = Settings {
+                profile,
+                ..Settings::default()
+            };
+            params::resolve::<R::Params>(meta, &settings)
+                .map_err(|e| format!("under the {} profile: {e}", profile.as_str()))?;
         }
+        Ok(())
     }
 
-    pub fn help_uri(&self) -> String {
-        format!(
-            "https://github.com/iacguard/iacguard/blob/main/rules/{}.md",
-            self.id
-        )
+    fn run_group(
+        &self,
+        on: Run<'_>,
+        model: &Model,
+        facts: &mut TreeFacts,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        with_params(on, |params: &R::Params| {
+            let cx = Context {
+                model,
+                settings: on.settings,
+                params,
+                id: on.id,
+                meta: on.meta,
+            };
+            self.check(&cx, out);
+            self.gather(&cx, facts);
+        });
     }
 
-    /// The text under a `## heading` of the body.
-    pub fn section(&self, heading: &str) -> Option<&str> {
-        let marker = format!("## {heading}\n");
-        let start = self.body.find(&marker)? + marker.len();
-        let rest = &self.body[start..];
-        let end = rest.find("\n## ").map(|i| i + 1).unwrap_or(rest.len());
-        Some(rest[..end].trim())
+    fn run_tree(
+        &self,
+        on: Run<'_>,
+        facts: &TreeFacts,
+        notes: &Notes<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        with_params(on, |params: &R::Params| {
+            let cx = TreeContext {
+                facts,
+                settings: on.settings,
+                params,
+                id: on.id,
+                meta: on.meta,
+                notes,
+            };
+            self.check_tree(&cx, out);
+        });
     }
+}
+
+/// A registry line: a rule's id, its document `rules/<ID>.md` (embedded at build time)
+/// and its implementation.
+pub struct Entry {
+    pub id: &'static str,
+    pub doc: &'static str,
+    pub rule: &'static dyn Registered,
+}
+
+/// One line per rule, `ID => implementation`: the id names the document, whose front
+/// matter must carry the same id (tested).
+macro_rules! registry {
+    ($($id:ident => $rule:path,)*) => {
+        /// Every rule, with its document.
+        pub const REGISTRY: &[Entry] = &[$(
+            Entry {
+                id: stringify!($id),
+                doc: include_str!(concat!("../../rules/", stringify!($id), ".md")),
+                rule: &$rule,
+            },
+        )*];
+    };
+}
+
+registry! {
+    KMS001 => kms::key_pinned_by_id::KeyPinnedById,
+    KMS002 => kms::key_rotation_disabled::KeyRotationDisabled,
+    KMS003 => kms::imported_key_rotation_untracked::ImportedKeyRotationUntracked,
+    KMS004 => kms::rotation_period_too_long::RotationPeriodTooLong,
+    KMS005 => kms::key_without_alias::KeyWithoutAlias,
+    KMS006 => kms::deletion_window_too_short::DeletionWindowTooShort,
+    KMS007 => kms::alias_in_create_time_attribute::AliasInCreateTimeAttribute,
+    KMS008 => kms::key_pinned_needs_reencryption::KeyPinnedNeedsReencryption,
+    KMS009 => kms::key_material_in_code::KeyMaterialInCode,
+    KMS010 => kms::disabled_key_in_use::DisabledKeyInUse,
+    KMS011 => kms::rotation_not_monitored::RotationNotMonitored,
+    KMS012 => kms::rotation_not_supported::RotationNotSupported,
+    BKP001 => backup::vault_without_lock::VaultWithoutLock,
+    BKP002 => backup::vault_lock_governance_mode::VaultLockGovernanceMode,
+    BKP003 => backup::retention_below_policy::RetentionBelowPolicy,
+    BKP004 => backup::vault_without_cmk::VaultWithoutCmk,
+    BKP005 => backup::resource_missing_tag::ResourceMissingTag,
+    BKP006 => backup::tag_not_selected::TagNotSelected,
+    TAG001 => tags::required_tags::RequiredTags,
+    APIGW001 => apigw::public_endpoint_without_resource_policy::PublicEndpointWithoutResourcePolicy,
+    APIGW002 => apigw::stage_without_waf::StageWithoutWaf,
+    APIGW003 => apigw::resource_policy_allows_anyone::ResourcePolicyAllowsAnyone,
+    APIGW004 => apigw::private_api_without_vpce_policy::PrivateApiWithoutVpcePolicy,
+    APIGW005 => apigw::default_endpoint_enabled::DefaultEndpointEnabled,
+    APIGW006 => apigw::http_api_directly_exposed::HttpApiDirectlyExposed,
+    CFR001 => cloudfront::api_origin_without_verify_header::ApiOriginWithoutVerifyHeader,
+    CFR002 => cloudfront::api_origin_not_https_only::ApiOriginNotHttpsOnly,
+    CFR003 => cloudfront::forwards_host_to_api_origin::ForwardsHostToApiOrigin,
+    CFR004 => cloudfront::distribution_without_waf::DistributionWithoutWaf,
 }
 
 /// Every rule's metadata, parsed once. The documents are embedded at build time and
@@ -336,8 +315,8 @@ pub fn all() -> &'static [RuleMeta] {
     ALL.get_or_init(|| {
         REGISTRY
             .iter()
-            .map(|(doc, rule)| {
-                RuleMeta::parse(doc).unwrap_or_else(|e| panic!("rules/{}.md: {e}", rule.id()))
+            .map(|e| {
+                RuleMeta::parse(e.doc).unwrap_or_else(|err| panic!("rules/{}.md: {err}", e.id))
             })
             .collect()
     })
@@ -350,22 +329,51 @@ pub fn find(key: &str) -> Option<&'static RuleMeta> {
         .find(|m| m.id.eq_ignore_ascii_case(key) || m.name.eq_ignore_ascii_case(key))
 }
 
+/// Checks configured parameters (`[rules.<ID>]`) of a rule: `Err((key, message))`.
+pub fn validate_params(meta: &RuleMeta, configured: &toml::Table) -> Result<(), (String, String)> {
+    match REGISTRY.iter().find(|e| e.id == meta.id) {
+        Some(e) => e.rule.validate_params(meta, configured),
+        None => Err((String::new(), format!("unknown rule `{}`", meta.id))),
+    }
+}
+
+/// The rules whose documents' parameters (`params`, and `strict` over them) do not read
+/// as the rule's parameter type: a missing, unknown or ill-typed default.
+pub fn document_params_errors() -> Vec<String> {
+    REGISTRY
+        .iter()
+        .zip(all())
+        .filter_map(|(e, meta)| {
+            e.rule
+                .check_defaults(meta)
+                .err()
+                .map(|err| format!("rules/{}.md: {err}", e.id))
+        })
+        .collect()
+}
+
+/// A rule's parameters under the settings, for code outside the rule that shares them
+/// (the key inventory reads KMS003's rotation-date tag).
+pub fn params_of<P: DeserializeOwned>(id: &str, settings: &Settings) -> Option<P> {
+    params::resolve(find(id)?, settings).ok()
+}
+
 /// Runs every enabled rule over one group's (linked) model, and gathers what the rules
 /// that span groups need of it.
 pub fn run(model: &Model, settings: &Settings, facts: &mut TreeFacts) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for ((_, rule), meta) in REGISTRY.iter().zip(all()) {
-        if !settings.rule_enabled(meta) {
+    for (index, (entry, meta)) in REGISTRY.iter().zip(all()).enumerate() {
+        if !meta.enabled(settings) {
             continue;
         }
-        let cx = Context {
-            model,
-            settings,
+        let on = Run {
+            id: entry.id,
             meta,
+            settings,
+            index: Some(index),
         };
         let start = out.len();
-        rule.check(&cx, &mut out);
-        rule.gather(&cx, facts);
+        entry.rule.run_group(on, model, facts, &mut out);
         override_severity(settings, meta, &mut out[start..]);
     }
     out
@@ -408,18 +416,18 @@ pub fn run_tree(facts: &TreeFacts, settings: &Settings) -> Vec<Diagnostic> {
         .map(|n| ((n.ref_name.as_str(), n.address.as_str(), n.header), n))
         .collect();
     let mut out = Vec::new();
-    for ((_, rule), meta) in REGISTRY.iter().zip(all()) {
-        if !settings.rule_enabled(meta) {
+    for (index, (entry, meta)) in REGISTRY.iter().zip(all()).enumerate() {
+        if !meta.enabled(settings) {
             continue;
         }
-        let cx = TreeContext {
-            facts,
-            settings,
+        let on = Run {
+            id: entry.id,
             meta,
-            notes: &notes,
+            settings,
+            index: Some(index),
         };
         let start = out.len();
-        rule.check_tree(&cx, &mut out);
+        entry.rule.run_tree(on, facts, &notes, &mut out);
         override_severity(settings, meta, &mut out[start..]);
     }
     out

@@ -3,20 +3,116 @@
 //! A scan analyses the tree group by group (Terraform module directories that call one
 //! another, one CloudFormation template) and drops each group's model once its rules have
 //! run. References link only within a root module or template, so almost every rule sees
-//! all it needs in one group. Three questions span the tree: which key an alias name of
+//! all it needs in one group. Some questions span the tree: which key an alias name of
 //! another root module or template means (KMS010), whether any AWS Config rule monitors
 //! rotation (KMS011), and whether any backup selection selects a tagged resource (BKP006).
-//! For those, each group leaves [`TreeFacts`]: a summary, not its model, whose size
-//! follows what the rules may report (disabled keys, tagged resources no selection of
-//! their group selects), not the resources of the tree.
+//! For those, each group leaves [`TreeFacts`]: what every group leaves whichever rules
+//! run (alias names, aliases of keys of other templates), and for each rule that spans
+//! groups its own [`Summary`] of the group, merged across groups. A summary is not the
+//! group's model: its size follows what the rule may report (disabled keys, tagged
+//! resources no selection of their group selects), not the resources of the tree.
 
 use crate::model::kms::AliasNames;
-use crate::model::Model;
+use crate::model::{Model, ResourceMeta};
 use crate::resource::InstanceNote;
-use crate::rules::backup::tag_not_selected::Unselected;
-use crate::rules::kms::disabled_key_in_use::{DisabledKey, NamedConsumer};
-use crate::rules::kms::rotation_not_monitored::KeyCount;
 use crate::source::FileId;
+use std::any::{Any, TypeId};
+use std::collections::BTreeMap;
+
+/// What a rule that spans groups keeps of one group ([`super::Context::summary`]), and
+/// reads once every group is in ([`super::TreeContext::summary`]).
+pub trait Summary: Any + Send + Sync + Default + std::fmt::Debug {
+    /// Adds what another group left.
+    fn merge(&mut self, other: Self);
+    /// The resources the rule may report on: their notes (module call sites) are kept.
+    fn reported(&self) -> Vec<&ResourceMeta> {
+        Vec::new()
+    }
+    /// How many entries it holds (`IACGUARD_TIMINGS=1`).
+    fn size(&self) -> usize;
+}
+
+/// A [`Summary`] of a type known only to its rule.
+trait AnySummary: Any + Send + Sync + std::fmt::Debug {
+    fn merge_any(&mut self, other: Box<dyn AnySummary>);
+    fn reported_any(&self) -> Vec<&ResourceMeta>;
+    fn size_any(&self) -> usize;
+    fn as_any(&self) -> &dyn Any;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+    fn into_any(self: Box<Self>) -> Box<dyn Any>;
+}
+
+impl<S: Summary> AnySummary for S {
+    fn merge_any(&mut self, other: Box<dyn AnySummary>) {
+        // Summaries are keyed by their type: `other` is an `S`.
+        if let Ok(other) = other.into_any().downcast::<S>() {
+            self.merge(*other);
+        }
+    }
+    fn reported_any(&self) -> Vec<&ResourceMeta> {
+        self.reported()
+    }
+    fn size_any(&self) -> usize {
+        self.size()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}
+
+/// The summaries of the rules that span groups, by rule id and summary type.
+#[derive(Debug, Default)]
+pub struct Summaries(BTreeMap<(&'static str, TypeId), Box<dyn AnySummary>>);
+
+impl Summaries {
+    /// The rule's summary, created empty on first use.
+    pub fn get_mut<S: Summary>(&mut self, rule: &'static str) -> &mut S {
+        let entry = self
+            .0
+            .entry((rule, TypeId::of::<S>()))
+            .or_insert_with(|| Box::new(S::default()));
+        match entry.as_any_mut().downcast_mut::<S>() {
+            Some(s) => s,
+            None => unreachable!("summaries are keyed by their type"),
+        }
+    }
+
+    /// The rule's summary, if any group left one.
+    pub fn get<S: Summary>(&self, rule: &'static str) -> Option<&S> {
+        self.0
+            .get(&(rule, TypeId::of::<S>()))
+            .and_then(|s| s.as_any().downcast_ref::<S>())
+    }
+
+    fn merge(&mut self, other: Summaries) {
+        for (key, s) in other.0 {
+            match self.0.entry(key) {
+                std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge_any(s),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(s);
+                }
+            }
+        }
+    }
+
+    fn reported(&self) -> impl Iterator<Item = &ResourceMeta> {
+        self.0.values().flat_map(|s| s.reported_any())
+    }
+
+    /// Each rule's summary size, in rule order (`IACGUARD_TIMINGS=1`).
+    pub fn sizes(&self) -> Vec<(&'static str, usize)> {
+        self.0
+            .iter()
+            .map(|((r, _), s)| (*r, s.size_any()))
+            .collect()
+    }
+}
 
 /// An alias of a key another template defines.
 #[derive(Debug)]
@@ -31,22 +127,12 @@ pub struct ForeignAlias {
 pub struct TreeFacts {
     /// Alias names and the keys they target.
     pub alias_names: AliasNames,
-    /// KMS010: consumers naming an alias that their own root module or template does not
-    /// define.
-    pub named_consumers: Vec<NamedConsumer>,
-    /// KMS010: disabled keys with the consumers and aliases of their group.
-    pub disabled_keys: Vec<DisabledKey>,
-    /// KMS011: customer keys and rotation monitoring.
-    pub keys: KeyCount,
     /// Aliases that target a key of another template (imported): KMS005 and KMS010.
     pub foreign_aliases: Vec<ForeignAlias>,
-    /// KMS005: exported keys that no alias of their own template targets.
-    pub unaliased: Vec<crate::model::ResourceMeta>,
-    /// BKP006: every backup selection.
-    pub selections: Vec<crate::model::BackupSelection>,
-    /// BKP006: resources tagged for backup that no selection of their group selects.
-    pub unselected: Vec<Unselected>,
-    /// The notes of the resources above (module call sites, may be absent).
+    /// Each rule's own summary.
+    pub summaries: Summaries,
+    /// The notes of the resources the summaries may report on (module call sites, may be
+    /// absent).
     pub notes: Vec<InstanceNote>,
     /// Premises of policy rules that some group shows (`backup-tag`: the tree uses the
     /// backup tag).
@@ -86,13 +172,8 @@ impl TreeFacts {
     pub fn merge(&mut self, other: TreeFacts) {
         let TreeFacts {
             alias_names,
-            named_consumers,
-            disabled_keys,
-            keys,
             foreign_aliases,
-            unaliased,
-            selections,
-            unselected,
+            summaries,
             notes,
             premises,
             deferred,
@@ -100,24 +181,15 @@ impl TreeFacts {
         self.premises.extend(premises);
         self.deferred.extend(deferred);
         self.alias_names.merge(alias_names);
-        self.named_consumers.extend(named_consumers);
-        self.disabled_keys.extend(disabled_keys);
         self.foreign_aliases.extend(foreign_aliases);
-        self.unaliased.extend(unaliased);
-        self.keys.merge(keys);
-        self.selections.extend(selections);
-        self.unselected.extend(unselected);
+        self.summaries.merge(summaries);
         self.notes.extend(notes);
     }
 
     /// The resources the facts may report on, by address and file: their notes are kept.
     pub fn reported(&self) -> std::collections::HashSet<(&str, FileId)> {
-        let keys = self.disabled_keys.iter().map(|k| &k.meta);
-        let first = self.keys.first.iter().map(|m| &**m);
-        let unselected = self.unselected.iter().map(|u| &u.resource.meta);
-        keys.chain(first)
-            .chain(unselected)
-            .chain(&self.unaliased)
+        self.summaries
+            .reported()
             .map(|m| (m.address.as_str(), m.header.file))
             .collect()
     }

@@ -5,14 +5,12 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{self, Change, Fix, Literal};
 use crate::model::apigateway::EndpointType;
 use crate::model::policy::Verdict;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct DefaultEndpointEnabled;
 
 impl Rule for DefaultEndpointEnabled {
-    fn id(&self) -> &'static str {
-        "APIGW005"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;

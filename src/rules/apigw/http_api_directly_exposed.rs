@@ -3,14 +3,12 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::apigw::public_endpoint_without_resource_policy::FOREIGN_API_ORIGIN;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct HttpApiDirectlyExposed;
 
 impl Rule for HttpApiDirectlyExposed {
-    fn id(&self) -> &'static str {
-        "APIGW006"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let policy = cx.policy();

@@ -5,16 +5,14 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::apigateway::EndpointType;
 use crate::model::policy::Verdict;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct PrivateApiWithoutVpcePolicy;
 
 const HELP: &str = "allow `execute-api:Invoke` only with a condition on `aws:SourceVpce` or `aws:SourceVpc`, or add a `Deny` with `StringNotEquals` on `aws:SourceVpce`";
 
 impl Rule for PrivateApiWithoutVpcePolicy {
-    fn id(&self) -> &'static str {
-        "APIGW004"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for api in &cx.model.rest_apis {

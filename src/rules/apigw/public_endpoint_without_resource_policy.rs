@@ -4,7 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::apigateway::EndpointType;
-use crate::rules::{Context, Rule, TreeFacts};
+use crate::rules::{Context, NoParams, Rule, TreeFacts};
 
 pub struct PublicEndpointWithoutResourcePolicy;
 
@@ -14,9 +14,7 @@ pub struct PublicEndpointWithoutResourcePolicy;
 pub const FOREIGN_API_ORIGIN: &str = "foreign-api-origin";
 
 impl Rule for PublicEndpointWithoutResourcePolicy {
-    fn id(&self) -> &'static str {
-        "APIGW001"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for api in &cx.model.rest_apis {

@@ -5,14 +5,12 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::policy::Verdict;
 use crate::model::ApiPolicy;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct ResourcePolicyAllowsAnyone;
 
 impl Rule for ResourcePolicyAllowsAnyone {
-    fn id(&self) -> &'static str {
-        "APIGW003"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let own = cx.model.rest_apis.iter().flat_map(|a| {

@@ -4,14 +4,12 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::apigateway::EndpointType;
 use crate::model::Link;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct StageWithoutWaf;
 
 impl Rule for StageWithoutWaf {
-    fn id(&self) -> &'static str {
-        "APIGW002"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;

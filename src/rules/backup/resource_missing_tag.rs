@@ -9,8 +9,17 @@ use crate::diagnostic::Diagnostic;
 use crate::model::backup::RESOURCE_TAG_PREFIX;
 use crate::model::Model;
 use crate::rules::{Context, Rule, TreeFacts};
+use serde::Deserialize;
 
 pub struct ResourceMissingTag;
+
+/// The parameters of `rules/BKP005.md`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub tag: String,
+    pub values: Vec<String>,
+}
 
 /// The premise of the rule under `recommended`: the tree uses the backup tag.
 pub const BACKUP_TAG_USED: &str = "backup-tag";
@@ -37,15 +46,11 @@ fn uses_tag(model: &Model, tag: &str) -> bool {
 }
 
 impl Rule for ResourceMissingTag {
-    fn id(&self) -> &'static str {
-        "BKP005"
-    }
+    type Params = Params;
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let tag = cx.settings.param_str("BKP005", "tag", "ToBackup");
-        let values = cx
-            .settings
-            .param_strs("BKP005", "values", &["true", "false"]);
+    fn check(&self, cx: &Context<'_, Params>, out: &mut Vec<Diagnostic>) {
+        let tag = cx.params.tag.clone();
+        let values = cx.params.values.clone();
         let allowed = values
             .iter()
             .map(|v| format!("\"{v}\""))
@@ -102,8 +107,8 @@ impl Rule for ResourceMissingTag {
         }
     }
 
-    fn gather(&self, cx: &Context<'_>, facts: &mut TreeFacts) {
-        let tag = cx.settings.param_str("BKP005", "tag", "ToBackup");
+    fn gather(&self, cx: &Context<'_, Params>, facts: &mut TreeFacts) {
+        let tag = cx.params.tag.clone();
         if uses_tag(cx.model, &tag) {
             facts.premises.insert(BACKUP_TAG_USED);
         }

@@ -6,19 +6,25 @@ use crate::model::backup::{BackupPlan, PlanRule, VaultLock};
 use crate::model::Val;
 use crate::rules::{Context, Rule};
 use crate::value::format_number;
+use serde::Deserialize;
 
 pub struct RetentionBelowPolicy;
 
-impl Rule for RetentionBelowPolicy {
-    fn id(&self) -> &'static str {
-        "BKP003"
-    }
+/// The parameters of `rules/BKP003.md`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub min_days: f64,
+}
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl Rule for RetentionBelowPolicy {
+    type Params = Params;
+
+    fn check(&self, cx: &Context<'_, Params>, out: &mut Vec<Diagnostic>) {
         // The policy floor applies where the policy is declared (strict profile, or
         // configured); what the vault lock rejects is a fact everywhere.
         let min_days = if cx.policy() {
-            cx.settings.param_f64("BKP003", "min_days", 30.0)
+            cx.params.min_days
         } else {
             f64::NEG_INFINITY
         };
@@ -33,7 +39,12 @@ impl Rule for RetentionBelowPolicy {
     }
 }
 
-fn check_lock(cx: &Context<'_>, lock: &VaultLock, min_days: f64, out: &mut Vec<Diagnostic>) {
+fn check_lock(
+    cx: &Context<'_, Params>,
+    lock: &VaultLock,
+    min_days: f64,
+    out: &mut Vec<Diagnostic>,
+) {
     let name = &lock.meta.address;
     let lock_name = lock.describe();
     let attr = lock.min_retention_days.attr;
@@ -68,7 +79,7 @@ fn check_lock(cx: &Context<'_>, lock: &VaultLock, min_days: f64, out: &mut Vec<D
 }
 
 /// The locks on every vault a rule targets, when all of them are known.
-fn target_locks<'a>(cx: &Context<'a>, rule: &PlanRule) -> Vec<&'a VaultLock> {
+fn target_locks<'a>(cx: &Context<'a, Params>, rule: &PlanRule) -> Vec<&'a VaultLock> {
     let mut locks = Vec::new();
     for &vi in &rule.vaults {
         let vault = &cx.model.backup_vaults[vi];
@@ -100,7 +111,7 @@ fn common_bound<'a>(
 }
 
 fn check_rule(
-    cx: &Context<'_>,
+    cx: &Context<'_, Params>,
     plan: &BackupPlan,
     rule: &PlanRule,
     min_days: f64,

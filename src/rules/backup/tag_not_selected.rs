@@ -4,10 +4,43 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::backup::{BackupSelection, ConditionOp, RESOURCE_TAG_PREFIX};
 use crate::model::{by_location, TaggableResource};
-use crate::rules::{Context, Rule, TreeContext, TreeFacts};
+use crate::rules::{Context, Rule, Summary, TreeContext, TreeFacts};
 use crate::value::Value;
+use serde::Deserialize;
 
 pub struct TagNotSelected;
+
+/// The parameters of `rules/BKP006.md`: the tag and value that mark a resource for
+/// backup.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub tag: String,
+    pub value: String,
+}
+
+/// What each group leaves: its backup selections, and the resources tagged for backup
+/// that none of them selects.
+#[derive(Debug, Default)]
+pub struct Selections {
+    selections: Vec<BackupSelection>,
+    unselected: Vec<Unselected>,
+}
+
+impl Summary for Selections {
+    fn merge(&mut self, other: Selections) {
+        self.selections.extend(other.selections);
+        self.unselected.extend(other.unselected);
+    }
+
+    fn reported(&self) -> Vec<&crate::model::ResourceMeta> {
+        self.unselected.iter().map(|u| &u.resource.meta).collect()
+    }
+
+    fn size(&self) -> usize {
+        self.selections.len() + self.unselected.len()
+    }
+}
 
 /// A resource tagged for backup that no selection of its group selects, with the tag's
 /// value.
@@ -18,12 +51,10 @@ pub struct Unselected {
 }
 
 impl Rule for TagNotSelected {
-    fn id(&self) -> &'static str {
-        "BKP006"
-    }
+    type Params = Params;
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let (tag, value) = wanted(cx.settings);
+    fn check(&self, cx: &Context<'_, Params>, out: &mut Vec<Diagnostic>) {
+        let (tag, value) = wanted(cx.params);
         for sel in &cx.model.backup_selections {
             check_selection(cx, sel, &tag, &value, out);
         }
@@ -32,10 +63,11 @@ impl Rule for TagNotSelected {
     /// Selections may come from another root module or template than the resources
     /// (a central backup stack): each group leaves its selections and the tagged resources
     /// none of them selects.
-    fn gather(&self, cx: &Context<'_>, facts: &mut TreeFacts) {
-        let (tag, value) = wanted(cx.settings);
+    fn gather(&self, cx: &Context<'_, Params>, facts: &mut TreeFacts) {
+        let (tag, value) = wanted(cx.params);
         let selections = &cx.model.backup_selections;
-        facts.selections.extend(selections.iter().cloned());
+        let summary: &mut Selections = cx.summary(facts);
+        summary.selections.extend(selections.iter().cloned());
         for r in cx.model.taggables.iter().filter(|r| r.backup_eligible) {
             let Some(v) = r.meta.tags.get(&tag) else {
                 continue;
@@ -44,7 +76,7 @@ impl Rule for TagNotSelected {
                 continue;
             }
             if selections.iter().all(|s| s.selects(r) == Some(false)) {
-                facts.unselected.push(Unselected {
+                summary.unselected.push(Unselected {
                     resource: r.clone(),
                     value: v.clone(),
                 });
@@ -52,15 +84,18 @@ impl Rule for TagNotSelected {
         }
     }
 
-    fn check_tree(&self, cx: &TreeContext<'_>, out: &mut Vec<Diagnostic>) {
-        let (tag, value) = wanted(cx.settings);
-        let mut selections: Vec<&BackupSelection> = cx.facts.selections.iter().collect();
+    fn check_tree(&self, cx: &TreeContext<'_, Params>, out: &mut Vec<Diagnostic>) {
+        let (tag, value) = wanted(cx.params);
+        let Some(summary) = cx.summary::<Selections>() else {
+            return;
+        };
+        let mut selections: Vec<&BackupSelection> = summary.selections.iter().collect();
         // Without any selection in the tree, backups may come from a central policy.
         if selections.is_empty() {
             return;
         }
         selections.sort_by(|a, b| by_location(&a.meta, &b.meta));
-        let mut unselected: Vec<&Unselected> = cx.facts.unselected.iter().collect();
+        let mut unselected: Vec<&Unselected> = summary.unselected.iter().collect();
         unselected.sort_by(|a, b| by_location(&a.resource.meta, &b.resource.meta));
         for u in unselected {
             let r = &u.resource;
@@ -89,15 +124,12 @@ impl Rule for TagNotSelected {
 }
 
 /// The tag and value that mark a resource for backup.
-fn wanted(settings: &crate::settings::Settings) -> (String, String) {
-    (
-        settings.param_str("BKP006", "tag", "ToBackup"),
-        settings.param_str("BKP006", "value", "true"),
-    )
+fn wanted(params: &Params) -> (String, String) {
+    (params.tag.clone(), params.value.clone())
 }
 
 fn check_selection(
-    cx: &Context<'_>,
+    cx: &Context<'_, Params>,
     sel: &BackupSelection,
     tag: &str,
     value: &str,
@@ -150,7 +182,7 @@ fn check_selection(
 /// A value that differs from the backup value only in case or surrounding space: tag
 /// matching is exact, so it never matches resources tagged the expected way.
 fn value_never_matches(
-    cx: &Context<'_>,
+    cx: &Context<'_, Params>,
     name: &str,
     v: &crate::model::Val<String>,
     tag: &str,

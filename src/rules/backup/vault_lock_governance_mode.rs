@@ -2,7 +2,7 @@
 //! (governance mode, removable), or with a grace period AWS rejects. See `rules/BKP002.md`.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 use crate::value::format_number;
 
 pub struct VaultLockGovernanceMode;
@@ -11,9 +11,7 @@ pub struct VaultLockGovernanceMode;
 const MIN_CHANGEABLE_DAYS: f64 = 3.0;
 
 impl Rule for VaultLockGovernanceMode {
-    fn id(&self) -> &'static str {
-        "BKP002"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for lock in &cx.model.vault_locks {

@@ -3,14 +3,12 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::backup::VaultKey;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct VaultWithoutCmk;
 
 impl Rule for VaultWithoutCmk {
-    fn id(&self) -> &'static str {
-        "BKP004"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // A policy: AWS Backup encrypts every recovery point, with aws/backup by default;

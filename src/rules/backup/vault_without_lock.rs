@@ -2,14 +2,12 @@
 //! See `rules/BKP001.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct VaultWithoutLock;
 
 impl Rule for VaultWithoutLock {
-    fn id(&self) -> &'static str {
-        "BKP001"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let policy = cx.policy();

@@ -4,14 +4,12 @@
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Change, Fix, Literal, Safety};
 use crate::model::Link;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct ApiOriginNotHttpsOnly;
 
 impl Rule for ApiOriginNotHttpsOnly {
-    fn id(&self) -> &'static str {
-        "CFR002"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for dist in &cx.model.cloudfront_distributions {

@@ -4,16 +4,22 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::Link;
 use crate::rules::{Context, Rule};
+use serde::Deserialize;
 
 pub struct ApiOriginWithoutVerifyHeader;
 
-impl Rule for ApiOriginWithoutVerifyHeader {
-    fn id(&self) -> &'static str {
-        "CFR001"
-    }
+/// The parameters of `rules/CFR001.md`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub headers: Vec<String>,
+}
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let wanted = cx.settings.param_strs("CFR001", "headers", &[]);
+impl Rule for ApiOriginWithoutVerifyHeader {
+    type Params = Params;
+
+    fn check(&self, cx: &Context<'_, Params>, out: &mut Vec<Diagnostic>) {
+        let wanted = &cx.params.headers;
         for dist in &cx.model.cloudfront_distributions {
             for origin in &dist.origins {
                 let Some(domain) = &origin.domain else {

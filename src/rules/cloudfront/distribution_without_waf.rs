@@ -3,14 +3,12 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Link;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct DistributionWithoutWaf;
 
 impl Rule for DistributionWithoutWaf {
-    fn id(&self) -> &'static str {
-        "CFR004"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for dist in &cx.model.cloudfront_distributions {

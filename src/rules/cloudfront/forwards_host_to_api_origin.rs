@@ -7,7 +7,7 @@ use crate::fix::{Change, Fix, Literal};
 use crate::model::cloudfront::{CacheBehavior, ResolvedOriginRequestPolicy};
 use crate::model::CloudFrontDistribution;
 use crate::model::Link;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 use crate::source::Span;
 
 pub struct ForwardsHostToApiOrigin;
@@ -49,9 +49,7 @@ fn host_forwarded(
 }
 
 impl Rule for ForwardsHostToApiOrigin {
-    fn id(&self) -> &'static str {
-        "CFR003"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for dist in &cx.model.cloudfront_distributions {

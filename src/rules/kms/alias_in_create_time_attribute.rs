@@ -4,7 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::fix::{self, Change, Fix, Literal};
 use crate::model::kms::Resolution;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 use crate::value::Kind;
 
 pub struct AliasInCreateTimeAttribute;
@@ -46,9 +46,7 @@ fn key_behind_alias(cx: &Context<'_>, c: &crate::model::kms::KeyConsumer) -> Opt
 }
 
 impl Rule for AliasInCreateTimeAttribute {
-    fn id(&self) -> &'static str {
-        "KMS007"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for c in &cx.model.kms_consumers {

@@ -3,20 +3,26 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule};
+use serde::Deserialize;
 
 pub struct DeletionWindowTooShort;
 
-impl Rule for DeletionWindowTooShort {
-    fn id(&self) -> &'static str {
-        "KMS006"
-    }
+/// The parameters of `rules/KMS006.md`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub min_days: f64,
+}
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl Rule for DeletionWindowTooShort {
+    type Params = Params;
+
+    fn check(&self, cx: &Context<'_, Params>, out: &mut Vec<Diagnostic>) {
         // A policy: only under the strict profile, or when configured.
         if !cx.policy() {
             return;
         }
-        let min = cx.settings.param_f64("KMS006", "min_days", 30.0);
+        let min = cx.params.min_days;
         for key in &cx.model.kms_keys {
             let Some(days) = key.deletion_window_days.known() else {
                 continue;

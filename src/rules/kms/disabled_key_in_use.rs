@@ -8,7 +8,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{display_name, kms, root_of, ResourceMeta};
-use crate::rules::{Context, Rule, TreeContext, TreeFacts};
+use crate::rules::{Context, NoParams, Rule, Summary, TreeContext, TreeFacts};
 use crate::source::Span;
 use std::collections::HashMap;
 
@@ -57,20 +57,40 @@ enum Elsewhere {
     Key(String),
 }
 
-impl Rule for DisabledKeyInUse {
-    fn id(&self) -> &'static str {
-        "KMS010"
+/// What each group leaves: its disabled keys, and its consumers of keys or alias names
+/// defined elsewhere.
+#[derive(Debug, Default)]
+pub struct KeysInUse {
+    disabled_keys: Vec<DisabledKey>,
+    named_consumers: Vec<NamedConsumer>,
+}
+
+impl Summary for KeysInUse {
+    fn merge(&mut self, other: KeysInUse) {
+        self.disabled_keys.extend(other.disabled_keys);
+        self.named_consumers.extend(other.named_consumers);
     }
 
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+    fn reported(&self) -> Vec<&ResourceMeta> {
+        self.disabled_keys.iter().map(|k| &k.meta).collect()
+    }
+
+    fn size(&self) -> usize {
+        self.disabled_keys.len() + self.named_consumers.len()
+    }
+}
+
+impl Rule for DisabledKeyInUse {
+    type Params = NoParams;
 
     fn gather(&self, cx: &Context<'_>, facts: &mut TreeFacts) {
         let model = cx.model;
+        let summary: &mut KeysInUse = cx.summary(facts);
         for key in model.kms_keys.iter() {
             if key.enabled.known() != Some(&false) {
                 continue;
             }
-            facts.disabled_keys.push(DisabledKey {
+            summary.disabled_keys.push(DisabledKey {
                 meta: key.meta.clone(),
                 enabled: key.enabled.span,
                 consumers: model
@@ -93,7 +113,7 @@ impl Rule for DisabledKeyInUse {
                 }
                 _ => continue,
             };
-            facts.named_consumers.push(NamedConsumer {
+            summary.named_consumers.push(NamedConsumer {
                 target,
                 user: User::of(c),
             });
@@ -102,11 +122,14 @@ impl Rule for DisabledKeyInUse {
 
     fn check_tree(&self, cx: &TreeContext<'_>, out: &mut Vec<Diagnostic>) {
         let facts = cx.facts;
-        if facts.disabled_keys.is_empty() {
+        let Some(summary) = cx.summary::<KeysInUse>() else {
+            return;
+        };
+        if summary.disabled_keys.is_empty() {
             return;
         }
         let mut foreign: HashMap<&str, Vec<&User>> = HashMap::new();
-        for n in &facts.named_consumers {
+        for n in &summary.named_consumers {
             let key = match &n.target {
                 Elsewhere::AliasName(name) => facts.alias_names.get(name).map(|(_, k)| k),
                 Elsewhere::Key(k) => Some(k.as_str()),
@@ -115,7 +138,7 @@ impl Rule for DisabledKeyInUse {
                 foreign.entry(key).or_default().push(&n.user);
             }
         }
-        let mut keys: Vec<&DisabledKey> = facts.disabled_keys.iter().collect();
+        let mut keys: Vec<&DisabledKey> = summary.disabled_keys.iter().collect();
         keys.sort_by(|a, b| {
             (a.meta.header, &a.meta.address).cmp(&(b.meta.header, &b.meta.address))
         });

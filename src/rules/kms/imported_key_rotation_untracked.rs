@@ -6,19 +6,26 @@ use crate::model::kms::KeyOrigin;
 use crate::rules::{Context, Rule};
 use crate::settings::Date;
 use crate::value::format_number;
+use serde::Deserialize;
 
 pub struct ImportedKeyRotationUntracked;
+
+/// The parameters of `rules/KMS003.md`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub tag: String,
+    pub max_age_days: f64,
+}
 
 const HELP: &str = "rotate the imported material on demand (ImportKeyMaterial with NEW_KEY_MATERIAL, then RotateKeyOnDemand; the key id stays the same), or create a new key with new material and repoint the alias to it; then record the date in the tag";
 
 impl Rule for ImportedKeyRotationUntracked {
-    fn id(&self) -> &'static str {
-        "KMS003"
-    }
+    type Params = Params;
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let tag = cx.settings.param_str("KMS003", "tag", "RotationDate");
-        let max_age = cx.settings.param_f64("KMS003", "max_age_days", 365.0);
+    fn check(&self, cx: &Context<'_, Params>, out: &mut Vec<Diagnostic>) {
+        let tag = cx.params.tag.clone();
+        let max_age = cx.params.max_age_days;
         let today = cx.settings.today;
         // The rotation-date tag and its maximum age are the policy (strict profile, or
         // configured); expired material, and material nothing tracks, are facts.

@@ -2,14 +2,12 @@
 //! the configuration (and so in the Terraform state). The material is never printed.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct KeyMaterialInCode;
 
 impl Rule for KeyMaterialInCode {
-    fn id(&self) -> &'static str {
-        "KMS009"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for key in &cx.model.kms_keys {

@@ -5,14 +5,12 @@ use super::aliases_for;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{suggest, Change, Fix};
 use crate::model::kms::Resolution;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct KeyPinnedById;
 
 impl Rule for KeyPinnedById {
-    fn id(&self) -> &'static str {
-        "KMS001"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let policy = cx.policy();

@@ -5,14 +5,12 @@ use super::describe_reference;
 use crate::diagnostic::Diagnostic;
 use crate::model::kms::Resolution;
 use crate::model::KeyRef;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct KeyPinnedNeedsReencryption;
 
 impl Rule for KeyPinnedNeedsReencryption {
-    fn id(&self) -> &'static str {
-        "KMS008"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for c in &cx.model.kms_consumers {

@@ -5,14 +5,12 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{self, Change, Fix, Literal};
 use crate::model::kms::KeyOrigin;
 use crate::model::KmsKey;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct KeyRotationDisabled;
 
 impl Rule for KeyRotationDisabled {
-    fn id(&self) -> &'static str {
-        "KMS002"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for key in &cx.model.kms_keys {

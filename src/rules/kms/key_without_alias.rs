@@ -4,7 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{KmsKey, ResourceMeta};
-use crate::rules::{Context, Rule, TreeContext, TreeFacts};
+use crate::rules::{Context, NoParams, Rule, Summary, TreeContext, TreeFacts};
 use std::collections::BTreeSet;
 
 pub struct KeyWithoutAlias;
@@ -47,10 +47,27 @@ fn finding(
     )
 }
 
-impl Rule for KeyWithoutAlias {
-    fn id(&self) -> &'static str {
-        "KMS005"
+/// What each group leaves: its exported keys that no alias of their own template
+/// targets (a template that imports them may alias them).
+#[derive(Debug, Default)]
+pub struct Unaliased(Vec<ResourceMeta>);
+
+impl Summary for Unaliased {
+    fn merge(&mut self, other: Unaliased) {
+        self.0.extend(other.0);
     }
+
+    fn reported(&self) -> Vec<&ResourceMeta> {
+        self.0.iter().collect()
+    }
+
+    fn size(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl Rule for KeyWithoutAlias {
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for key in unaliased(cx).filter(|k| !cx.model.exported.contains(&k.meta.ref_name)) {
@@ -60,17 +77,21 @@ impl Rule for KeyWithoutAlias {
 
     fn gather(&self, cx: &Context<'_>, facts: &mut TreeFacts) {
         let exported = unaliased(cx).filter(|k| cx.model.exported.contains(&k.meta.ref_name));
-        facts.unaliased.extend(exported.map(|k| k.meta.clone()));
+        let summary: &mut Unaliased = cx.summary(facts);
+        summary.0.extend(exported.map(|k| k.meta.clone()));
     }
 
     fn check_tree(&self, cx: &TreeContext<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(unaliased) = cx.summary::<Unaliased>() else {
+            return;
+        };
         let aliased: BTreeSet<&str> = cx
             .facts
             .foreign_aliases
             .iter()
             .map(|a| a.key.as_str())
             .collect();
-        for meta in &cx.facts.unaliased {
+        for meta in &unaliased.0 {
             if !aliased.contains(meta.ref_name.as_str()) {
                 let d = finding(meta, |at, m| cx.finding(at, m));
                 out.push(cx.explain(d, meta));

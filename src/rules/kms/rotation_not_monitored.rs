@@ -5,7 +5,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::ResourceMeta;
-use crate::rules::{Context, Rule, TreeContext, TreeFacts};
+use crate::rules::{Context, NoParams, Rule, Summary, TreeContext, TreeFacts};
 
 pub struct RotationNotMonitored;
 
@@ -25,8 +25,8 @@ pub struct KeyCount {
     pub monitored: bool,
 }
 
-impl KeyCount {
-    pub fn merge(&mut self, other: KeyCount) {
+impl Summary for KeyCount {
+    fn merge(&mut self, other: KeyCount) {
         self.count += other.count;
         self.imported += other.imported;
         self.monitored |= other.monitored;
@@ -40,14 +40,18 @@ impl KeyCount {
             }
         }
     }
+
+    fn reported(&self) -> Vec<&ResourceMeta> {
+        self.first.iter().map(|m| &**m).collect()
+    }
+
+    fn size(&self) -> usize {
+        self.count + self.imported
+    }
 }
 
 impl Rule for RotationNotMonitored {
-    fn id(&self) -> &'static str {
-        "KMS011"
-    }
-
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+    type Params = NoParams;
 
     fn gather(&self, cx: &Context<'_>, facts: &mut TreeFacts) {
         let model = cx.model;
@@ -55,7 +59,8 @@ impl Rule for RotationNotMonitored {
         // material, custom key stores, asymmetric or HMAC keys.
         let imported = |k: &&crate::model::KmsKey| k.rotation_needs_new_key() == Some(true);
         let evaluated = || model.kms_keys.iter().filter(|k| !imported(k));
-        facts.keys.merge(KeyCount {
+        let summary: &mut KeyCount = cx.summary(facts);
+        summary.merge(KeyCount {
             count: evaluated().count(),
             imported: model.kms_keys.iter().filter(imported).count(),
             first: evaluated().next().map(|k| Box::new(k.meta.clone())),
@@ -68,7 +73,9 @@ impl Rule for RotationNotMonitored {
     }
 
     fn check_tree(&self, cx: &TreeContext<'_>, out: &mut Vec<Diagnostic>) {
-        let keys = &cx.facts.keys;
+        let Some(keys) = cx.summary::<KeyCount>() else {
+            return;
+        };
         if keys.monitored {
             return;
         }

@@ -4,14 +4,12 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::kms::KeyOrigin;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, NoParams, Rule};
 
 pub struct RotationNotSupported;
 
 impl Rule for RotationNotSupported {
-    fn id(&self) -> &'static str {
-        "KMS012"
-    }
+    type Params = NoParams;
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for key in &cx.model.kms_keys {

@@ -5,19 +5,25 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{self, Change, Fix, Literal};
 use crate::rules::{Context, Rule};
 use crate::value::format_number;
+use serde::Deserialize;
 
 pub struct RotationPeriodTooLong;
 
-impl Rule for RotationPeriodTooLong {
-    fn id(&self) -> &'static str {
-        "KMS004"
-    }
+/// The parameters of `rules/KMS004.md`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub max_days: f64,
+}
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl Rule for RotationPeriodTooLong {
+    type Params = Params;
+
+    fn check(&self, cx: &Context<'_, Params>, out: &mut Vec<Diagnostic>) {
         // The policy maximum applies under the strict profile or when configured; the
         // range KMS accepts is a fact everywhere.
         let policy = cx.policy();
-        let max = cx.settings.param_f64("KMS004", "max_days", 365.0);
+        let max = cx.params.max_days;
         for key in &cx.model.kms_keys {
             let Some(days) = key.rotation_period_days.known().copied() else {
                 continue;

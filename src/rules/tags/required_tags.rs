@@ -3,20 +3,26 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Context, Rule};
+use serde::Deserialize;
 
 pub struct RequiredTags;
 
-impl Rule for RequiredTags {
-    fn id(&self) -> &'static str {
-        "TAG001"
-    }
+/// The parameters of `rules/TAG001.md`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub required: Vec<String>,
+}
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+impl Rule for RequiredTags {
+    type Params = Params;
+
+    fn check(&self, cx: &Context<'_, Params>, out: &mut Vec<Diagnostic>) {
         // A policy: only under the strict profile, or when configured.
         if !cx.policy() {
             return;
         }
-        let required = cx.settings.param_strs("TAG001", "required", &[]);
+        let required = &cx.params.required;
         if required.is_empty() {
             return;
         }
