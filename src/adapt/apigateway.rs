@@ -37,11 +37,11 @@ pub(in crate::adapt) mod terraform {
         let b = &x.r.body;
         let h = x.r.header;
         let meta = || x.meta();
-        model.api_stages.push(ApiStage {
-            meta: meta(),
-            api: b.get("rest_api_id").cloned(),
-            name: field(b, "stage_name", h, None, string_of),
-        });
+        model.api_stages.push(ApiStage::new(
+            meta(),
+            b.get("rest_api_id").cloned(),
+            field(b, "stage_name", h, None, string_of),
+        ));
     }
 
     /// A deployment with a stage name creates that stage.
@@ -52,11 +52,11 @@ pub(in crate::adapt) mod terraform {
         if b.get("stage_name").is_none_or(|v| v.is_null()) {
             return;
         }
-        model.api_stages.push(ApiStage {
-            meta: meta(),
-            api: b.get("rest_api_id").cloned(),
-            name: field(b, "stage_name", h, None, string_of),
-        })
+        model.api_stages.push(ApiStage::new(
+            meta(),
+            b.get("rest_api_id").cloned(),
+            field(b, "stage_name", h, None, string_of),
+        ))
     }
 
     /// `aws_wafv2_web_acl_association`, `aws_wafregional_web_acl_association`.
@@ -268,11 +268,11 @@ pub(in crate::adapt) mod cloudformation {
         let b = &x.r.body;
         let h = x.r.header;
         let meta = || x.meta();
-        model.api_stages.push(ApiStage {
-            meta: meta(),
-            api: b.get("RestApiId").cloned(),
-            name: field(b, "StageName", h, None, string_of),
-        });
+        model.api_stages.push(ApiStage::new(
+            meta(),
+            b.get("RestApiId").cloned(),
+            field(b, "StageName", h, None, string_of),
+        ));
     }
 
     /// A deployment with a stage name creates that stage.
@@ -283,11 +283,11 @@ pub(in crate::adapt) mod cloudformation {
         if b.get("StageName").is_none_or(|v| v.is_null()) {
             return;
         }
-        model.api_stages.push(ApiStage {
-            meta: meta(),
-            api: b.get("RestApiId").cloned(),
-            name: field(b, "StageName", h, None, string_of),
-        })
+        model.api_stages.push(ApiStage::new(
+            meta(),
+            b.get("RestApiId").cloned(),
+            field(b, "StageName", h, None, string_of),
+        ))
     }
 
     /// `AWS::WAFv2::WebACLAssociation`, `AWS::WAFRegional::WebACLAssociation`.
@@ -434,11 +434,11 @@ pub(in crate::adapt) mod cloudformation {
             from: p.from,
         });
         if b.get("StageName").is_some_and(|v| !v.is_null()) {
-            model.api_stages.push(ApiStage {
-                meta: meta.clone(),
-                api: Some(self_ref(r)),
-                name: field(b, "StageName", h, None, string_of),
-            });
+            model.api_stages.push(ApiStage::new(
+                meta.clone(),
+                Some(self_ref(r)),
+                field(b, "StageName", h, None, string_of),
+            ));
         }
         if b.get("Domain").is_some_and(|v| !v.is_null()) {
             model.api_domain_mappings.push(DomainMapping {

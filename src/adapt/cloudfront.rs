@@ -2,10 +2,10 @@
 
 pub(in crate::adapt) mod terraform {
     use crate::adapt::In;
-    use crate::model::apigateway::{CloudFrontOrigin, OriginHeader};
     use crate::model::cloudfront::{
         header_names, CacheBehavior, OriginRequestPolicy, OriginRequestPolicyLookup,
     };
+    use crate::model::cloudfront::{CloudFrontOrigin, OriginHeader};
     use crate::model::value::{field, string_of};
     use crate::model::{CloudFrontDistribution, Model, Val};
     use crate::source::Span;
@@ -24,6 +24,7 @@ pub(in crate::adapt) mod terraform {
                 .map(|o| cloudfront_origin(o, h))
                 .collect(),
             behaviors: cache_behaviors(b),
+            web_acl: field(b, "web_acl_id", h, None, string_of),
         })
     }
 
@@ -89,6 +90,8 @@ pub(in crate::adapt) mod terraform {
             headers,
             protocol_policy,
             span: o.span,
+            api: crate::model::Link::None,
+            default_api: crate::model::Link::None,
         }
     }
 
@@ -143,8 +146,8 @@ pub(in crate::adapt) mod terraform {
 
 pub(in crate::adapt) mod cloudformation {
     use crate::adapt::In;
-    use crate::model::apigateway::{CloudFrontOrigin, OriginHeader};
     use crate::model::cloudfront::{header_names, CacheBehavior, OriginRequestPolicy};
+    use crate::model::cloudfront::{CloudFrontOrigin, OriginHeader};
     use crate::model::value::{field, string_of};
     use crate::model::{CloudFrontDistribution, Model, Val};
     use crate::source::Span;
@@ -166,6 +169,11 @@ pub(in crate::adapt) mod cloudformation {
             meta: meta(),
             origins,
             behaviors: cache_behaviors(b),
+            web_acl: match b.get("DistributionConfig") {
+                Some(c) if c.as_map().is_none() => Val::set_unknown(c).named("WebACLId"),
+                Some(c) => field(c, "WebACLId", h, None, string_of),
+                None => Val::default(None, h).named("WebACLId"),
+            },
         })
     }
 
@@ -211,6 +219,8 @@ pub(in crate::adapt) mod cloudformation {
             headers,
             protocol_policy,
             span: o.span,
+            api: crate::model::Link::None,
+            default_api: crate::model::Link::None,
         }
     }
 

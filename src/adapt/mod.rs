@@ -108,3 +108,6 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
 pub fn switched_off(r: &ResourceInstance, model: &mut Model) {
     backup::terraform::adapt_switched_off(r, model);
 }
+
+#[cfg(test)]
+mod tests;

@@ -14,10 +14,11 @@ use crate::value::{Kind, Value};
 use std::collections::BTreeMap;
 
 pub use apigateway::{
-    ApiPolicy, ApiStage, CloudFrontDistribution, DomainMapping, HttpApi, NamedPolicyDocument,
-    RestApi, RestApiPolicy, WafAssociation,
+    ApiPolicy, ApiStage, DomainMapping, HttpApi, NamedPolicyDocument, RestApi, RestApiPolicy,
+    WafAssociation,
 };
 pub use backup::{BackupPlan, BackupSelection, BackupVault, VaultLock};
+pub use cloudfront::CloudFrontDistribution;
 pub use kms::{KeyConsumer, KeyRef, KmsAlias, KmsKey};
 pub use tags::TaggableResource;
 pub use value::{How, Val};
@@ -36,6 +37,18 @@ pub struct ResourceMeta {
     /// The module instance or template the resource belongs to.
     pub scope: String,
     pub tags: Tags,
+}
+
+/// A link between two resources of one configuration, made once when the model is
+/// finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Link {
+    /// Nothing links them.
+    #[default]
+    None,
+    /// A link may exist: a reference or ARN that is not statically known.
+    Maybe,
+    Linked,
 }
 
 /// Whether two instance keys may name the same instance (`None`: the whole resource, or a
@@ -394,6 +407,8 @@ impl Model {
         kms::link(self);
         backup::link(self);
         self.link_api_policies();
+        self.link_api_stages();
+        self.link_api_origins();
     }
 
     fn sort_keys(&mut self) {

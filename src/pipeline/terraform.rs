@@ -252,7 +252,7 @@ fn module_calls_in(f: &Discovered, text: &str) -> Vec<String> {
     let dir = dir_of(&f.name);
     let local = |s: &str| {
         (s.starts_with("./") || s.starts_with("../"))
-            .then(|| terraform::join_dir(dir, s))
+            .then(|| crate::discover::join_dir(dir, s))
             .flatten()
     };
     match f.kind {
@@ -524,6 +524,7 @@ pub(crate) fn terraform_component(
     for d in closures.iter().flatten() {
         *users.entry(d).or_default() += 1;
     }
+    let reach = users.clone();
     // Directories no root reaches (a cycle of modules): parsed for their diagnostics only.
     let unreached: Vec<&str> = c
         .dirs
@@ -629,7 +630,13 @@ pub(crate) fn terraform_component(
         });
         out.diagnostics.extend(diags);
         // Each root module is analysed on its own: references do not cross them.
-        let analysed = out.adapt(instances, clock).analyse(options, clock);
+        let mut analysed = out.adapt(instances, clock).analyse(options, clock);
+        let reach_of = |id: FileId| {
+            let dir = files.get(id as usize).map_or("", |f| dir_of(&f.name));
+            reach.get(dir).copied().unwrap_or(1)
+        };
+        crate::fix::mark_root(&mut analysed.findings, root, reach_of);
+        crate::fix::mark_root(&mut analysed.facts.deferred, root, reach_of);
         out.results.merge(analysed);
         for d in closure {
             let n = users.get_mut(d).expect("counted above");
