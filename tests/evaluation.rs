@@ -445,3 +445,158 @@ fn the_multi_environment_project_findings_are_snapshotted() {
     report.diagnostics.retain(|d| d.rule != "evaluation-note");
     insta::assert_snapshot!(common::render_text(&report));
 }
+
+/// `lookup`, `merge`, `zipmap`, `values`, `keys`, splats and `for` over the instances of
+/// a `for_each` or `count` resource, and over a module output built from one, keep each
+/// instance: every alias and every consumer links to its own key, in the findings, their
+/// labels and the key inventory.
+#[test]
+fn functions_over_instance_maps_keep_each_instance() {
+    let r = check("instance_functions", &["KMS001", "KMS005", "KMS007"]);
+    // (key, its alias's resource, its alias's name, its consumer)
+    let expected = [
+        (
+            "aws_kms_key.k[\"a\"]",
+            "aws_kms_alias.lookup",
+            "alias/a",
+            Some("aws_sns_topic.a"),
+        ),
+        (
+            "aws_kms_key.k[\"b\"]",
+            "aws_kms_alias.merge",
+            "alias/b",
+            Some("aws_sqs_queue.b"),
+        ),
+        (
+            "aws_kms_key.k[\"c\"]",
+            "aws_kms_alias.zipmap",
+            "alias/c",
+            Some("aws_secretsmanager_secret.c"),
+        ),
+        (
+            "aws_kms_key.k[\"d\"]",
+            "aws_kms_alias.values",
+            "alias/d",
+            Some("aws_sns_topic.d"),
+        ),
+        (
+            "aws_kms_key.k[\"e\"]",
+            "aws_kms_alias.keys[\"e\"]",
+            "alias/e",
+            Some("aws_sqs_queue.e"),
+        ),
+        ("aws_kms_key.n[0]", "aws_kms_alias.n[0]", "alias/n0", None),
+        (
+            "aws_kms_key.n[1]",
+            "aws_kms_alias.n[1]",
+            "alias/n1",
+            Some("aws_sns_topic.n"),
+        ),
+        (
+            "module.m.aws_kms_key.this[\"x\"]",
+            "aws_kms_alias.mx",
+            "alias/x",
+            Some("aws_sns_topic.x"),
+        ),
+        (
+            "module.m.aws_kms_key.this[\"y\"]",
+            "aws_kms_alias.my",
+            "alias/y",
+            Some("aws_sqs_queue.y"),
+        ),
+    ];
+    for (key, alias, _, consumer) in &expected {
+        if consumer.is_none() {
+            continue;
+        }
+        let pinned: Vec<&iacguard::diagnostic::Diagnostic> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "KMS001" && d.message.contains(&format!("{key} ")))
+            .collect();
+        assert_eq!(pinned.len(), 1, "{key}: {pinned:?}");
+        let d = pinned[0];
+        let aliases: Vec<&str> = d
+            .labels
+            .iter()
+            .filter(|l| l.message.starts_with("alias for this key"))
+            .map(|l| l.message.as_str())
+            .collect();
+        assert_eq!(aliases, [format!("alias for this key: {alias}")], "{key}");
+    }
+
+    let dir = common::root().join("testdata/projects/evaluation/instance_functions");
+    let mut report = iacguard::scan(&iacguard::ScanOptions {
+        paths: vec![dir],
+        root: common::root(),
+        threads: 2,
+        keep_keys: true,
+        ..Default::default()
+    });
+    report.diagnostics.clear();
+    let inv = iacguard::inventory::build(&report, &iacguard::settings::Settings::default());
+    let v = serde_json::to_value(&inv).expect("json");
+    let mut keys: Vec<(String, serde_json::Value, Vec<String>)> = v["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| {
+            let consumers = k["consumers"]
+                .as_array()
+                .expect("consumers")
+                .iter()
+                .map(|c| c["resource"].as_str().unwrap_or("").to_string())
+                .collect();
+            (
+                k["address"].as_str().expect("address").to_string(),
+                k["aliases"].clone(),
+                consumers,
+            )
+        })
+        .collect();
+    keys.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut want: Vec<(String, serde_json::Value, Vec<String>)> = expected
+        .iter()
+        .map(|(key, _, name, consumer)| {
+            (
+                key.to_string(),
+                serde_json::json!([name]),
+                consumer.iter().map(|c| c.to_string()).collect(),
+            )
+        })
+        .collect();
+    want.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(keys, want);
+}
+
+/// Unknown is not silence in templates either: a security-relevant property left unknown
+/// by a construct the evaluator does not follow (a parameter with no value, an import with
+/// no export in the tree, an intrinsic or a transform not evaluated, a condition not
+/// known) is named with it in one note per template, counted in the summary; a known
+/// parameter, a reference to a resource and the pseudo parameters are not.
+#[test]
+fn template_properties_left_unknown_are_named_with_their_cause() {
+    let dir = common::root().join("testdata/projects/evaluation/cfn_not_evaluated");
+    let r = common::scan_path(&dir, 2);
+    let notes: Vec<&iacguard::diagnostic::Diagnostic> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "not-evaluated")
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    let d = notes[0];
+    assert_eq!(
+        d.message,
+        "5 security-relevant properties could not be evaluated, so no rule judged them: \
+         `PendingWindowInDays` of Key (`Fn::GetAZs`, not evaluated); \
+         `KmsMasterKeyId` of Topic (parameter `KeyArn` has no value); \
+         `KmsMasterKeyId` of Queue (`Fn::ImportValue` of `shared-key-arn`, no export of that name in the tree); \
+         `BucketEncryption.ServerSideEncryptionConfiguration.ServerSideEncryptionByDefault.KMSMasterKeyID` of Bucket (condition `Prod`, not statically known); \
+         `Policy` of Api (transform `Example::PolicyMacro`, not evaluated)"
+    );
+    let text = |s: iacguard::source::Span| r.sources.text(s).to_string();
+    assert_eq!(text(d.primary), "!GetAZs \"\"");
+    assert_eq!(d.labels.len(), 4);
+    assert!(iacguard::report::summary(&r)
+        .contains("5 security-relevant attributes could not be evaluated"));
+}

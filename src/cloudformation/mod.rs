@@ -10,6 +10,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
+mod unevaluated;
+
 #[derive(Debug, Clone, Default)]
 pub struct CfnOptions {
     /// `--parameter NAME=VALUE` overrides.
@@ -226,6 +228,7 @@ pub fn evaluate_as(
         );
     }
     let mut out = Vec::new();
+    let mut unevaluated = Vec::new();
     for entry in root.get("Resources").map(Node::entries).unwrap_or_default() {
         let res = &entry.value;
         let Some(rtype) = res.get("Type").and_then(Node::as_str) else {
@@ -244,6 +247,10 @@ pub fn evaluate_as(
                 .unwrap_or_else(|| Value::new(Kind::Map(BTreeMap::new()), p.span)),
             None => Value::new(Kind::Map(BTreeMap::new()), entry.key_span),
         };
+        if let Some(p) = res.get("Properties") {
+            let address = format!("{}{}", inst.address_prefix, entry.key);
+            unevaluated.extend(unevaluated::find(&tpl, rtype, p, &body, &address));
+        }
         out.push(ResourceInstance {
             framework: Framework::CloudFormation,
             rtype: rtype.to_string(),
@@ -261,6 +268,9 @@ pub fn evaluate_as(
     if let Some(api) = implicit_serverless_api(root, &tpl) {
         out.push(api);
     }
+    tpl.notes
+        .borrow_mut()
+        .extend(unevaluated::note(unevaluated));
     (out, tpl.notes.into_inner())
 }
 

@@ -346,6 +346,12 @@ impl<'s> Evaluator<'s> {
                 }
                 None => Ok(self.reference(resource, &[], span)),
             },
+            // A splat over a `count`/`for_each` resource: over the list of its instances
+            // (`aws_kms_key.this[*].arn`), each keeping its instance.
+            Some(Step::Splat) if self.scope.instance_keys(&resource).is_some() => {
+                let whole = self.resource_value(resource, &[], span)?;
+                self.apply_steps(whole, steps, span)
+            }
             _ => Ok(self.reference(resource, skip_index(steps), span)),
         }
     }
