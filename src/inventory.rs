@@ -7,8 +7,14 @@ use crate::settings::{Date, Settings};
 use crate::Report;
 use serde::Serialize;
 
+/// The version of the inventory JSON (`docs/audit.schema.json`, `keys`).
+pub const SCHEMA_VERSION: u32 = 1;
+
 #[derive(Debug, Serialize)]
 pub struct Inventory {
+    pub schema_version: u32,
+    /// The date rotation ages and due dates are computed for (`--today`).
+    pub today: String,
     pub keys: Vec<KeyEntry>,
     /// Environments in the order to rotate them (dev first, prod last).
     pub rotation_order: Vec<String>,
@@ -37,6 +43,16 @@ pub struct KeyEntry {
     pub replica_of: Option<String>,
     pub rotation_date: Option<String>,
     pub rotation_age_days: Option<i64>,
+    /// Whether the key is enabled (`unknown` when not statically known).
+    pub enabled: &'static str,
+    /// Expiry of imported key material (`valid_to`, `ValidTo`), when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_to: Option<String>,
+    /// For imported material: `current`, `due` (within 30 days of the policy's maximum
+    /// age or of `valid_to`), `overdue` (older than the policy allows, or expired), or
+    /// `untracked` (no rotation date, no `valid_to`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rotation_status: Option<&'static str>,
     pub aliases: Vec<String>,
     pub environment: Option<String>,
     pub consumers: Vec<ConsumerEntry>,
@@ -83,31 +99,56 @@ fn location(report: &Report, span: crate::source::Span) -> String {
     format!("{}:{}", f.name, f.position(span.start as usize).line)
 }
 
-/// The environment of a key: its `Environment`/`env` tag, else a path segment after
-/// `envs/`, `environments/` or a well-known environment directory name.
+/// The environment of a key: its `Environment`/`env` tag, else the calling root
+/// module's path (`envs/prod`), else its own file's.
 fn environment(report: &Report, key: &KmsKey) -> Option<String> {
     for t in ["Environment", "environment", "Env", "env"] {
         if let Some(v) = key.meta.tags.get(t).and_then(|v| v.to_plain_string()) {
             return Some(v);
         }
     }
-    let name = &report.sources.get(key.meta.header.file).name;
-    let parts: Vec<&str> = name.split('/').collect();
+    environment_of_path(crate::model::root_of(&key.meta.ref_name), true)
+        .or_else(|| environment_of_path(&report.sources.get(key.meta.header.file).name, false))
+}
+
+/// The environment a path names: the segment after `envs/`, `environments/` or `env/`,
+/// else a well-known environment directory name. `dir`: the path is a directory (its last
+/// segment counts), not a file.
+pub fn environment_of_path(path: &str, dir: bool) -> Option<String> {
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let dirs = if dir {
+        parts.len()
+    } else {
+        parts.len().saturating_sub(1)
+    };
+    let parts = &parts[..dirs];
     for (i, p) in parts.iter().enumerate() {
         if matches!(*p, "envs" | "environments" | "env") {
             if let Some(next) = parts.get(i + 1) {
-                if i + 2 < parts.len() {
-                    return Some(next.to_string());
-                }
+                return Some(next.to_string());
             }
         }
     }
     parts
         .iter()
         .rev()
-        .skip(1)
         .find(|p| ENV_ORDER.iter().any(|(n, _)| n.eq_ignore_ascii_case(p)))
         .map(|p| p.to_string())
+}
+
+/// `YYYY-MM-DD` of a date.
+pub fn date_string(d: Date) -> String {
+    // Howard Hinnant's civil_from_days.
+    let z = d.0 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{day:02}")
 }
 
 fn consumer_entry(report: &Report, c: &KeyConsumer) -> ConsumerEntry {
@@ -151,12 +192,11 @@ fn rotation_of(key: &KmsKey) -> String {
 
 pub fn build(report: &Report, settings: &Settings) -> Inventory {
     let model = &report.keys;
-    let tag =
-        crate::rules::params_of::<crate::rules::kms::imported_key_rotation_untracked::Params>(
-            "KMS003", settings,
-        )
-        .map(|p| p.tag)
-        .unwrap_or_default();
+    let kms003 = crate::rules::params_of::<
+        crate::rules::kms::imported_key_rotation_untracked::Params,
+    >("KMS003", settings);
+    let tag = kms003.as_ref().map(|p| p.tag.clone()).unwrap_or_default();
+    let max_age_days = kms003.as_ref().map_or(365.0, |p| p.max_age_days);
     let mut keys = Vec::new();
     for key in &model.kms_keys {
         let origin = match key.origin.known() {
@@ -182,6 +222,24 @@ pub fn build(report: &Report, settings: &Settings) -> Inventory {
             .as_deref()
             .and_then(Date::parse)
             .map(|d| settings.today.0 - d.0);
+        let valid_to = key.valid_to.known().cloned();
+        let rotation_status = (key.origin.known() == Some(&KeyOrigin::External)).then(|| {
+            let max_age = max_age_days as i64;
+            let today = settings.today.0;
+            let expiry = valid_to
+                .as_deref()
+                .and_then(Date::parse)
+                .map(|d| d.0 - today);
+            let age = rotation_age_days;
+            match (age, expiry) {
+                (None, None) => "untracked",
+                (a, e) if a.is_some_and(|a| a > max_age) || e.is_some_and(|e| e < 0) => "overdue",
+                (a, e) if a.is_some_and(|a| a > max_age - 30) || e.is_some_and(|e| e <= 30) => {
+                    "due"
+                }
+                _ => "current",
+            }
+        });
         let consumers: Vec<ConsumerEntry> = model
             .kms_consumers
             .iter()
@@ -209,6 +267,13 @@ pub fn build(report: &Report, settings: &Settings) -> Inventory {
             replica_of,
             rotation_date,
             rotation_age_days,
+            enabled: match key.enabled.known() {
+                Some(true) => "enabled",
+                Some(false) => "disabled",
+                None => "unknown",
+            },
+            valid_to,
+            rotation_status,
             aliases: model
                 .aliases_of_key(key)
                 .map(|a| {
@@ -261,6 +326,8 @@ pub fn build(report: &Report, settings: &Settings) -> Inventory {
         .map(|r| format!("{} ({})", r.meta.address, location(report, r.meta.header)))
         .collect();
     Inventory {
+        schema_version: SCHEMA_VERSION,
+        today: date_string(settings.today),
         keys,
         rotation_order: envs,
         reencrypt,
@@ -296,8 +363,16 @@ pub fn render_text(inv: &Inventory) -> String {
             }
         }
         s.push('\n');
+        if k.valid_to.is_some() || k.rotation_status.is_some() {
+            s.push_str(&format!(
+                "  material valid to: {}   rotation status: {}\n",
+                k.valid_to.as_deref().unwrap_or("not set"),
+                k.rotation_status.unwrap_or("n/a")
+            ));
+        }
         s.push_str(&format!(
-            "  environment: {}   aliases: {}\n",
+            "  {}   environment: {}   aliases: {}\n",
+            k.enabled,
             k.environment.as_deref().unwrap_or("unknown"),
             if k.aliases.is_empty() {
                 "none".to_string()
@@ -359,6 +434,41 @@ fn node_id(prefix: &str, name: &str) -> String {
     id
 }
 
+/// Text inside a quoted Mermaid label: quotes, `#`, `<`, `>`, `&` and line breaks as
+/// Mermaid's entity codes, so that no label ends early or reads as markup.
+pub fn mermaid_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '&' => out.push_str("#amp;"),
+            '|' => out.push_str("#124;"),
+            '`' => out.push_str("#96;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside a quoted Graphviz label: backslashes and quotes escaped, line breaks as
+/// spaces.
+pub fn dot_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A Mermaid flowchart: aliases → keys ← consumers.
 pub fn render_mermaid(inv: &Inventory) -> String {
     let mut s = String::from("flowchart LR\n");
@@ -367,10 +477,11 @@ pub fn render_mermaid(inv: &Inventory) -> String {
             "k_",
             &format!("{}_{}", k.configuration.as_deref().unwrap_or(""), k.address),
         );
-        s.push_str(&format!("  {kid}[\"{} ({})\"]\n", k.address, k.rotation));
+        let label = mermaid_text(&format!("{} ({})", k.address, k.rotation));
+        s.push_str(&format!("  {kid}[\"{label}\"]\n"));
         for a in &k.aliases {
-            let aid = node_id("a_", a);
-            s.push_str(&format!("  {aid}([\"{a}\"]) --> {kid}\n"));
+            let aid = node_id("a_", &format!("{kid}_{a}"));
+            s.push_str(&format!("  {aid}([\"{}\"]) --> {kid}\n", mermaid_text(a)));
         }
         for c in &k.consumers {
             let cid = node_id(
@@ -383,8 +494,9 @@ pub fn render_mermaid(inv: &Inventory) -> String {
                 "-->"
             };
             s.push_str(&format!(
-                "  {cid}[\"{}: {}\"] {arrow}|by {}| {kid}\n",
-                c.resource, c.attribute, c.by
+                "  {cid}[\"{}\"] {arrow}|\"by {}\"| {kid}\n",
+                mermaid_text(&format!("{}: {}", c.resource, c.attribute)),
+                c.by
             ));
         }
     }
@@ -401,12 +513,14 @@ pub fn render_dot(inv: &Inventory) -> String {
         );
         s.push_str(&format!(
             "  {kid} [shape=box, label=\"{}\\n{}\"];\n",
-            k.address, k.rotation
+            dot_text(&k.address),
+            dot_text(&k.rotation)
         ));
         for a in &k.aliases {
-            let aid = node_id("a_", a);
+            let aid = node_id("a_", &format!("{kid}_{a}"));
             s.push_str(&format!(
-                "  {aid} [shape=ellipse, label=\"{a}\"];\n  {aid} -> {kid};\n"
+                "  {aid} [shape=ellipse, label=\"{}\"];\n  {aid} -> {kid};\n",
+                dot_text(a)
             ));
         }
         for c in &k.consumers {
@@ -421,7 +535,9 @@ pub fn render_dot(inv: &Inventory) -> String {
             };
             s.push_str(&format!(
                 "  {cid} [shape=note, label=\"{}\\n{}\"];\n  {cid} -> {kid} [style={style}, label=\"by {}\"];\n",
-                c.resource, c.attribute, c.by
+                dot_text(&c.resource),
+                dot_text(c.attribute),
+                c.by
             ));
         }
     }

@@ -5,6 +5,7 @@
 //! syntax → [`model`] → [`rules`] → [`report`].
 
 pub mod adapt;
+pub mod audit;
 pub mod baseline;
 pub mod cloudformation;
 pub mod config;

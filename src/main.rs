@@ -31,6 +31,9 @@ struct Cli {
 enum Command {
     /// Analyse Terraform and CloudFormation files (the default command)
     Check(CheckArgs),
+    /// Audit evidence: one verdict per rule and resource (pass, fail, undecided,
+    /// suppressed, baselined, not applicable), totals, and the key inventory
+    Audit(AuditArgs),
     /// Print the KMS key rotation inventory: keys, aliases, environments, consumers
     Keys(KeysArgs),
     /// List the rules: id, name, default severity, frameworks, whether enabled, summary
@@ -63,6 +66,28 @@ enum KeysFormat {
     Json,
     Mermaid,
     Dot,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum AuditFormat {
+    Text,
+    Json,
+    Html,
+}
+
+#[derive(Args)]
+struct AuditArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+    format: AuditFormat,
+    /// Write the audit to this file instead of standard output
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Findings recorded in this baseline file are `baselined`
+    #[arg(long)]
+    baseline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum, Default)]
@@ -198,6 +223,7 @@ fn main() -> ExitCode {
     let result = match command {
         Command::Check(args) => check(args),
         Command::Keys(args) => keys(args),
+        Command::Audit(args) => audit(args),
         Command::Rules(args) => list_rules(args),
         Command::Explain { rule } => explain(&rule),
         Command::Lsp => lsp(),
@@ -399,6 +425,40 @@ fn keys(args: KeysArgs) -> Result<ExitCode, String> {
         KeysFormat::Dot => iacguard::inventory::render_dot(&inv),
     };
     emit(&out);
+    Ok(if report.bad_paths.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+fn audit(args: AuditArgs) -> Result<ExitCode, String> {
+    let (mut options, _) = scan_options(&args.input)?;
+    options.keep_keys = true;
+    options.keep_audit = true;
+    options.baseline = args
+        .baseline
+        .as_ref()
+        .map(|p| iacguard::absolutize(&options.root, p));
+    let report = iacguard::scan(&options);
+    if let Some(e) = &report.usage_error {
+        return Err(e.clone());
+    }
+    for b in &report.bad_paths {
+        eprintln!("error: cannot read {}: {}", b.path.display(), b.error);
+    }
+    note_empty_paths(&report, &args.input, &options);
+    let audit = iacguard::audit::build(&report, &options.settings);
+    let out = match args.format {
+        AuditFormat::Text => iacguard::audit::render_text(&audit),
+        AuditFormat::Json => iacguard::audit::render_json(&audit),
+        AuditFormat::Html => iacguard::audit::html::render(&audit),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, out.as_bytes())
+            .map_err(|e| format!("error: cannot write the audit: {e}"))?,
+        None => emit(&out),
+    }
     Ok(if report.bad_paths.is_empty() {
         ExitCode::SUCCESS
     } else {

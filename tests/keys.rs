@@ -105,3 +105,108 @@ fn keys_with_rotation_enabled_where_kms_rejects_it_do_not_rotate() {
         "none (automatic rotation is not supported for this key)"
     );
 }
+
+/// Each key instance of `count` and `for_each` (in the root and in a module) lists its own
+/// aliases and consumers only, with the environment of the root that calls the module.
+#[test]
+fn keys_per_instance_have_their_own_aliases_and_consumers() {
+    let text = keys_of("testdata/projects/keys_for_each", "json");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["today"], "2026-06-01");
+    let got: Vec<(String, Vec<String>, Vec<String>, String)> = v["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| {
+            let strings = |x: &serde_json::Value, f: &str| -> Vec<String> {
+                x.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| {
+                        if f.is_empty() {
+                            c.as_str().unwrap().to_string()
+                        } else {
+                            c[f].as_str().unwrap().to_string()
+                        }
+                    })
+                    .collect()
+            };
+            (
+                k["address"].as_str().unwrap().to_string(),
+                strings(&k["aliases"], ""),
+                strings(&k["consumers"], "resource"),
+                k["environment"].as_str().unwrap_or("none").to_string(),
+            )
+        })
+        .collect();
+    let s = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "aws_kms_key.counted[0]".into(),
+                s(&["alias/prod-counted-0"]),
+                s(&[]),
+                "prod".into()
+            ),
+            (
+                "aws_kms_key.counted[1]".into(),
+                s(&["alias/prod-counted-1"]),
+                s(&["aws_sns_topic.events"]),
+                "prod".into()
+            ),
+            (
+                "module.keys.aws_kms_key.this[\"logs\"]".into(),
+                s(&["alias/prod-logs"]),
+                s(&["module.keys.aws_sqs_queue.this[\"logs\"]"]),
+                "prod".into()
+            ),
+            (
+                "module.keys.aws_kms_key.this[\"s3\"]".into(),
+                s(&["alias/prod-s3"]),
+                s(&[
+                    "aws_s3_bucket_server_side_encryption_configuration.data",
+                    "module.keys.aws_sqs_queue.this[\"s3\"]"
+                ]),
+                "prod".into()
+            ),
+        ]
+    );
+}
+
+/// A key created in a module takes the environment of the root module that calls it.
+#[test]
+fn keys_in_modules_take_the_environment_of_their_root() {
+    let text = keys_of("testdata/projects/platform", "json");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let envs: Vec<(&str, &str)> = v["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["address"].as_str().unwrap(),
+                k["environment"].as_str().unwrap_or("none"),
+            )
+        })
+        .collect();
+    assert!(envs.contains(&("module.kms.aws_kms_external_key.this[\"s3\"]", "dev")));
+    assert!(envs.contains(&("module.kms.aws_kms_external_key.this[\"s3\"]", "prod")));
+    assert!(envs.iter().all(|(_, e)| *e != "none"), "{envs:?}");
+    assert!(v["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|k| k["rotation_status"] == "untracked" && k["enabled"] == "enabled"));
+}
+
+/// Labels that hold quotes (`this["s3"]`) are escaped in both graph languages.
+#[test]
+fn graph_labels_are_escaped() {
+    let mermaid = keys_of("testdata/projects/keys_for_each", "mermaid");
+    assert!(mermaid.contains("this[#quot;s3#quot;]"), "{mermaid}");
+    assert!(!mermaid.contains("[\"s3\"]"));
+    let dot = keys_of("testdata/projects/keys_for_each", "dot");
+    assert!(dot.contains("this[\\\"s3\\\"]"), "{dot}");
+}

@@ -195,6 +195,11 @@ impl Adapted {
             findings,
             facts,
             headers,
+            audit: if options.keep_audit {
+                crate::audit::subjects::of(&model)
+            } else {
+                Vec::new()
+            },
             keys: if options.keep_keys {
                 vec![model.take_keys()]
             } else {
@@ -232,6 +237,8 @@ pub(crate) struct Analysed {
     /// KMS resources, linked within their group, for the key inventory
     /// ([`ScanOptions::keep_keys`]).
     pub(crate) keys: Vec<Model>,
+    /// The resources each rule judges, for the audit ([`ScanOptions::keep_audit`]).
+    pub(crate) audit: Vec<crate::audit::Subject>,
     /// Nested stack resources (their children are evaluated through them).
     pub(crate) stacks: Vec<ResourceInstance>,
 }
@@ -242,6 +249,7 @@ impl Analysed {
         self.facts.merge(other.facts);
         self.headers.extend(other.headers);
         self.keys.extend(other.keys);
+        self.audit.extend(other.audit);
         self.stacks.extend(other.stacks);
     }
 }

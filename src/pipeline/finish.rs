@@ -79,6 +79,7 @@ pub(super) fn finish(
         mut facts,
         headers: header_lines,
         keys,
+        audit,
         ..
     } = c.results;
     let mut headers: std::collections::HashMap<(FileId, String), Vec<usize>> =
@@ -193,6 +194,7 @@ pub(super) fn finish(
         sources,
         diagnostics,
         keys,
+        audit,
         files_analyzed: c.files_analyzed,
         bad_paths: c.bad_paths,
         empty_paths,

@@ -60,6 +60,8 @@ pub struct ScanOptions {
     /// [`Report::keys`] (the key inventory); otherwise each group's model is dropped once
     /// its rules have run.
     pub keep_keys: bool,
+    /// Keep the resources each rule judges in [`Report::audit`] (`iacguard audit`).
+    pub keep_audit: bool,
 }
 
 impl Default for ScanOptions {
@@ -76,6 +78,7 @@ impl Default for ScanOptions {
             baseline: None,
             isolate_files: false,
             keep_keys: false,
+            keep_audit: false,
             overlays: Vec::new(),
         }
     }
@@ -90,6 +93,8 @@ pub struct Report {
     /// The KMS keys, aliases, consumers and AWS Config rules of the scan, when
     /// [`ScanOptions::keep_keys`] asks for them (empty otherwise).
     pub keys: Model,
+    /// The resources each rule judges, when [`ScanOptions::keep_audit`] asks for them.
+    pub audit: Vec<crate::audit::Subject>,
     /// Files that were analysed as Terraform or CloudFormation.
     pub files_analyzed: usize,
     /// Command-line paths that could not be read at all.

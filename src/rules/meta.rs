@@ -36,6 +36,14 @@ pub struct RuleMeta {
     pub strict_enables: bool,
     #[serde(default)]
     pub references: Vec<String>,
+    /// The model resources the rule judges, one audit verdict each (`kms-key`, ...; see
+    /// `audit::subjects::KINDS`).
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// The fields of the subject the rule needs: when one is not statically known and
+    /// the rule reports nothing, the verdict is `undecided`.
+    #[serde(default)]
+    pub reads: Vec<String>,
     /// Parameters with their defaults (`[rules.<ID>]` in the configuration).
     #[serde(default)]
     pub params: toml::Table,
