@@ -636,6 +636,7 @@ pub(crate) fn terraform_component(
     options: &ScanOptions,
     inputs: &RootInputs,
     manifests: &terraform::Manifests,
+    plans: &[crate::plan::input::PlanInput],
     clock: &Clock,
 ) -> Unit {
     use std::collections::{BTreeSet, HashMap};
@@ -761,12 +762,22 @@ pub(crate) fn terraform_component(
             .filter_map(|d| cache.get(d))
             .flat_map(|(files, _)| files)
             .collect();
-        let (instances, diags) = Clock::time(&clock.evaluate, || {
-            terraform::evaluate(module_files, tf_options, &var_files, manifests)
+        // A plan of this root gives its values; its source places them.
+        let planned = plans
+            .iter()
+            .find(|p| p.root.as_deref() == Some(*root))
+            .and_then(|p| Some((p, p.tree.as_ref()?)));
+        let (instances, diags, objects) = Clock::time(&clock.evaluate, || match planned {
+            Some((_, tree)) => crate::plan::read_with_source(tree, root, &module_files, manifests),
+            None => {
+                let (i, d) = terraform::evaluate(module_files, tf_options, &var_files, manifests);
+                (i, d, Vec::new())
+            }
         });
         out.diagnostics.extend(diags);
         // Each root module is analysed on its own: references do not cross them.
-        let analysed = out.adapt(instances, clock).analyse(options, clock);
+        let mut analysed = out.adapt(instances, clock).analyse(options, clock);
+        crate::plan::label_planned(&mut analysed.findings, &objects);
         out.results.merge(analysed);
         for d in closure {
             let n = users.get_mut(d).expect("counted above");

@@ -14,6 +14,7 @@ pub mod inventory;
 pub mod lsp;
 pub mod model;
 pub mod options;
+pub mod plan;
 pub mod report;
 pub mod resource;
 pub mod rules;
@@ -67,6 +68,8 @@ pub struct ScanOptions {
     /// [`Report::keys`] (the key inventory); otherwise each group's model is dropped once
     /// its rules have run.
     pub keep_keys: bool,
+    /// Terraform plan JSON files (`--plan`): each is analysed as the root module it plans.
+    pub plans: Vec<PathBuf>,
 }
 
 impl Default for ScanOptions {
@@ -84,6 +87,7 @@ impl Default for ScanOptions {
             isolate_files: false,
             keep_keys: false,
             overlays: Vec::new(),
+            plans: Vec::new(),
         }
     }
 }
@@ -111,6 +115,9 @@ pub struct Report {
     /// A usage error found while scanning (`--var-file`s that no single root module can
     /// take): the CLI exits with status 2.
     pub usage_error: Option<String>,
+    /// The plans analysed: the plan file's name, and the root module directory whose
+    /// values it gave (`None`: its configuration is not in the scanned tree).
+    pub plans: Vec<(String, Option<String>)>,
 }
 
 impl Report {
@@ -659,6 +666,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
         !options.isolate_files,
     );
     add_unsaved_overlays(&mut walk, options);
+    let mut plans = plan::input::take_plans(&mut walk, options);
     let mut timings = Timings::new();
     timings.mark("discover");
     let manifests = installed_modules(&mut walk.files);
@@ -711,6 +719,11 @@ fn scan_inner(options: &ScanOptions) -> Report {
     }
     var_unit.release();
     var_unit.suppressions.clear();
+    // Plans are numbered after the variable files.
+    let first_plan = first_var_file + var_unit.files.len();
+    for (k, p) in plans.iter_mut().enumerate() {
+        p.parse((first_plan + k) as FileId);
+    }
 
     // Terraform, one unit of module directories at a time; CloudFormation, one template
     // at a time. Each is parsed, evaluated and dropped: what stays is its resources.
@@ -725,9 +738,10 @@ fn scan_inner(options: &ScanOptions) -> Report {
         .collect();
     let (inputs, usage_error) =
         group::RootInputs::resolve(var_files, !options.terraform.vars.is_empty(), &roots);
+    plan::input::assign_roots(&mut plans, &roots);
     let tf: Vec<Unit> = components
         .into_par_iter()
-        .map(|c| terraform_component(c, files, options, &inputs, &manifests, &clock))
+        .map(|c| terraform_component(c, files, options, &inputs, &manifests, &plans, &clock))
         .collect();
     let var_files = inputs;
     drop(var_files);
@@ -767,6 +781,22 @@ fn scan_inner(options: &ScanOptions) -> Report {
     };
     for u in tf {
         take_unit(u, &mut slots, &mut diagnostics, &mut results);
+    }
+    // Plans whose configuration is not in the tree: analysed on their own, placed in the
+    // plan.
+    let plans_analysed = plans.len();
+    for p in plans.iter_mut() {
+        diagnostics.append(&mut p.diagnostics);
+        if let (Some(tree), None) = (&p.tree, &p.root) {
+            let placement = plan::Placement {
+                root: p.name.clone(),
+                source: None,
+            };
+            let planned = Clock::time(&clock.evaluate, || plan::read(tree, &placement));
+            diagnostics.extend(planned.diagnostics);
+            let adapted = Clock::time(&clock.adapt, || Adapted::new(planned.instances, |_| None));
+            results.merge(adapted.analyse(options, &clock));
+        }
     }
     // Templates that Terraform deploys (`aws_cloudformation_stack`): analysed once every
     // template is known, with the stack's parameters.
@@ -968,6 +998,15 @@ fn scan_inner(options: &ScanOptions) -> Report {
     for (_, f) in var_unit.files {
         sources.add(f);
     }
+    files_analyzed += plans_analysed;
+    let plan_roots: Vec<(String, Option<String>)> = plans
+        .iter()
+        .map(|p| (p.name.clone(), p.root.clone()))
+        .collect();
+    for mut p in plans {
+        p.tree = None;
+        sources.add(p.source_file());
+    }
     diagnostics.extend(var_unit.diagnostics);
     timings.mark("parse+evaluate");
     timings.report("parse (all threads)", Clock::ms(&clock.parse));
@@ -1113,6 +1152,7 @@ fn scan_inner(options: &ScanOptions) -> Report {
         suppressed,
         baseline: baseline_stats,
         usage_error,
+        plans: plan_roots,
     }
 }
 
