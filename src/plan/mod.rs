@@ -851,7 +851,7 @@ impl<'a> Reader<'a, '_> {
                 (a, b) => a == b,
             };
             match t {
-                Target::OwnKey | Target::Other => {}
+                Target::OwnKey | Target::Other | Target::Module(_) => {}
                 _ if subjects.iter().any(same) => {}
                 _ => subjects.push(t),
             }
@@ -903,6 +903,7 @@ impl<'a> Reader<'a, '_> {
                 call,
                 instance: key,
                 output,
+                index,
             } => {
                 let c = self.config.calls.get(&(module.path(), call.clone()))?;
                 let e = c
@@ -911,9 +912,27 @@ impl<'a> Reader<'a, '_> {
                     .get(&output)?
                     .get("expression")?;
                 let child = module.child(&call, key);
-                self.resolve(e, &child, "", depth + 1)
+                let (m, t) = self.resolve(e, &child, "", depth + 1)?;
+                // `module.kms.arns["s3"]` of `{ for k, v in aws_kms_key.this : k => v.arn }`:
+                // the instance the index names.
+                let t = match (t, index) {
+                    (
+                        Target::Resource {
+                            local,
+                            instance: None,
+                            attr,
+                        },
+                        Some(i),
+                    ) => Target::Resource {
+                        local,
+                        instance: Some(i),
+                        attr,
+                    },
+                    (t, _) => t,
+                };
+                Some((m, t))
             }
-            Target::OwnKey | Target::Other => None,
+            Target::OwnKey | Target::Other | Target::Module(_) => None,
         }
     }
 }

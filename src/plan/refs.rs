@@ -77,7 +77,11 @@ pub enum Target {
         call: String,
         instance: Option<String>,
         output: String,
+        /// An index into the output (`module.kms.arns["s3"]`).
+        index: Option<String>,
     },
+    /// A module call as a whole (`module.kms`), listed with its outputs.
+    Module(String),
     /// A variable of this module (its value is the caller's argument).
     Variable(String),
     /// `each.key` or `count.index`: the key of the referencing instance.
@@ -119,7 +123,9 @@ pub fn target(text: &str) -> Target {
                     call: call.to_string(),
                     instance,
                     output: output.to_string(),
+                    index: index(at + 1),
                 },
+                None if steps.len() == at => Target::Module(call.to_string()),
                 None => Target::Other,
             }
         }
@@ -218,19 +224,21 @@ mod tests {
             Target::ModuleOutput {
                 call: "kms".into(),
                 instance: Some("[0]".into()),
-                output: "key_arn".into()
+                output: "key_arn".into(),
+                index: None
             }
         );
         assert_eq!(target("var.key"), Target::Variable("key".into()));
         assert_eq!(target("each.key"), Target::OwnKey);
         assert_eq!(target("local.x"), Target::Other);
-        assert_eq!(target("module.kms"), Target::Other);
+        assert_eq!(target("module.kms"), Target::Module("kms".into()));
         assert_eq!(
             target(r#"module.kms.arns["s3"]"#),
             Target::ModuleOutput {
                 call: "kms".into(),
                 instance: None,
-                output: "arns".into()
+                output: "arns".into(),
+                index: Some(r#"["s3"]"#.into())
             }
         );
     }
