@@ -44,7 +44,8 @@ fn policy(i: usize) -> String {
 /// its lock, and taggable queues; `n` instances in all.
 fn module_changes(m: usize, n: usize, out: &mut Vec<Value>, planned: &mut Vec<Value>) {
     let module = format!("module.svc[\"svc{m}\"]");
-    let tags = json!({"Environment": "prod", "Owner": format!("team-{}", m % 7), "CostCenter": "cc-42"});
+    let tags =
+        json!({"Environment": "prod", "Owner": format!("team-{}", m % 7), "CostCenter": "cc-42"});
     for i in 0..n {
         let (rtype, name, mut after, unknown) = match i % 6 {
             0 => (
@@ -95,7 +96,12 @@ fn module_changes(m: usize, n: usize, out: &mut Vec<Value>, planned: &mut Vec<Va
         let update = i % 3 == 0;
         if update {
             if let Some(o) = after.as_object_mut() {
-                o.insert("arn".into(), json!(format!("arn:aws:service:eu-west-1:111122223333:{rtype}/{name}")));
+                o.insert(
+                    "arn".into(),
+                    json!(format!(
+                        "arn:aws:service:eu-west-1:111122223333:{rtype}/{name}"
+                    )),
+                );
                 o.insert("id".into(), json!(format!("{name}-{m}")));
             }
         }
@@ -107,12 +113,16 @@ fn module_changes(m: usize, n: usize, out: &mut Vec<Value>, planned: &mut Vec<Va
             "before_sensitive": if update { json!({}) } else { json!(false) },
             "after_sensitive": {"tags": {}, "tags_all": {}},
         });
-        planned.push(json!({"address": address, "mode": "managed", "type": rtype, "name": name,
+        planned.push(
+            json!({"address": address, "mode": "managed", "type": rtype, "name": name,
             "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
-            "values": change["after"], "sensitive_values": {"tags": {}, "tags_all": {}}}));
-        out.push(json!({"address": address, "module_address": module, "mode": "managed",
+            "values": change["after"], "sensitive_values": {"tags": {}, "tags_all": {}}}),
+        );
+        out.push(
+            json!({"address": address, "module_address": module, "mode": "managed",
             "type": rtype, "name": name, "provider_name": "registry.terraform.io/hashicorp/aws",
-            "change": change}));
+            "change": change}),
+        );
     }
 }
 
@@ -121,12 +131,36 @@ fn module_configuration(n: usize) -> Value {
     let mut resources = Vec::new();
     for i in 0..n {
         let (rtype, name, expressions) = match i % 6 {
-            0 => ("aws_kms_key", format!("k{i}"), json!({"description": {"references": ["var.name"]}, "enable_key_rotation": {"constant_value": i % 12 != 0}, "deletion_window_in_days": {"constant_value": 30}, "policy": {"references": ["data.aws_iam_policy_document.key.json", "data.aws_iam_policy_document.key"]}, "tags": {"references": ["var.tags"]}})),
-            1 => ("aws_kms_alias", format!("k{}", i - 1), json!({"name": {"references": ["var.name"]}, "target_key_id": {"references": [format!("aws_kms_key.k{}.key_id", i - 1), format!("aws_kms_key.k{}", i - 1)]}})),
-            2 => ("aws_s3_bucket", format!("b{i}"), json!({"bucket": {"references": ["var.name"]}, "policy": {"references": ["var.policy"]}, "tags": {"references": ["var.tags"]}})),
-            3 => ("aws_s3_bucket_server_side_encryption_configuration", format!("b{}", i - 1), json!({"bucket": {"references": [format!("aws_s3_bucket.b{}.id", i - 1), format!("aws_s3_bucket.b{}", i - 1)]}, "rule": [{"bucket_key_enabled": {"constant_value": true}, "apply_server_side_encryption_by_default": [{"sse_algorithm": {"constant_value": "aws:kms"}, "kms_master_key_id": {"references": [format!("aws_kms_key.k{}.arn", i - 3), format!("aws_kms_key.k{}", i - 3)]}}]}]})),
-            4 => ("aws_backup_vault", format!("v{i}"), json!({"name": {"references": ["var.name"]}, "tags": {"references": ["var.tags"]}})),
-            _ => ("aws_sqs_queue", format!("q{i}"), json!({"name": {"references": ["var.name"]}, "kms_master_key_id": {"references": ["aws_kms_alias.k0.name", "aws_kms_alias.k0"]}, "policy": {"references": ["var.policy"]}, "tags": {"references": ["var.tags"]}})),
+            0 => (
+                "aws_kms_key",
+                format!("k{i}"),
+                json!({"description": {"references": ["var.name"]}, "enable_key_rotation": {"constant_value": i % 12 != 0}, "deletion_window_in_days": {"constant_value": 30}, "policy": {"references": ["data.aws_iam_policy_document.key.json", "data.aws_iam_policy_document.key"]}, "tags": {"references": ["var.tags"]}}),
+            ),
+            1 => (
+                "aws_kms_alias",
+                format!("k{}", i - 1),
+                json!({"name": {"references": ["var.name"]}, "target_key_id": {"references": [format!("aws_kms_key.k{}.key_id", i - 1), format!("aws_kms_key.k{}", i - 1)]}}),
+            ),
+            2 => (
+                "aws_s3_bucket",
+                format!("b{i}"),
+                json!({"bucket": {"references": ["var.name"]}, "policy": {"references": ["var.policy"]}, "tags": {"references": ["var.tags"]}}),
+            ),
+            3 => (
+                "aws_s3_bucket_server_side_encryption_configuration",
+                format!("b{}", i - 1),
+                json!({"bucket": {"references": [format!("aws_s3_bucket.b{}.id", i - 1), format!("aws_s3_bucket.b{}", i - 1)]}, "rule": [{"bucket_key_enabled": {"constant_value": true}, "apply_server_side_encryption_by_default": [{"sse_algorithm": {"constant_value": "aws:kms"}, "kms_master_key_id": {"references": [format!("aws_kms_key.k{}.arn", i - 3), format!("aws_kms_key.k{}", i - 3)]}}]}]}),
+            ),
+            4 => (
+                "aws_backup_vault",
+                format!("v{i}"),
+                json!({"name": {"references": ["var.name"]}, "tags": {"references": ["var.tags"]}}),
+            ),
+            _ => (
+                "aws_sqs_queue",
+                format!("q{i}"),
+                json!({"name": {"references": ["var.name"]}, "kms_master_key_id": {"references": ["aws_kms_alias.k0.name", "aws_kms_alias.k0"]}, "policy": {"references": ["var.policy"]}, "tags": {"references": ["var.tags"]}}),
+            ),
         };
         resources.push(json!({"address": format!("{rtype}.{name}"), "mode": "managed", "type": rtype, "name": name, "provider_config_key": "aws", "expressions": expressions, "schema_version": 0}));
     }

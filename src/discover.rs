@@ -429,3 +429,21 @@ mod relative_names {
         assert_eq!(relative_name(root, Path::new("/etc/x.tf")), "/etc/x.tf");
     }
 }
+/// The display root for a set of paths: the current directory.
+pub fn default_root() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// Makes a command-line path absolute against `root` (names stay relative to it).
+pub fn absolutize(root: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        let joined = root.join(p);
+        // Drop `.` components so that names read `dir/file.tf`, not `./dir/file.tf`.
+        joined
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    }
+}

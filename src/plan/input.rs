@@ -56,7 +56,7 @@ pub(crate) fn take_plans(walk: &mut Walk, options: &ScanOptions) -> Vec<PlanInpu
             true,
         ));
     }
-    let exclude = crate::exclude_set(&options.exclude);
+    let exclude = crate::pipeline::read::exclude_set(&options.exclude);
     for (f, explicit) in candidates {
         match read_plan_text(&f, options) {
             Some(text) => {
@@ -110,7 +110,7 @@ fn read_plan_text(f: &Discovered, options: &ScanOptions) -> Option<String> {
     if !meta.is_file() || meta.len() > super::MAX_PLAN_SIZE {
         return None;
     }
-    let text = match crate::overlay(options, &f.path) {
+    let text = match crate::pipeline::read::overlay(options, &f.path) {
         Some(t) => t.to_string(),
         None => crate::source::decode(std::fs::read(&f.path).ok()?),
     };
@@ -166,7 +166,7 @@ impl PlanInput {
 
     /// The plan's directory, as a module directory name.
     pub(crate) fn dir(&self) -> &str {
-        crate::group::dir_of(&self.name)
+        crate::pipeline::read::dir_of(&self.name)
     }
 }
 
