@@ -364,3 +364,26 @@ fn a_file_given_as_a_plan_that_is_not_one_is_reported() {
         "{h:#?}"
     );
 }
+
+#[test]
+fn a_plan_named_alone_brings_the_source_of_its_directory() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_iacguard"))
+        .current_dir(fixture("keys"))
+        .args([
+            "check",
+            "--no-config",
+            "--today",
+            "2026-12-01",
+            "tfplan.json",
+        ])
+        .output()
+        .expect("run iacguard");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("┌─ main.tf:3:25"), "{text}");
+    assert!(
+        text.contains("values from plans: tfplan.json (root module .)"),
+        "{text}"
+    );
+    assert!(!text.contains(SECRET), "{text}");
+}

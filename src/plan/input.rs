@@ -110,6 +110,20 @@ fn read_plan_text(f: &Discovered, options: &ScanOptions) -> Option<String> {
     if !meta.is_file() || meta.len() > super::MAX_PLAN_SIZE {
         return None;
     }
+    // A large JSON file is read whole only when it starts as `terraform show -json`
+    // writes a plan.
+    if meta.len() > options.max_file_size
+        && crate::pipeline::read::overlay(options, &f.path).is_none()
+    {
+        use std::io::Read;
+        let mut head = [0u8; 256];
+        let n = std::fs::File::open(&f.path)
+            .and_then(|mut h| h.read(&mut head))
+            .ok()?;
+        if !String::from_utf8_lossy(&head[..n]).contains("\"format_version\"") {
+            return None;
+        }
+    }
     let text = match crate::pipeline::read::overlay(options, &f.path) {
         Some(t) => t.to_string(),
         None => crate::source::decode(std::fs::read(&f.path).ok()?),
