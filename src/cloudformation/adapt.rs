@@ -104,6 +104,14 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                 target_key: None,
                 target_instance: None,
                 target_unknown: false,
+                // `!Ref` reaches only resources of the same template.
+                written: crate::model::kms::AliasReference {
+                    local: format!("use !Ref {}", crate::model::display_name(&r.ref_name)),
+                    elsewhere: Some(format!(
+                        "export the name of alias {0} from its stack (`Outputs` with `Export`, value `!Ref {0}`) and use `!ImportValue` of that export here",
+                        crate::model::display_name(&r.ref_name)
+                    )),
+                },
             });
         }
         "AWS::Backup::BackupVault" => backup_vault(r, model),
@@ -128,6 +136,7 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                     .map(|p| ApiPolicy::from_value(&r.address, p)),
                 body: b.get("Body").filter(|v| !v.is_null()),
                 body_elsewhere: b.get("BodyS3Location").is_some(),
+                policy_attr: "`Policy`",
             },
         )),
         "AWS::Serverless::Api" => serverless_api(r, meta(), model),
@@ -314,6 +323,8 @@ fn backup_vault(r: &ResourceInstance, model: &mut Model) {
         });
     }
     model.backup_vaults.push(BackupVault {
+        how_to_lock:
+            "add `LockConfiguration` with `MinRetentionDays` and `ChangeableForDays` (compliance mode)",
         meta,
         scope: Scope::of(r),
         name: field(b, "BackupVaultName", h, None, string_of),
@@ -332,14 +343,9 @@ fn backup_vault(r: &ResourceInstance, model: &mut Model) {
 }
 
 /// A lock setting; set but unknown when the whole `LockConfiguration` is unknown.
-fn lock_field(lc: &Value, key: &str) -> Val<f64> {
+fn lock_field(lc: &Value, key: &'static str) -> Val<f64> {
     if lc.is_unknown() {
-        return Val {
-            value: None,
-            span: lc.span,
-            how: crate::model::How::Explicit,
-            from: lc.from,
-        };
+        return Val::set_unknown(lc).named(key);
     }
     field(lc, key, lc.span, None, num_of)
 }
@@ -368,15 +374,10 @@ fn backup_plan(r: &ResourceInstance, model: &mut Model) {
                             field(l, "DeleteAfterDays", l.span, None, num_of),
                             field(l, "MoveToColdStorageAfterDays", l.span, None, num_of),
                         ),
-                        Some(l) if !l.is_null() => {
-                            let unknown = || Val {
-                                value: None,
-                                span: l.span,
-                                how: crate::model::How::Explicit,
-                                from: l.from,
-                            };
-                            (unknown(), unknown())
-                        }
+                        Some(l) if !l.is_null() => (
+                            Val::set_unknown(l).named("DeleteAfterDays"),
+                            Val::set_unknown(l).named("MoveToColdStorageAfterDays"),
+                        ),
                         _ => (Val::default(None, rule.span), Val::default(None, rule.span)),
                     };
                     PlanRule {
@@ -497,6 +498,7 @@ fn serverless_api(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
             policy,
             body: b.get("DefinitionBody").filter(|v| !v.is_null()),
             body_elsewhere: b.get("DefinitionUri").is_some(),
+            policy_attr: "`Policy`",
         },
     ));
 }

@@ -159,6 +159,18 @@ pub struct KmsAlias {
     pub target_instance: Option<String>,
     /// Whether the target could not be resolved statically.
     pub target_unknown: bool,
+    /// How a consumer writes a reference to this alias, as its format writes it.
+    pub written: AliasReference,
+}
+
+/// How a consumer refers to an alias, in the format of the configuration that defines
+/// it (the adapter says: rules do not know formats).
+#[derive(Debug, Clone, Default)]
+pub struct AliasReference {
+    /// From the same configuration (`use aws_kms_alias.a.arn`, `use !Ref A`).
+    pub local: String,
+    /// From another configuration, where the format needs an export for it.
+    pub elsewhere: Option<String>,
 }
 
 /// When a service resolves an alias: on every request (repointing the alias reaches new
@@ -227,6 +239,29 @@ pub struct KeyConsumer {
     pub key_instance: Option<String>,
     /// The alias resource the consumer names, when it names one in the tree.
     pub alias: Option<String>,
+    /// What an alias written in this at-creation attribute does, where the tool that
+    /// deploys it compares what is written with what the service stored (Terraform
+    /// does; a CloudFormation stack keeps the value it was given, so none is said).
+    pub alias_at_creation: Option<&'static str>,
+    /// What to do when the key is defined in another configuration that this one
+    /// imports (a CloudFormation stack's export), where that needs more than an alias.
+    pub key_elsewhere: Option<&'static str>,
+}
+
+/// What an alias in an at-creation attribute of this resource type does on later runs
+/// (see [`KeyConsumer::alias_at_creation`]).
+fn alias_at_creation(rtype: &str) -> Option<&'static str> {
+    match rtype {
+        "aws_db_instance"
+        | "aws_rds_cluster"
+        | "aws_elasticache_replication_group"
+        | "aws_redshift_cluster" => Some("Terraform plans a replacement on every run"),
+        "aws_dynamodb_table" => Some("Terraform shows a diff on every apply"),
+        t if t.starts_with("aws_") => {
+            Some("the service stores the key ARN, so repointing the alias changes nothing")
+        }
+        _ => None,
+    }
 }
 
 impl KeyConsumer {
@@ -400,6 +435,12 @@ pub fn adapt_consumers(r: &ResourceInstance, model: &mut Model) {
                 key: None,
                 key_instance: None,
                 alias: None,
+                alias_at_creation: (spec.resolution == Resolution::AtCreation)
+                    .then(|| alias_at_creation(&r.rtype))
+                    .flatten(),
+                key_elsewhere: (r.framework == crate::resource::Framework::CloudFormation).then_some(
+                    "give the key an `AWS::KMS::Alias` in the stack that defines it, export the alias name (`Outputs` with `Export`), and use `!ImportValue` of that export here",
+                ),
             });
         }
     }

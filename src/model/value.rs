@@ -20,6 +20,10 @@ pub struct Val<T> {
     /// The variable default, local or parameter that set the value, when not the
     /// resource itself.
     pub from: Option<Span>,
+    /// The attribute or property that holds the value, as the resource's format names it
+    /// (`enable_key_rotation`, `EnableKeyRotation`): what a message tells the user to
+    /// set. Empty when the value is not one attribute's.
+    pub attr: &'static str,
 }
 
 impl<T> Val<T> {
@@ -29,7 +33,25 @@ impl<T> Val<T> {
             span: header,
             how: How::Default,
             from: None,
+            attr: "",
         }
+    }
+
+    /// A value that is set (at `v`) but not statically known.
+    pub fn set_unknown(v: &Value) -> Val<T> {
+        Val {
+            value: None,
+            span: v.span,
+            how: How::Explicit,
+            from: v.from,
+            attr: "",
+        }
+    }
+
+    /// The same value, held by the attribute `attr`.
+    pub fn named(mut self, attr: &'static str) -> Val<T> {
+        self.attr = attr;
+        self
     }
 
     pub fn is_explicit(&self) -> bool {
@@ -45,14 +67,14 @@ impl<T> Val<T> {
 /// present value is converted, unknown when the conversion fails.
 pub fn field<T>(
     body: &Value,
-    key: &str,
+    key: &'static str,
     header: Span,
     default: Option<T>,
     conv: impl Fn(&Value) -> Option<T>,
 ) -> Val<T> {
     if body.as_map().is_none() {
         // The whole body is unknown (an alias, an unresolved intrinsic): so is every field.
-        return Val::default(None, header);
+        return Val::default(None, header).named(key);
     }
     match body.get(key) {
         Some(v) if !v.is_null() => Val {
@@ -60,8 +82,9 @@ pub fn field<T>(
             span: v.span,
             how: How::Explicit,
             from: v.from,
+            attr: key,
         },
-        _ => Val::default(default, header),
+        _ => Val::default(default, header).named(key),
     }
 }
 

@@ -61,6 +61,7 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                     span: store.span,
                     how: store.how,
                     from: store.from,
+                    attr: store.attr,
                 }
             } else {
                 Val::default(Some(KeyOrigin::AwsKms), h)
@@ -147,13 +148,23 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
             });
         }
         "aws_kms_alias" => {
+            let alias_meta = meta();
+            let written = crate::model::kms::AliasReference {
+                local: format!(
+                    "use {}{}.arn",
+                    crate::model::local_name(&alias_meta.ref_name),
+                    alias_meta.instance().unwrap_or("")
+                ),
+                elsewhere: None,
+            };
             model.kms_aliases.push(KmsAlias {
-                meta: meta(),
+                meta: alias_meta,
                 name: field(b, "name", h, None, string_of),
                 target: b.get("target_key_id").cloned(),
                 target_key: None,
                 target_instance: None,
                 target_unknown: false,
+                written,
             });
         }
         "aws_backup_vault" => backup_vault(r, meta(), model),
@@ -258,7 +269,7 @@ pub fn adapt(r: &ResourceInstance, model: &mut Model) {
                 },
                 headers: match config {
                     Some(c) => match c.get("headers") {
-                        Some(l) if l.is_unknown() => unknown_val(l),
+                        Some(l) if l.is_unknown() => unknown_val(l).named("headers"),
                         _ => match c.blocks("headers").first() {
                             Some(l) => field(l, "items", l.span, Some(Vec::new()), header_names),
                             None => Val::default(Some(Vec::new()), c.span),
@@ -313,6 +324,7 @@ fn taggable(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
 fn backup_vault(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
     let (b, h) = (&r.body, r.header);
     model.backup_vaults.push(BackupVault {
+        how_to_lock: "add an `aws_backup_vault_lock_configuration` for this vault, with `min_retention_days` and `changeable_for_days` (compliance mode)",
         meta,
         scope: Scope::of(r),
         name: field(b, "name", h, None, string_of),
@@ -347,12 +359,7 @@ fn vault_lock(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
 
 /// A value that is set but not statically known.
 fn unknown_val<T>(v: &crate::value::Value) -> Val<T> {
-    Val {
-        value: None,
-        span: v.span,
-        how: crate::model::How::Explicit,
-        from: v.from,
-    }
+    Val::set_unknown(v)
 }
 
 /// Nested blocks, or `None` when a `dynamic` block makes them unknown.
@@ -371,7 +378,10 @@ fn backup_plan(r: &ResourceInstance, meta: ResourceMeta, model: &mut Model) {
                 let target = rule.get("target_vault_name");
                 let lifecycle = rule.get("lifecycle");
                 let (delete_after, cold_storage_after) = match lifecycle {
-                    Some(l) if l.is_unknown() => (unknown_val(l), unknown_val(l)),
+                    Some(l) if l.is_unknown() => (
+                        unknown_val(l).named("delete_after"),
+                        unknown_val(l).named("cold_storage_after"),
+                    ),
                     _ => match rule.blocks("lifecycle").first() {
                         Some(l) => (
                             field(l, "delete_after", l.span, None, num_of),
@@ -477,6 +487,7 @@ fn rest_api(r: &ResourceInstance, meta: ResourceMeta) -> RestApi {
                 .map(|p| ApiPolicy::from_value(&r.address, p)),
             body,
             body_elsewhere: false,
+            policy_attr: "`policy` or an `aws_api_gateway_rest_api_policy`",
         },
     )
 }
@@ -520,7 +531,7 @@ fn cache_behaviors(b: &Value) -> Vec<CacheBehavior> {
         .chain(ordered)
         .map(|(c, ordered)| {
             let forwarded_headers = match c.get("forwarded_values") {
-                Some(f) if f.is_unknown() => unknown_val(f),
+                Some(f) if f.is_unknown() => unknown_val(f).named("headers"),
                 _ => match c.blocks("forwarded_values").first() {
                     Some(f) => field(f, "headers", f.span, Some(Vec::new()), header_names),
                     None => Val::default(Some(Vec::new()), c.span),

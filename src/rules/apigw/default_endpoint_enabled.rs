@@ -4,7 +4,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::apigateway::EndpointType;
 use crate::model::policy::Verdict;
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
 pub struct DefaultEndpointEnabled;
@@ -41,10 +40,7 @@ impl Rule for DefaultEndpointEnabled {
                 }
             }
             let name = &api.meta.address;
-            let attr = match api.meta.framework {
-                Framework::Terraform => "disable_execute_api_endpoint",
-                Framework::CloudFormation => "DisableExecuteApiEndpoint",
-            };
+            let attr = api.execute_api_disabled.attr;
             let message = if api.execute_api_disabled.is_explicit() {
                 format!("REST API {name} is served through a custom domain but keeps its default execute-api endpoint enabled")
             } else {

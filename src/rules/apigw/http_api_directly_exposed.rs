@@ -2,7 +2,6 @@
 //! its default endpoint enabled. See `rules/APIGW006.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::resource::Framework;
 use crate::rules::apigw::public_endpoint_without_resource_policy::FOREIGN_API_ORIGIN;
 use crate::rules::{Context, Rule};
 
@@ -27,10 +26,7 @@ impl Rule for HttpApiDirectlyExposed {
                 continue;
             }
             let name = &api.meta.address;
-            let attr = match api.meta.framework {
-                Framework::Terraform => "disable_execute_api_endpoint",
-                Framework::CloudFormation => "DisableExecuteApiEndpoint",
-            };
+            let attr = api.execute_api_disabled.attr;
             let message = if api.execute_api_disabled.is_explicit() {
                 format!("HTTP API {name} keeps its default execute-api endpoint enabled, which no WAF or resource policy can guard")
             } else {

@@ -4,7 +4,6 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::apigateway::EndpointType;
-use crate::resource::Framework;
 use crate::rules::{Context, Rule, TreeFacts};
 
 pub struct PublicEndpointWithoutResourcePolicy;
@@ -53,13 +52,8 @@ impl Rule for PublicEndpointWithoutResourcePolicy {
                 d = d.with_label(api.endpoint_types.span, "endpoint type set here");
             }
             d = d.with_origin(api.endpoint_types.from);
-            let (policy_attr, disable) = match api.meta.framework {
-                Framework::Terraform => (
-                    "`policy` or an `aws_api_gateway_rest_api_policy`",
-                    "`disable_execute_api_endpoint`",
-                ),
-                Framework::CloudFormation => ("`Policy`", "`DisableExecuteApiEndpoint`"),
-            };
+            let policy_attr = api.policy_attr;
+            let disable = format!("`{}`", api.execute_api_disabled.attr);
             let d = d.with_address(name.clone()).with_help(format!(
                 "attach a resource policy ({policy_attr}) that admits only the expected callers, for example a `Deny` of `execute-api:Invoke` outside your source IP ranges or VPC endpoints; or a regional WAF web ACL on the stage that admits only requests carrying CloudFront's origin-verify header; or set {disable} to true when the API is served through a custom domain"
             ));

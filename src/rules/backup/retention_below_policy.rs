@@ -4,7 +4,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::backup::{BackupPlan, PlanRule, VaultLock};
 use crate::model::Val;
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 use crate::value::format_number;
 
@@ -37,10 +36,7 @@ impl Rule for RetentionBelowPolicy {
 fn check_lock(cx: &Context<'_>, lock: &VaultLock, min_days: f64, out: &mut Vec<Diagnostic>) {
     let name = &lock.meta.address;
     let lock_name = lock.describe();
-    let attr = match lock.meta.framework {
-        Framework::Terraform => "min_retention_days",
-        Framework::CloudFormation => "MinRetentionDays",
-    };
+    let attr = lock.min_retention_days.attr;
     let min = &lock.min_retention_days;
     let mut d = if !min.is_explicit() {
         cx.finding(

@@ -2,7 +2,6 @@
 //! (governance mode, removable), or with a grace period AWS rejects. See `rules/BKP002.md`.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 use crate::value::format_number;
 
@@ -20,10 +19,7 @@ impl Rule for VaultLockGovernanceMode {
         for lock in &cx.model.vault_locks {
             let name = &lock.meta.address;
             let lock_name = lock.describe();
-            let attr = match lock.meta.framework {
-                Framework::Terraform => "changeable_for_days",
-                Framework::CloudFormation => "ChangeableForDays",
-            };
+            let attr = lock.changeable_for_days.attr;
             let days = &lock.changeable_for_days;
             let mut d = if !days.is_explicit() {
                 cx.finding(

@@ -3,7 +3,6 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::backup::VaultKey;
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
 pub struct VaultWithoutCmk;
@@ -22,10 +21,7 @@ impl Rule for VaultWithoutCmk {
         }
         for vault in &cx.model.backup_vaults {
             let name = &vault.meta.address;
-            let attr = match vault.meta.framework {
-                Framework::Terraform => "kms_key_arn",
-                Framework::CloudFormation => "EncryptionKeyArn",
-            };
+            let attr = vault.key.attr;
             let key = &vault.key;
             let message = match key.known() {
                 Some(VaultKey::ServiceDefault) if !key.is_explicit() => format!(

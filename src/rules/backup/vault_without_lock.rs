@@ -2,7 +2,6 @@
 //! See `rules/BKP001.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
 pub struct VaultWithoutLock;
@@ -46,14 +45,7 @@ impl Rule for VaultWithoutLock {
                 out.push(d);
                 continue;
             }
-            let help = match vault.meta.framework {
-                Framework::Terraform => {
-                    "add an `aws_backup_vault_lock_configuration` for this vault, with `min_retention_days` and `changeable_for_days` (compliance mode)"
-                }
-                Framework::CloudFormation => {
-                    "add `LockConfiguration` with `MinRetentionDays` and `ChangeableForDays` (compliance mode)"
-                }
-            };
+            let help = vault.how_to_lock;
             out.push(
                 cx.finding(
                     vault.meta.header,

@@ -3,7 +3,6 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::kms::Resolution;
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
 pub struct AliasInCreateTimeAttribute;
@@ -15,20 +14,12 @@ impl Rule for AliasInCreateTimeAttribute {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for c in &cx.model.kms_consumers {
-            if c.meta.framework != Framework::Terraform
-                || c.resolution != Resolution::AtCreation
-                || !c.reference.is_alias()
-            {
+            let Some(effect) = c.alias_at_creation else {
+                continue;
+            };
+            if c.resolution != Resolution::AtCreation || !c.reference.is_alias() {
                 continue;
             }
-            let effect = match c.meta.rtype.as_str() {
-                "aws_db_instance"
-                | "aws_rds_cluster"
-                | "aws_elasticache_replication_group"
-                | "aws_redshift_cluster" => "Terraform plans a replacement on every run",
-                "aws_dynamodb_table" => "Terraform shows a diff on every apply",
-                _ => "the service stores the key ARN, so repointing the alias changes nothing",
-            };
             let mut d = cx
                 .finding(
                     c.value.span,

@@ -2,7 +2,6 @@
 //! shorter than the grace period the policy requires.
 
 use crate::diagnostic::Diagnostic;
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
 pub struct DeletionWindowTooShort;
@@ -25,10 +24,7 @@ impl Rule for DeletionWindowTooShort {
             if *days >= min {
                 continue;
             }
-            let attr = match key.meta.framework {
-                Framework::Terraform => "deletion_window_in_days",
-                Framework::CloudFormation => "PendingWindowInDays",
-            };
+            let attr = key.deletion_window_days.attr;
             let mut d = cx
                 .finding(
                     key.deletion_window_days.span,

@@ -57,16 +57,17 @@ impl Rule for ImportedKeyRotationUntracked {
                     {
                         continue;
                     }
-                    let (message, help) = match key.meta.framework {
-                        crate::resource::Framework::Terraform => (
-                            format!("KMS key {name} has imported material that nothing tracks: no `{tag}` tag recording its last rotation, and no expiry (`valid_to`)"),
-                            format!("add a `{tag}` tag with the ISO 8601 date of the last import, e.g. 2026-03-01, or an expiry for the material (`valid_to`); {HELP}"),
-                        ),
-                        // The material's expiry is set when it is imported, outside the
-                        // template.
-                        crate::resource::Framework::CloudFormation => (
+                    // Where the configuration cannot set the material's expiry (a
+                    // template: it is set when the material is imported), only the tag
+                    // can track it.
+                    let (message, help) = match key.valid_to.attr {
+                        "" => (
                             format!("KMS key {name} has imported material but no `{tag}` tag recording its last rotation, so nothing in the template tracks it"),
                             format!("add a `{tag}` tag with the ISO 8601 date of the last import, e.g. 2026-03-01; {HELP}"),
+                        ),
+                        expiry => (
+                            format!("KMS key {name} has imported material that nothing tracks: no `{tag}` tag recording its last rotation, and no expiry (`{expiry}`)"),
+                            format!("add a `{tag}` tag with the ISO 8601 date of the last import, e.g. 2026-03-01, or an expiry for the material (`{expiry}`); {HELP}"),
                         ),
                     };
                     out.push(

@@ -3,9 +3,7 @@
 
 use super::aliases_for;
 use crate::diagnostic::Diagnostic;
-use crate::model::display_name;
 use crate::model::kms::Resolution;
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
 pub struct KeyPinnedById;
@@ -52,28 +50,16 @@ impl Rule for KeyPinnedById {
                         a.meta.header,
                         format!("alias for this key: {}", a.meta.address),
                     );
-                    let attr = match a.meta.framework {
-                        Framework::Terraform => format!(
-                            "use {}{}.arn",
-                            crate::model::local_name(&a.meta.ref_name),
-                            a.meta.instance().unwrap_or("")
-                        ),
-                        // `!Ref` reaches only resources of the same template.
-                        Framework::CloudFormation if a.meta.scope != c.meta.scope => format!(
-                            "export the name of alias {} from its stack (`Outputs` with `Export`, value `!Ref {}`) and use `!ImportValue` of that export here",
-                            display_name(&a.meta.ref_name),
-                            display_name(&a.meta.ref_name)
-                        ),
-                        Framework::CloudFormation => {
-                            format!("use !Ref {}", display_name(&a.meta.ref_name))
-                        }
+                    let attr = match &a.written.elsewhere {
+                        Some(elsewhere) if a.meta.scope != c.meta.scope => elsewhere.clone(),
+                        _ => a.written.local.clone(),
                     };
                     d = d.with_help(attr);
                 }
-                None if c.meta.framework == Framework::CloudFormation
+                None if c.key_elsewhere.is_some()
                     && c.key.as_deref().is_some_and(|k| cx.model.key(k).is_none()) =>
                 {
-                    d = d.with_help("give the key an `AWS::KMS::Alias` in the stack that defines it, export the alias name (`Outputs` with `Export`), and use `!ImportValue` of that export here");
+                    d = d.with_help(c.key_elsewhere.unwrap_or_default());
                 }
                 None => {
                     d = d.with_help("create an alias for the key and reference the alias (`alias/<name>` or its ARN)");

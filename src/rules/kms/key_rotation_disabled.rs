@@ -4,7 +4,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::kms::KeyOrigin;
 use crate::model::KmsKey;
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
 pub struct KeyRotationDisabled;
@@ -23,10 +22,7 @@ impl Rule for KeyRotationDisabled {
                 continue;
             }
             let name = &key.meta.address;
-            let attr = match key.meta.framework {
-                Framework::Terraform => "enable_key_rotation",
-                Framework::CloudFormation => "EnableKeyRotation",
-            };
+            let attr = key.rotation_enabled.attr;
             let mut d = if key.rotation_enabled.is_explicit() {
                 cx.finding(
                     key.rotation_enabled.span,

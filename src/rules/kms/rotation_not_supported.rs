@@ -4,7 +4,6 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::kms::KeyOrigin;
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 
 pub struct RotationNotSupported;
@@ -23,16 +22,8 @@ impl Rule for RotationNotSupported {
                 continue;
             };
             let name = &key.meta.address;
-            let (attr, fix) = match key.meta.framework {
-                Framework::Terraform => (
-                    "enable_key_rotation",
-                    "remove `enable_key_rotation` (or set it to false)",
-                ),
-                Framework::CloudFormation => (
-                    "EnableKeyRotation",
-                    "omit `EnableKeyRotation` (or set it to false), as the CloudFormation documentation says for these keys",
-                ),
-            };
+            let attr = key.rotation_enabled.attr;
+            let fix = format!("remove `{attr}` (or set it to false)");
             let rotate = if key.origin.known() == Some(&KeyOrigin::External) {
                 "rotate the imported material on demand (ImportKeyMaterial with NEW_KEY_MATERIAL, then RotateKeyOnDemand), or create a new key and repoint its alias"
             } else {

@@ -2,7 +2,6 @@
 //! or is outside what KMS accepts (90 to 2560 days).
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::resource::Framework;
 use crate::rules::{Context, Rule};
 use crate::value::format_number;
 
@@ -22,10 +21,7 @@ impl Rule for RotationPeriodTooLong {
             let Some(days) = key.rotation_period_days.known().copied() else {
                 continue;
             };
-            let attr = match key.meta.framework {
-                Framework::Terraform => "rotation_period_in_days",
-                Framework::CloudFormation => "RotationPeriodInDays",
-            };
+            let attr = key.rotation_period_days.attr;
             let span = key.rotation_period_days.span;
             let mut d = if !(90.0..=2560.0).contains(&days) {
                 let mut d = cx.finding(
