@@ -183,18 +183,13 @@ fn generate(resources: usize) -> String {
         "provider_config": {"aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws", "expressions": {"region": {"constant_value": "eu-west-1"}}}},
         "root_module": {"module_calls": {"svc": {"source": "./modules/svc", "for_each_expression": {"references": ["local.services"]}, "expressions": {"name": {"references": ["each.key"]}}, "module": module_configuration(per_module)}}}
     });
-    json!({
-        "format_version": "1.2",
-        "terraform_version": "1.9.8",
-        "planned_values": {"root_module": {"child_modules": children}},
-        "resource_changes": changes,
-        "configuration": configuration,
-        "timestamp": "2026-11-30T10:00:00Z",
-        "applyable": true,
-        "complete": true,
-        "errored": false
-    })
-    .to_string()
+    // In the order `terraform show -json` writes (serde_json's objects sort their keys).
+    format!(
+        "{{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.8\",\"planned_values\":{},\"resource_changes\":{},\"configuration\":{},\"timestamp\":\"2026-11-30T10:00:00Z\",\"applyable\":true,\"complete\":true,\"errored\":false}}",
+        json!({"root_module": {"child_modules": children}}),
+        Value::Array(changes),
+        configuration
+    )
 }
 
 fn main() {
@@ -233,6 +228,7 @@ fn main() {
                 "the generated plan does not parse"
             );
             findings = r.diagnostics.len();
+            assert_eq!(r.plans.len(), 1, "the generated plan is read as a plan");
         });
         println!(
             "threads={threads} resources={resources} MB={:.1} findings={findings}: {:.1} ms ({:.0} MB/s)",

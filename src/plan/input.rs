@@ -58,7 +58,7 @@ pub(crate) fn take_plans(walk: &mut Walk, options: &ScanOptions) -> Vec<PlanInpu
     }
     let exclude = crate::pipeline::read::exclude_set(&options.exclude);
     for (f, explicit) in candidates {
-        match read_plan_text(&f, options) {
+        match read_plan_text(&f, explicit, options) {
             Some(text) => {
                 if explicit {
                     if let Some(dir) = f.path.parent() {
@@ -105,14 +105,15 @@ pub(crate) fn take_plans(walk: &mut Walk, options: &ScanOptions) -> Vec<PlanInpu
 }
 
 /// The text of a JSON file that looks like a plan (see [`super::looks_like_plan`]).
-fn read_plan_text(f: &Discovered, options: &ScanOptions) -> Option<String> {
+fn read_plan_text(f: &Discovered, explicit: bool, options: &ScanOptions) -> Option<String> {
     let meta = std::fs::metadata(&f.path).ok()?;
     if !meta.is_file() || meta.len() > super::MAX_PLAN_SIZE {
         return None;
     }
-    // A large JSON file is read whole only when it starts as `terraform show -json`
-    // writes a plan.
-    if meta.len() > options.max_file_size
+    // A large JSON file found by the walk is read whole only when it starts as
+    // `terraform show -json` writes a plan; one named on the command line always is.
+    if !explicit
+        && meta.len() > options.max_file_size
         && crate::pipeline::read::overlay(options, &f.path).is_none()
     {
         use std::io::Read;
