@@ -447,3 +447,27 @@ pub fn absolutize(root: &Path, p: &Path) -> PathBuf {
             .collect()
     }
 }
+
+/// Joins a relative path onto a module directory name lexically, keeping an absolute
+/// directory absolute. `None` when `..` climbs above the start of the name.
+pub fn join_dir(dir: &str, rel: &str) -> Option<String> {
+    let absolute = dir.starts_with('/');
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            ".." if absolute => return None,
+            ".." => parts.push(".."),
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    Some(if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    })
+}

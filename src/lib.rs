@@ -4,6 +4,7 @@
 //! ([`syntax`]) → evaluate ([`terraform`], [`cloudformation`]) → adapt, and drop its
 //! syntax → [`model`] → [`rules`] → [`report`].
 
+pub mod adapt;
 pub mod baseline;
 pub mod cloudformation;
 pub mod config;

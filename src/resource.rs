@@ -38,7 +38,7 @@ pub struct ResourceInstance {
     /// A Terraform resource that is not created, switched off by its `count` (0) or
     /// `for_each` (empty): the span of that switch, and where its value was set. Only the
     /// types whose absence a rule explains get such a placeholder
-    /// ([`crate::terraform::adapt::explains_absence`]), adapted into
+    /// ([`crate::adapt::explains_absence`]), adapted into
     /// [`crate::model::Model::switched_off_locks`].
     pub switched_off: Option<(Span, Option<Span>)>,
 }

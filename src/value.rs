@@ -240,3 +240,64 @@ pub fn format_number(n: f64) -> String {
         format!("{n}")
     }
 }
+
+/// Structural equality ignoring spans; numbers and numeric strings compare as Terraform's
+/// `==` does not, so types must match.
+pub fn same_value(a: &Value, b: &Value) -> bool {
+    match (&a.kind, &b.kind) {
+        (Kind::Null, Kind::Null) => true,
+        (Kind::Bool(x), Kind::Bool(y)) => x == y,
+        (Kind::Number(x), Kind::Number(y)) => x == y,
+        (Kind::Str(x), Kind::Str(y)) => x == y,
+        (Kind::List(x), Kind::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q))
+        }
+        (Kind::Map(x), Kind::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((k1, v1), (k2, v2))| k1 == k2 && same_value(v1, v2))
+        }
+        (Kind::Ref(x), Kind::Ref(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// A value as JSON (unknown parts, references and templates become `null`).
+pub fn to_json(v: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &v.kind {
+        Kind::Null | Kind::Unknown | Kind::Ref(_) | Kind::Template(_) => J::Null,
+        Kind::Bool(b) => J::Bool(*b),
+        Kind::Number(n) => serde_json::Number::from_f64(*n)
+            .map(|x| {
+                if n.fract() == 0.0 && n.abs() < 1e15 {
+                    J::Number((*n as i64).into())
+                } else {
+                    J::Number(x)
+                }
+            })
+            .unwrap_or(J::Null),
+        Kind::Str(s) => J::String(s.clone()),
+        Kind::List(l) => J::Array(l.iter().map(to_json).collect()),
+        Kind::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
+    }
+}
+
+/// A JSON value as a value, every part at `span`.
+pub fn from_json(j: &serde_json::Value, span: Span) -> Value {
+    use serde_json::Value as J;
+    let k = match j {
+        J::Null => Kind::Null,
+        J::Bool(b) => Kind::Bool(*b),
+        J::Number(n) => Kind::Number(n.as_f64().unwrap_or(0.0)),
+        J::String(s) => Kind::Str(s.clone()),
+        J::Array(a) => Kind::List(a.iter().map(|x| from_json(x, span)).collect()),
+        J::Object(o) => Kind::Map(
+            o.iter()
+                .map(|(k, v)| (k.clone(), from_json(v, span)))
+                .collect(),
+        ),
+    };
+    Value::new(k, span)
+}

@@ -1,8 +1,6 @@
 //! CloudFormation evaluation: parameters, conditions and intrinsic functions, producing
 //! resource instances.
 
-pub mod adapt;
-
 use crate::diagnostic::{codes, Diagnostic, Severity};
 use crate::resource::{Framework, ResourceInstance};
 use crate::source::Span;
@@ -811,9 +809,7 @@ impl<'a> Template<'a> {
                     None => {
                         let (x, y) = (self.eval(a, depth), self.eval(b, depth));
                         match (x, y) {
-                            (Some(x), Some(y)) if crate::terraform::eval::same_value(&x, &y) => {
-                                Some(x)
-                            }
+                            (Some(x), Some(y)) if crate::value::same_value(&x, &y) => Some(x),
                             _ => unknown,
                         }
                     }
@@ -899,7 +895,7 @@ impl<'a> Template<'a> {
             },
             "Fn::ToJsonString" => match self.eval(arg, depth) {
                 Some(v) if !v.has_unknown() => Some(Value::new(
-                    Kind::Str(crate::terraform::functions::to_json(&v).to_string()),
+                    Kind::Str(crate::value::to_json(&v).to_string()),
                     span,
                 )),
                 // Partly known documents keep their structure for the policy readers.

@@ -3,6 +3,7 @@
 
 use super::policy::{json_value, PolicyDocument};
 use super::value::{bool_of, field};
+use super::Link;
 use super::{Model, ResourceMeta, Val};
 use crate::source::Span;
 use crate::value::{Kind, Part, Reference, Value};
@@ -186,6 +187,24 @@ pub struct ApiStage {
     /// The REST API (`rest_api_id`), as written.
     pub api: Option<Value>,
     pub name: Val<String>,
+    /// The REST API of the same configuration it belongs to (an index into
+    /// [`Model::rest_apis`]), linked when the model is finished.
+    pub rest_api: Option<usize>,
+    /// Whether a WAF association of the same configuration protects it, linked when the
+    /// model is finished (`Maybe`: one may, its target is not statically known).
+    pub waf: Link,
+}
+
+impl ApiStage {
+    pub fn new(meta: ResourceMeta, api: Option<Value>, name: Val<String>) -> ApiStage {
+        ApiStage {
+            meta,
+            api,
+            name,
+            rest_api: None,
+            waf: Link::None,
+        }
+    }
 }
 
 /// `aws_api_gateway_rest_api_policy`.
@@ -273,40 +292,6 @@ fn mentions_any(v: &Value, keys: &[&str], depth: usize) -> bool {
 pub struct DomainMapping {
     pub meta: ResourceMeta,
     pub api: Option<Value>,
-}
-
-#[derive(Debug, Clone)]
-pub struct OriginHeader {
-    pub name: Val<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct CloudFrontOrigin {
-    /// The origin's domain name, as written.
-    pub domain: Option<Value>,
-    pub id: Val<String>,
-    /// Custom origin headers; `None` when not statically known.
-    pub headers: Option<Vec<OriginHeader>>,
-    /// `https-only`, `http-only`, `match-viewer`.
-    pub protocol_policy: Val<String>,
-    /// The origin block.
-    pub span: Span,
-}
-
-#[derive(Debug, Clone)]
-pub struct CloudFrontDistribution {
-    pub meta: ResourceMeta,
-    pub origins: Vec<CloudFrontOrigin>,
-    /// The default cache behaviour first, then the ordered ones.
-    pub behaviors: Vec<super::cloudfront::CacheBehavior>,
-}
-
-impl CloudFrontDistribution {
-    /// The origin a cache behaviour routes to, when its id is known.
-    pub fn origin_of(&self, b: &super::cloudfront::CacheBehavior) -> Option<&CloudFrontOrigin> {
-        let target = b.target_origin_id.known()?;
-        self.origins.iter().find(|o| o.id.known() == Some(target))
-    }
 }
 
 /// An API Gateway custom domain name (`aws_api_gateway_domain_name`,
@@ -406,6 +391,69 @@ fn stage_arn_pieces(parts: &[Part]) -> Option<(ArnPiece<'_>, ArnPiece<'_>)> {
 }
 
 impl Model {
+    /// Links each CloudFront origin to the API Gateway it may point at.
+    pub fn link_api_origins(&mut self) {
+        let of = |o: Option<bool>| match o {
+            Some(true) => Link::Linked,
+            None => Link::Maybe,
+            Some(false) => Link::None,
+        };
+        let links: Vec<Vec<(Link, Link)>> = self
+            .cloudfront_distributions
+            .iter()
+            .map(|d| {
+                d.origins
+                    .iter()
+                    .map(|o| match &o.domain {
+                        Some(domain) => (
+                            of(is_api_domain(self, &d.meta, domain)),
+                            of(is_default_api_domain(self, &d.meta, domain)),
+                        ),
+                        None => (Link::None, Link::None),
+                    })
+                    .collect()
+            })
+            .collect();
+        for (d, links) in self.cloudfront_distributions.iter_mut().zip(links) {
+            for (o, (api, default_api)) in d.origins.iter_mut().zip(links) {
+                o.api = api;
+                o.default_api = default_api;
+            }
+        }
+    }
+
+    /// Links each stage to its REST API and to the WAF associations that protect it.
+    pub fn link_api_stages(&mut self) {
+        let links: Vec<(Option<usize>, Link)> = self
+            .api_stages
+            .iter()
+            .map(|stage| {
+                let Some(i) = self.rest_apis.iter().position(|a| {
+                    self.refers_to(&stage.meta, stage.api.as_ref(), &a.meta) == Some(true)
+                }) else {
+                    return (None, Link::None);
+                };
+                let api = &self.rest_apis[i];
+                let mut waf = Link::None;
+                for w in &self.waf_associations {
+                    match self.waf_protects(w, stage, api) {
+                        Some(true) => {
+                            waf = Link::Linked;
+                            break;
+                        }
+                        None => waf = Link::Maybe,
+                        Some(false) => {}
+                    }
+                }
+                (Some(i), waf)
+            })
+            .collect();
+        for (stage, (api, waf)) in self.api_stages.iter_mut().zip(links) {
+            stage.rest_api = api;
+            stage.waf = waf;
+        }
+    }
+
     /// Whether two resources come from the same evaluation (one Terraform root module
     /// with its module calls, or one CloudFormation template), so that references by
     /// name between them mean what they say.

@@ -4,7 +4,6 @@
 //! rule names and which plan a selection belongs to, by reference or by known vault name.
 
 use super::{Model, ResourceMeta, TaggableResource, Val};
-use crate::resource::{Framework, ResourceInstance};
 use crate::source::{FileId, Span};
 use crate::value::{Kind, Part, Value};
 
@@ -15,15 +14,6 @@ pub enum Scope {
     /// The root module's directory.
     Terraform(String),
     Template(FileId),
-}
-
-impl Scope {
-    pub fn of(r: &ResourceInstance) -> Scope {
-        match r.framework {
-            Framework::Terraform => Scope::Terraform(super::root_of(&r.ref_name).to_string()),
-            Framework::CloudFormation => Scope::Template(r.header.file),
-        }
-    }
 }
 
 /// How a lock, a plan rule or a selection names its vault or plan.

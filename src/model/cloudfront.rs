@@ -1,9 +1,51 @@
-//! CloudFront cache behaviours and origin request policies: which viewer headers a
-//! behaviour forwards to its origin.
+//! CloudFront distributions, their origins and web ACL, cache behaviours and origin
+//! request policies: which viewer headers a behaviour forwards to its origin.
 
 use super::{Model, ResourceMeta, Val};
 use crate::source::Span;
 use crate::value::{Kind, Value};
+
+#[derive(Debug, Clone)]
+pub struct OriginHeader {
+    pub name: Val<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CloudFrontOrigin {
+    /// The origin's domain name, as written.
+    pub domain: Option<Value>,
+    pub id: Val<String>,
+    /// Custom origin headers; `None` when not statically known.
+    pub headers: Option<Vec<OriginHeader>>,
+    /// `https-only`, `http-only`, `match-viewer`.
+    pub protocol_policy: Val<String>,
+    /// The origin block.
+    pub span: Span,
+    /// Whether the origin is API Gateway (its domain references an API Gateway resource
+    /// or is an `execute-api` domain), linked when the model is finished.
+    pub api: super::Link,
+    /// Whether the origin is an API on its default `execute-api` domain.
+    pub default_api: super::Link,
+}
+
+#[derive(Debug, Clone)]
+pub struct CloudFrontDistribution {
+    pub meta: ResourceMeta,
+    pub origins: Vec<CloudFrontOrigin>,
+    /// The default cache behaviour first, then the ordered ones.
+    pub behaviors: Vec<CacheBehavior>,
+    /// The web ACL that guards the distribution (`web_acl_id`, `WebACLId`), as written:
+    /// AWS WAF on CloudFront is global.
+    pub web_acl: Val<String>,
+}
+
+impl CloudFrontDistribution {
+    /// The origin a cache behaviour routes to, when its id is known.
+    pub fn origin_of(&self, b: &CacheBehavior) -> Option<&CloudFrontOrigin> {
+        let target = b.target_origin_id.known()?;
+        self.origins.iter().find(|o| o.id.known() == Some(target))
+    }
+}
 
 /// A cache behaviour: the default one, or an ordered one with its path pattern.
 #[derive(Debug, Clone)]

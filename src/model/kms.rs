@@ -1,7 +1,11 @@
 //! KMS keys and aliases.
 
-use super::{How, Model, ResourceMeta, Tags, Val};
-use crate::resource::ResourceInstance;
+use super::{How, Model, ResourceMeta, Val};
+
+/// The key spec of symmetric encryption keys, the only spec KMS rotates automatically.
+pub const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
+/// The key usage of encryption keys.
+pub const ENCRYPT_DECRYPT: &str = "ENCRYPT_DECRYPT";
 use crate::source::Span;
 use crate::value::{Kind, Part, Value};
 use std::collections::HashMap;
@@ -89,7 +93,7 @@ impl KmsKey {
     pub fn is_symmetric_encryption(&self) -> Option<bool> {
         let spec = self.spec.known()?;
         let usage = self.usage.known()?;
-        Some(spec == "SYMMETRIC_DEFAULT" && usage == "ENCRYPT_DECRYPT")
+        Some(spec == SYMMETRIC_DEFAULT && usage == ENCRYPT_DECRYPT)
     }
 
     /// Whether this key can be rotated only by a new key or new material, so that its
@@ -126,7 +130,7 @@ impl KmsKey {
             let reason = "a key in a custom key store".to_string();
             return Some(RotationUnsupported::at(&self.origin, "origin", reason));
         }
-        if let Some(spec) = self.spec.known().filter(|s| *s != "SYMMETRIC_DEFAULT") {
+        if let Some(spec) = self.spec.known().filter(|s| *s != SYMMETRIC_DEFAULT) {
             let kind = if spec.starts_with("HMAC_") {
                 "an HMAC key"
             } else {
@@ -138,7 +142,7 @@ impl KmsKey {
                 format!("{kind} ({spec})"),
             ));
         }
-        if let Some(usage) = self.usage.known().filter(|u| *u != "ENCRYPT_DECRYPT") {
+        if let Some(usage) = self.usage.known().filter(|u| *u != ENCRYPT_DECRYPT) {
             let reason = format!("a key whose usage is {usage}");
             return Some(RotationUnsupported::at(&self.usage, "key usage", reason));
         }
@@ -248,122 +252,12 @@ pub struct KeyConsumer {
     pub key_elsewhere: Option<&'static str>,
 }
 
-/// What an alias in an at-creation attribute of this resource type does on later runs
-/// (see [`KeyConsumer::alias_at_creation`]).
-fn alias_at_creation(rtype: &str) -> Option<&'static str> {
-    match rtype {
-        "aws_db_instance"
-        | "aws_rds_cluster"
-        | "aws_elasticache_replication_group"
-        | "aws_redshift_cluster" => Some("Terraform plans a replacement on every run"),
-        "aws_dynamodb_table" => Some("Terraform shows a diff on every apply"),
-        t if t.starts_with("aws_") => {
-            Some("the service stores the key ARN, so repointing the alias changes nothing")
-        }
-        _ => None,
-    }
-}
-
 impl KeyConsumer {
     /// Whether this consumer may use this key instance.
     pub fn uses(&self, key: &KmsKey) -> bool {
         self.key.as_deref() == Some(key.meta.ref_name.as_str())
             && super::same_instance(self.key_instance.as_deref(), key.meta.instance())
     }
-}
-
-/// Where keys are consumed: resource type, attribute path (nested blocks and lists are
-/// walked), service label and alias resolution. One table for both formats.
-pub struct ConsumerSpec {
-    pub rtype: &'static str,
-    pub path: &'static [&'static str],
-    pub attribute: &'static str,
-    pub service: &'static str,
-    pub resolution: Resolution,
-}
-
-macro_rules! consumers {
-    ($( $rtype:literal, [$($p:literal),+], $service:literal, $res:ident; )*) => {
-        &[$( ConsumerSpec {
-            rtype: $rtype,
-            path: &[$($p),+],
-            attribute: consumers!(@join $($p),+),
-            service: $service,
-            resolution: Resolution::$res,
-        } ),*]
-    };
-    (@join $first:literal $(, $rest:literal)*) => { concat!($first $(, ".", $rest)*) };
-}
-
-pub const CONSUMERS: &[ConsumerSpec] = consumers![
-    // Per request: the alias is resolved on every encryption.
-    "aws_s3_bucket_server_side_encryption_configuration", ["rule", "apply_server_side_encryption_by_default", "kms_master_key_id"], "S3 bucket encryption", PerRequest;
-    "aws_s3_bucket", ["server_side_encryption_configuration", "rule", "apply_server_side_encryption_by_default", "kms_master_key_id"], "S3 bucket encryption", PerRequest;
-    "aws_sns_topic", ["kms_master_key_id"], "SNS topic encryption", PerRequest;
-    "aws_sqs_queue", ["kms_master_key_id"], "SQS queue encryption", PerRequest;
-    "aws_secretsmanager_secret", ["kms_key_id"], "Secrets Manager secret", PerRequest;
-    "aws_ssm_parameter", ["key_id"], "SSM SecureString parameter", PerRequest;
-    "AWS::S3::Bucket", ["BucketEncryption", "ServerSideEncryptionConfiguration", "ServerSideEncryptionByDefault", "KMSMasterKeyID"], "S3 bucket encryption", PerRequest;
-    "AWS::SNS::Topic", ["KmsMasterKeyId"], "SNS topic encryption", PerRequest;
-    "AWS::SQS::Queue", ["KmsMasterKeyId"], "SQS queue encryption", PerRequest;
-    "AWS::SecretsManager::Secret", ["KmsKeyId"], "Secrets Manager secret", PerRequest;
-    // At creation: the key ARN is stored with the resource.
-    "aws_db_instance", ["kms_key_id"], "RDS instance storage", AtCreation;
-    "aws_db_instance", ["performance_insights_kms_key_id"], "RDS Performance Insights", AtCreation;
-    "aws_rds_cluster", ["kms_key_id"], "RDS cluster storage", AtCreation;
-    "aws_rds_cluster", ["performance_insights_kms_key_id"], "RDS Performance Insights", AtCreation;
-    "aws_dynamodb_table", ["server_side_encryption", "kms_key_arn"], "DynamoDB table encryption", AtCreation;
-    "aws_dynamodb_table", ["replica", "kms_key_arn"], "DynamoDB replica encryption", AtCreation;
-    "aws_ebs_volume", ["kms_key_id"], "EBS volume", AtCreation;
-    "aws_instance", ["root_block_device", "kms_key_id"], "EC2 root volume", AtCreation;
-    "aws_instance", ["ebs_block_device", "kms_key_id"], "EC2 EBS volume", AtCreation;
-    "aws_efs_file_system", ["kms_key_id"], "EFS file system", AtCreation;
-    "aws_elasticache_replication_group", ["kms_key_id"], "ElastiCache replication group", AtCreation;
-    "aws_redshift_cluster", ["kms_key_id"], "Redshift cluster", AtCreation;
-    "aws_opensearch_domain", ["encrypt_at_rest", "kms_key_id"], "OpenSearch domain", AtCreation;
-    "aws_elasticsearch_domain", ["encrypt_at_rest", "kms_key_id"], "OpenSearch domain", AtCreation;
-    "aws_kinesis_stream", ["kms_key_id"], "Kinesis stream", AtCreation;
-    "aws_cloudtrail", ["kms_key_id"], "CloudTrail trail", AtCreation;
-    "aws_lambda_function", ["kms_key_arn"], "Lambda environment", AtCreation;
-    "aws_cloudwatch_log_group", ["kms_key_id"], "CloudWatch log group", AtCreation;
-    "aws_backup_vault", ["kms_key_arn"], "Backup vault", AtCreation;
-    "aws_ecr_repository", ["encryption_configuration", "kms_key"], "ECR repository", AtCreation;
-    "AWS::RDS::DBInstance", ["KmsKeyId"], "RDS instance storage", AtCreation;
-    "AWS::RDS::DBInstance", ["PerformanceInsightsKMSKeyId"], "RDS Performance Insights", AtCreation;
-    "AWS::RDS::DBCluster", ["KmsKeyId"], "RDS cluster storage", AtCreation;
-    "AWS::RDS::DBCluster", ["PerformanceInsightsKmsKeyId"], "RDS Performance Insights", AtCreation;
-    "AWS::DynamoDB::Table", ["SSESpecification", "KMSMasterKeyId"], "DynamoDB table encryption", AtCreation;
-    "AWS::DynamoDB::GlobalTable", ["Replicas", "SSESpecification", "KMSMasterKeyId"], "DynamoDB replica encryption", AtCreation;
-    "AWS::EC2::Volume", ["KmsKeyId"], "EBS volume", AtCreation;
-    "AWS::EC2::Instance", ["BlockDeviceMappings", "Ebs", "KmsKeyId"], "EC2 EBS volume", AtCreation;
-    "AWS::EFS::FileSystem", ["KmsKeyId"], "EFS file system", AtCreation;
-    "AWS::ElastiCache::ReplicationGroup", ["KmsKeyId"], "ElastiCache replication group", AtCreation;
-    "AWS::Redshift::Cluster", ["KmsKeyId"], "Redshift cluster", AtCreation;
-    "AWS::OpenSearchService::Domain", ["EncryptionAtRestOptions", "KmsKeyId"], "OpenSearch domain", AtCreation;
-    "AWS::Elasticsearch::Domain", ["EncryptionAtRestOptions", "KmsKeyId"], "OpenSearch domain", AtCreation;
-    "AWS::Kinesis::Stream", ["StreamEncryption", "KeyId"], "Kinesis stream", AtCreation;
-    "AWS::CloudTrail::Trail", ["KMSKeyId"], "CloudTrail trail", AtCreation;
-    "AWS::Lambda::Function", ["KmsKeyArn"], "Lambda environment", AtCreation;
-    "AWS::Logs::LogGroup", ["KmsKeyId"], "CloudWatch log group", AtCreation;
-    "AWS::Backup::BackupVault", ["EncryptionKeyArn"], "Backup vault", AtCreation;
-    "AWS::ECR::Repository", ["EncryptionConfiguration", "KmsKey"], "ECR repository", AtCreation;
-];
-
-/// Values at a path, walking into every element of lists (repeated blocks, CFN lists).
-pub fn values_at<'a>(body: &'a Value, path: &[&str]) -> Vec<&'a Value> {
-    let mut current = vec![body];
-    for key in path {
-        let mut next = Vec::new();
-        for v in current {
-            let Some(x) = v.get(key) else { continue };
-            match x.as_list() {
-                Some(items) => next.extend(items.iter()),
-                None => next.push(x),
-            }
-        }
-        current = next;
-    }
-    current.into_iter().filter(|v| !v.is_null()).collect()
 }
 
 fn is_partition_arn_prefix(s: &str) -> bool {
@@ -419,31 +313,6 @@ pub fn classify_literal(s: &str) -> KeyRef {
         return KeyRef::RawKeyLiteral(s_owned);
     }
     KeyRef::Unknown
-}
-
-/// Records every key consumer of a resource, from the [`CONSUMERS`] table.
-pub fn adapt_consumers(r: &ResourceInstance, model: &mut Model) {
-    for spec in CONSUMERS.iter().filter(|s| s.rtype == r.rtype) {
-        for v in values_at(&r.body, spec.path) {
-            model.kms_consumers.push(KeyConsumer {
-                meta: ResourceMeta::from_instance(r, Tags::default()),
-                service: spec.service,
-                attribute: spec.attribute,
-                resolution: spec.resolution,
-                value: v.clone(),
-                reference: KeyRef::Unknown,
-                key: None,
-                key_instance: None,
-                alias: None,
-                alias_at_creation: (spec.resolution == Resolution::AtCreation)
-                    .then(|| alias_at_creation(&r.rtype))
-                    .flatten(),
-                key_elsewhere: (r.framework == crate::resource::Framework::CloudFormation).then_some(
-                    "give the key an `AWS::KMS::Alias` in the stack that defines it, export the alias name (`Outputs` with `Export`), and use `!ImportValue` of that export here",
-                ),
-            });
-        }
-    }
 }
 
 /// Resource types of customer keys: references to them name a key (a raw key reference).

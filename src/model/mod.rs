@@ -8,16 +8,17 @@ pub mod policy;
 pub mod tags;
 pub mod value;
 
-use crate::resource::{Framework, ResourceInstance};
+use crate::resource::Framework;
 use crate::source::Span;
 use crate::value::{Kind, Value};
 use std::collections::BTreeMap;
 
 pub use apigateway::{
-    ApiPolicy, ApiStage, CloudFrontDistribution, DomainMapping, HttpApi, NamedPolicyDocument,
-    RestApi, RestApiPolicy, WafAssociation,
+    ApiPolicy, ApiStage, DomainMapping, HttpApi, NamedPolicyDocument, RestApi, RestApiPolicy,
+    WafAssociation,
 };
 pub use backup::{BackupPlan, BackupSelection, BackupVault, VaultLock};
+pub use cloudfront::CloudFrontDistribution;
 pub use kms::{KeyConsumer, KeyRef, KmsAlias, KmsKey};
 pub use tags::TaggableResource;
 pub use value::{How, Val};
@@ -36,6 +37,18 @@ pub struct ResourceMeta {
     /// The module instance or template the resource belongs to.
     pub scope: String,
     pub tags: Tags,
+}
+
+/// A link between two resources of one configuration, made once when the model is
+/// finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Link {
+    /// Nothing links them.
+    #[default]
+    None,
+    /// A link may exist: a reference or ARN that is not statically known.
+    Maybe,
+    Linked,
 }
 
 /// Whether two instance keys may name the same instance (`None`: the whole resource, or a
@@ -77,19 +90,6 @@ impl ResourceMeta {
         let at = self.address.rfind(tail)? + tail.len();
         let suffix = &self.address[at..];
         (suffix.starts_with('[') && suffix.ends_with(']')).then_some(suffix)
-    }
-
-    pub fn from_instance(r: &ResourceInstance, tags: Tags) -> ResourceMeta {
-        ResourceMeta {
-            framework: r.framework,
-            rtype: r.rtype.clone(),
-            address: r.address.clone(),
-            ref_name: r.ref_name.clone(),
-            header: r.header,
-            maybe_absent: r.maybe_absent,
-            scope: r.scope.clone(),
-            tags,
-        }
     }
 }
 
@@ -371,11 +371,6 @@ impl Model {
         collections!(merge);
     }
 
-    /// Records a resource for reference resolution.
-    pub fn add_instance(&mut self, r: &ResourceInstance) {
-        self.types.insert(r.ref_name.clone(), r.rtype.clone());
-    }
-
     /// Links references and sorts every collection by location, so that rules see a
     /// deterministic order.
     pub fn finish(&mut self) {
@@ -412,6 +407,8 @@ impl Model {
         kms::link(self);
         backup::link(self);
         self.link_api_policies();
+        self.link_api_stages();
+        self.link_api_origins();
     }
 
     fn sort_keys(&mut self) {

@@ -12,7 +12,7 @@ use crate::resource::{self, InstanceNote, ResourceInstance};
 use crate::rules::{self, TreeFacts};
 use crate::source::{FileId, SourceFile};
 use crate::syntax::{self, tree::Node};
-use crate::{cloudformation, suppress, terraform};
+use crate::{cloudformation, suppress};
 
 /// What the groups of a scan leave, gathered as they finish.
 pub(crate) struct Collected {
@@ -98,21 +98,14 @@ impl Adapted {
         let mut out = Adapted::default();
         for r in instances {
             if r.switched_off.is_some() {
-                terraform::adapt::adapt_switched_off(&r, &mut out.model);
+                crate::adapt::switched_off(&r, &mut out.model);
                 continue;
             }
             if let Some(file) = file_of(r.header.file) {
                 let line = file.position(r.header.start as usize).line;
                 out.headers.push(((r.header.file, r.address.clone()), line));
             }
-            out.model.add_instance(&r);
-            model::kms::adapt_consumers(&r, &mut out.model);
-            match r.framework {
-                resource::Framework::Terraform => terraform::adapt::adapt(&r, &mut out.model),
-                resource::Framework::CloudFormation => {
-                    cloudformation::adapt::adapt(&r, &mut out.model)
-                }
-            }
+            crate::adapt::adapt(&r, &mut out.model);
             out.notes.extend(InstanceNote::of(&r));
             if r.rtype == "AWS::CloudFormation::Stack" || r.rtype == "aws_cloudformation_stack" {
                 out.stacks.push(r);

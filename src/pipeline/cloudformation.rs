@@ -47,7 +47,7 @@ pub(super) fn analyse(tree: &Tree, options: &ScanOptions, clock: &Clock, out: &m
             return None;
         }
         let dir = dir_of(&files[candidates[parent]].name);
-        let joined = crate::terraform::join_dir(dir, url)?;
+        let joined = crate::discover::join_dir(dir, url)?;
         by_name.get(joined.as_str()).copied()
     };
     let mut nested: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();

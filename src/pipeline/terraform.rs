@@ -255,7 +255,7 @@ fn module_calls_in(f: &Discovered, text: &str) -> Vec<String> {
     let dir = dir_of(&f.name);
     let local = |s: &str| {
         (s.starts_with("./") || s.starts_with("../"))
-            .then(|| terraform::join_dir(dir, s))
+            .then(|| crate::discover::join_dir(dir, s))
             .flatten()
     };
     match f.kind {

@@ -207,6 +207,10 @@ pub const REGISTRY: &[(&str, &dyn Rule)] = &[
         include_str!("../../rules/CFR003.md"),
         &cloudfront::forwards_host_to_api_origin::ForwardsHostToApiOrigin,
     ),
+    (
+        include_str!("../../rules/CFR004.md"),
+        &cloudfront::distribution_without_waf::DistributionWithoutWaf,
+    ),
 ];
 
 /// Rule metadata: the TOML front matter of `rules/<ID>.md` and its body.

@@ -6,6 +6,7 @@
 use super::functions;
 use crate::source::Span;
 use crate::syntax::hcl::{BinaryOp, Expr, ExprKind, Step, TemplatePart, UnaryOp};
+use crate::value::same_value;
 use crate::value::{Kind, Part, Reference, Value};
 use std::collections::BTreeMap;
 
@@ -507,27 +508,5 @@ fn skip_index(steps: &[Step]) -> &[Step] {
     match steps.first() {
         Some(Step::Index(_)) | Some(Step::Splat) => &steps[1..],
         _ => steps,
-    }
-}
-
-/// Structural equality ignoring spans; numbers and numeric strings compare as Terraform's
-/// `==` does not, so types must match.
-pub fn same_value(a: &Value, b: &Value) -> bool {
-    match (&a.kind, &b.kind) {
-        (Kind::Null, Kind::Null) => true,
-        (Kind::Bool(x), Kind::Bool(y)) => x == y,
-        (Kind::Number(x), Kind::Number(y)) => x == y,
-        (Kind::Str(x), Kind::Str(y)) => x == y,
-        (Kind::List(x), Kind::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q))
-        }
-        (Kind::Map(x), Kind::Map(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|((k1, v1), (k2, v2))| k1 == k2 && same_value(v1, v2))
-        }
-        (Kind::Ref(x), Kind::Ref(y)) => x == y,
-        _ => false,
     }
 }

@@ -4,6 +4,7 @@
 use super::eval::{EvalError, EvalResult, Evaluator};
 use crate::source::Span;
 use crate::syntax::hcl::Expr;
+use crate::value::{from_json, to_json};
 use crate::value::{Kind, Part, Value};
 use std::collections::BTreeMap;
 
@@ -255,7 +256,7 @@ pub fn call(
         "contains" => match vals.first().map(|v| &v.kind) {
             Some(Kind::List(l)) if !vals[0].has_unknown() => match vals.get(1) {
                 Some(x) if !x.has_unknown() => {
-                    out(Kind::Bool(l.iter().any(|y| super::eval::same_value(x, y))))
+                    out(Kind::Bool(l.iter().any(|y| crate::value::same_value(x, y))))
                 }
                 _ => unknown(),
             },
@@ -532,7 +533,7 @@ pub fn call(
 fn distinct<'v>(values: impl Iterator<Item = &'v Value>) -> Vec<Value> {
     let mut seen: Vec<Value> = Vec::new();
     for x in values {
-        if !seen.iter().any(|y| super::eval::same_value(x, y)) {
+        if !seen.iter().any(|y| crate::value::same_value(x, y)) {
             seen.push(x.clone());
         }
     }
@@ -571,43 +572,6 @@ fn format(f: &str, args: &[Value], span: Span) -> EvalResult {
     }
     parts.push(Part::Lit(lit));
     Ok(Value::from_parts(parts, span))
-}
-
-pub fn to_json(v: &Value) -> serde_json::Value {
-    use serde_json::Value as J;
-    match &v.kind {
-        Kind::Null | Kind::Unknown | Kind::Ref(_) | Kind::Template(_) => J::Null,
-        Kind::Bool(b) => J::Bool(*b),
-        Kind::Number(n) => serde_json::Number::from_f64(*n)
-            .map(|x| {
-                if n.fract() == 0.0 && n.abs() < 1e15 {
-                    J::Number((*n as i64).into())
-                } else {
-                    J::Number(x)
-                }
-            })
-            .unwrap_or(J::Null),
-        Kind::Str(s) => J::String(s.clone()),
-        Kind::List(l) => J::Array(l.iter().map(to_json).collect()),
-        Kind::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
-    }
-}
-
-pub fn from_json(j: &serde_json::Value, span: Span) -> Value {
-    use serde_json::Value as J;
-    let k = match j {
-        J::Null => Kind::Null,
-        J::Bool(b) => Kind::Bool(*b),
-        J::Number(n) => Kind::Number(n.as_f64().unwrap_or(0.0)),
-        J::String(s) => Kind::Str(s.clone()),
-        J::Array(a) => Kind::List(a.iter().map(|x| from_json(x, span)).collect()),
-        J::Object(o) => Kind::Map(
-            o.iter()
-                .map(|(k, v)| (k.clone(), from_json(v, span)))
-                .collect(),
-        ),
-    };
-    Value::new(k, span)
 }
 
 /// A Terraform regular expression (RE2 syntax; the `regex` crate is RE2-like: no

@@ -1,7 +1,6 @@
 //! Terraform evaluation: modules (directories), variables, tfvars, locals, module calls,
 //! `count`/`for_each` expansion and provider `default_tags`, producing resource instances.
 
-pub mod adapt;
 pub mod eval;
 pub mod functions;
 pub mod scan;
@@ -9,6 +8,7 @@ pub mod scan;
 mod tests;
 
 use crate::diagnostic::{codes, Diagnostic, Severity};
+use crate::discover::join_dir;
 use crate::resource::{Framework, ResourceInstance};
 use crate::source::Span;
 use crate::syntax::hcl::{Attr, Block, Body, Expr, ExprKind};
@@ -68,30 +68,6 @@ pub fn read_manifest(text: &str, root_dir: &str) -> BTreeMap<String, String> {
         }
     }
     out
-}
-
-/// Joins a relative path onto a module directory name lexically, keeping an absolute
-/// directory absolute. `None` when `..` climbs above the start of the name.
-pub fn join_dir(dir: &str, rel: &str) -> Option<String> {
-    let absolute = dir.starts_with('/');
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|p| *p != "..") => {
-                parts.pop();
-            }
-            ".." if absolute => return None,
-            ".." => parts.push(".."),
-            p => parts.push(p),
-        }
-    }
-    let joined = parts.join("/");
-    Some(if absolute {
-        format!("/{joined}")
-    } else {
-        joined
-    })
 }
 
 /// Whether a directory holds modules installed by `terraform init` (never a root).
@@ -810,8 +786,8 @@ impl<'p, 'a> Instance<'p, 'a> {
         };
         let mut out = Vec::with_capacity(instances.len());
         // Only the types whose absence a rule explains are evaluated when switched off.
-        let switched_off =
-            switched_off.filter(|_| block.kind == "resource" && adapt::explains_absence(rtype));
+        let switched_off = switched_off
+            .filter(|_| block.kind == "resource" && crate::adapt::explains_absence(rtype));
         if switched_off.is_some() {
             // One placeholder, evaluated without `count`/`each`, says what was left out.
             instances.push((address.clone(), Vec::new(), false));

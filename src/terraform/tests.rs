@@ -40,7 +40,7 @@ fn eval(expr: &str) -> Value {
 fn json(expr: &str) -> serde_json::Value {
     let v = eval(expr);
     assert!(!v.has_unknown(), "{expr} is not fully known: {v:?}");
-    super::functions::to_json(&v)
+    crate::value::to_json(&v)
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::apigateway::EndpointType;
+use crate::model::Link;
 use crate::rules::{Context, Rule};
 
 pub struct StageWithoutWaf;
@@ -15,7 +16,7 @@ impl Rule for StageWithoutWaf {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         for stage in &model.api_stages {
-            let Some(api) = model.rest_api_named(&stage.meta, stage.api.as_ref()) else {
+            let Some(api) = stage.rest_api.map(|i| &model.rest_apis[i]) else {
                 continue;
             };
             if !matches!(
@@ -24,18 +25,7 @@ impl Rule for StageWithoutWaf {
             ) {
                 continue;
             }
-            let mut guarded = Some(false);
-            for waf in &model.waf_associations {
-                match model.waf_protects(waf, stage, api) {
-                    Some(true) => {
-                        guarded = Some(true);
-                        break;
-                    }
-                    None => guarded = None,
-                    Some(false) => {}
-                }
-            }
-            if guarded != Some(false) {
+            if stage.waf != Link::None {
                 continue;
             }
             let what = if stage.meta.address == api.meta.address {

@@ -2,7 +2,7 @@
 //! origin protocol policy is not `https-only`. See `rules/CFR002.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::apigateway::is_api_domain;
+use crate::model::Link;
 use crate::rules::{Context, Rule};
 
 pub struct ApiOriginNotHttpsOnly;
@@ -18,7 +18,7 @@ impl Rule for ApiOriginNotHttpsOnly {
                 let Some(domain) = &origin.domain else {
                     continue;
                 };
-                if is_api_domain(cx.model, &dist.meta, domain) != Some(true) {
+                if origin.api != Link::Linked {
                     continue;
                 }
                 let Some(policy) = origin.protocol_policy.known() else {

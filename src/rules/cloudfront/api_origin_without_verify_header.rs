@@ -2,7 +2,7 @@
 //! that sends no custom header the API could verify. See `rules/CFR001.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::apigateway::is_api_domain;
+use crate::model::Link;
 use crate::rules::{Context, Rule};
 
 pub struct ApiOriginWithoutVerifyHeader;
@@ -19,7 +19,7 @@ impl Rule for ApiOriginWithoutVerifyHeader {
                 let Some(domain) = &origin.domain else {
                     continue;
                 };
-                if is_api_domain(cx.model, &dist.meta, domain) != Some(true) {
+                if origin.api != Link::Linked {
                     continue;
                 }
                 let Some(headers) = &origin.headers else {

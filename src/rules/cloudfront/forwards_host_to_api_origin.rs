@@ -3,8 +3,9 @@
 //! `rules/CFR003.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::apigateway::{is_default_api_domain, CloudFrontDistribution};
 use crate::model::cloudfront::{CacheBehavior, ResolvedOriginRequestPolicy};
+use crate::model::CloudFrontDistribution;
+use crate::model::Link;
 use crate::rules::{Context, Rule};
 use crate::source::Span;
 
@@ -57,7 +58,7 @@ impl Rule for ForwardsHostToApiOrigin {
                 let Some(domain) = &origin.domain else {
                     continue;
                 };
-                if is_default_api_domain(cx.model, &dist.meta, domain) != Some(true) {
+                if origin.default_api != Link::Linked {
                     continue;
                 }
                 let origin_id = origin.id.known().map(String::as_str).unwrap_or_default();

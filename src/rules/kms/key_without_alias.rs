@@ -23,7 +23,7 @@ fn unaliased<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a KmsKey> + 'a {
     // Under `recommended`, only keys whose rotation means a new key or new material.
     let policy = cx.policy();
     cx.model.kms_keys.iter().filter(move |key| {
-        key.usage.known().map(String::as_str) == Some("ENCRYPT_DECRYPT")
+        key.usage.known().map(String::as_str) == Some(crate::model::kms::ENCRYPT_DECRYPT)
             && (policy || key.rotation_needs_new_key() == Some(true))
             && cx.model.aliases_of_key(key).next().is_none()
             && !unsure.contains(key.meta.scope.as_str())
