@@ -57,6 +57,8 @@ pub struct Diagnostic {
     /// `recommended` profile, when its own group does not show the policy): reported only
     /// when some group of the tree shows it (see `rules::TreeFacts::premises`).
     pub premise: Option<&'static str>,
+    /// What resolves the finding, when a rule knows (see [`crate::fix`]).
+    pub fix: Option<Box<crate::fix::Fix>>,
 }
 
 impl Diagnostic {
@@ -77,6 +79,7 @@ impl Diagnostic {
             redact: Vec::new(),
             logical_path: None,
             premise: None,
+            fix: None,
         }
     }
 
@@ -105,6 +108,11 @@ impl Diagnostic {
     /// Makes the finding wait for a premise of the tree (see [`Diagnostic::premise`]).
     pub fn when_tree_shows(mut self, premise: &'static str) -> Self {
         self.premise = Some(premise);
+        self
+    }
+
+    pub fn with_fix(mut self, fix: crate::fix::Fix) -> Self {
+        self.fix = Some(Box::new(fix));
         self
     }
 

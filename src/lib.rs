@@ -10,6 +10,7 @@ pub mod cloudformation;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod inventory;
 pub mod lsp;
 pub mod model;

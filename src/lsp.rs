@@ -415,10 +415,31 @@ impl Server {
                     related_information: (!related.is_empty()).then_some(related),
                     tags: (d.rule == codes::UNUSED_SUPPRESSION)
                         .then(|| vec![lsp::DiagnosticTag::UNNECESSARY]),
-                    data: None,
+                    data: d.fix.as_deref().and_then(|f| self.fix_data(report, f)),
                 }
             })
             .collect()
+    }
+
+    /// A finding's fix as the diagnostic's `data`, which the client hands back with a
+    /// code action request: its title and edits, in UTF-16 ranges.
+    fn fix_data(&self, report: &Report, fix: &crate::fix::Fix) -> Option<serde_json::Value> {
+        let mut edits = Vec::new();
+        for e in &fix.edits {
+            let file = report.sources.files().get(e.span.file as usize)?;
+            edits.push(serde_json::json!({
+                "uri": self.uri_of(&file.path)?.as_str(),
+                "range": range(file, e.span),
+                "newText": e.replacement,
+            }));
+        }
+        let title = match fix.safety {
+            crate::fix::Safety::Safe => format!("Fix: {}", fix.description),
+            crate::fix::Safety::Unsafe => format!("Fix (unsafe, review it): {}", fix.description),
+        };
+        (!edits.is_empty()).then(|| {
+            serde_json::json!({ "fix": { "title": title, "safe": fix.safety == crate::fix::Safety::Safe, "edits": edits } })
+        })
     }
 
     /// The URI of a file: the client's own for an open document.
@@ -438,12 +459,10 @@ impl Server {
         let Some(doc) = self.documents.get(params.text_document.uri.as_str()) else {
             return Vec::new();
         };
-        if !matches!(
+        let comments = matches!(
             discover::classify(&doc.path),
             Some(FileKind::Terraform | FileKind::Tfvars | FileKind::Yaml)
-        ) {
-            return Vec::new();
-        }
+        );
         if let Some(only) = &params.context.only {
             if !only.iter().any(|k| {
                 lsp::CodeActionKind::QUICKFIX
@@ -462,8 +481,11 @@ impl Server {
             if d.source.as_deref() != Some("iacguard") || rules::find(rule).is_none() {
                 continue;
             }
+            if let Some(action) = fix_action(d) {
+                actions.push(action);
+            }
             let line = d.range.start.line;
-            if offered.contains(&(line, rule.clone())) {
+            if !comments || offered.contains(&(line, rule.clone())) {
                 continue;
             }
             offered.push((line, rule.clone()));
@@ -580,6 +602,33 @@ fn range(file: &SourceFile, span: Span) -> lsp::Range {
 
 /// The edit inserting `# iacguard:ignore <rule> -- <reason>` above a 0-based line, with
 /// that line's indentation.
+/// The code action of a diagnostic's fix, from the `data` the client hands back.
+#[allow(clippy::mutable_key_type)]
+fn fix_action(d: &lsp::Diagnostic) -> Option<lsp::CodeActionOrCommand> {
+    let fix = d.data.as_ref()?.get("fix")?;
+    let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
+    for e in fix.get("edits")?.as_array()? {
+        let uri = lsp::Uri::from_str(e.get("uri")?.as_str()?).ok()?;
+        let range: lsp::Range = serde_json::from_value(e.get("range")?.clone()).ok()?;
+        let new_text = e.get("newText")?.as_str()?.to_string();
+        changes
+            .entry(uri)
+            .or_default()
+            .push(lsp::TextEdit { range, new_text });
+    }
+    Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: fix.get("title")?.as_str()?.to_string(),
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![d.clone()]),
+        is_preferred: Some(fix.get("safe")?.as_bool()?),
+        edit: Some(lsp::WorkspaceEdit {
+            changes: Some(changes),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }))
+}
+
 fn ignore_comment_edit(text: &str, line: u32, rule: &str) -> Option<lsp::TextEdit> {
     let content = text.split('\n').nth(line as usize)?;
     let indent: String = content

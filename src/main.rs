@@ -161,6 +161,15 @@ struct CheckArgs {
     /// Colour: auto (on a terminal), always, never
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Apply the safe fixes, then report what is left
+    #[arg(long)]
+    fix: bool,
+    /// With --fix: print the fixes as a unified diff and change nothing
+    #[arg(long, requires = "fix")]
+    diff: bool,
+    /// With --fix: also apply the unsafe fixes (they change behaviour: review them)
+    #[arg(long, requires = "fix")]
+    unsafe_fixes: bool,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -471,7 +480,49 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
         .baseline
         .as_ref()
         .map(|p| iacguard::absolutize(&options.root, p));
-    let report = iacguard::scan(&options);
+    let report = if args.fix {
+        let request = iacguard::fix::FixRequest {
+            unsafe_fixes: args.unsafe_fixes,
+        };
+        let outcome = iacguard::fix::fix_tree(&options, request);
+        if let Some(e) = &outcome.report.usage_error {
+            return Err(e.clone());
+        }
+        for note in &outcome.notes {
+            eprintln!("note: {note}");
+        }
+        if args.diff {
+            let mut out = String::new();
+            for f in &outcome.files {
+                out.push_str(&iacguard::fix::diff::unified(&f.name, &f.before, &f.after));
+            }
+            emit(&out);
+            let n = outcome.applied;
+            eprintln!(
+                "{n} fix{} would be applied in {} file{}",
+                if n == 1 { "" } else { "es" },
+                outcome.files.len(),
+                if outcome.files.len() == 1 { "" } else { "s" }
+            );
+            return Ok(if n == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+        iacguard::fix::apply::write(&outcome)
+            .map_err(|e| format!("error: cannot write a fixed file: {e}"))?;
+        let n = outcome.applied;
+        eprintln!(
+            "fixed {n} finding{} in {} file{}",
+            if n == 1 { "" } else { "s" },
+            outcome.files.len(),
+            if outcome.files.len() == 1 { "" } else { "s" }
+        );
+        outcome.report
+    } else {
+        iacguard::scan(&options)
+    };
     if let Some(e) = &report.usage_error {
         return Err(e.clone());
     }

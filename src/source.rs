@@ -70,9 +70,10 @@ impl SourceFile {
     /// Whether this file's analysed text is `text` (a template deployed by Terraform's
     /// `file()` is the text of a file of the tree).
     pub fn holds(&self, text: &str) -> bool {
+        // The hash first: a held text may have had secrets blanked since.
         match (self.on_disk, self.text.get()) {
-            (_, Some(t)) => t == text,
-            (Some((len, hash)), None) => len == text.len() && content_hash(text) == hash,
+            (Some((len, hash)), _) => len == text.len() && content_hash(text) == hash,
+            (None, Some(t)) => t == text,
             (None, None) => false,
         }
     }

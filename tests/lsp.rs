@@ -332,9 +332,14 @@ fn code_action_inserts_an_ignore_comment_above_the_finding() {
         }),
     );
     let actions = response["result"].as_array().expect("actions");
-    assert_eq!(actions.len(), 1, "{response}");
-    assert_eq!(actions[0]["kind"], "quickfix");
-    let edits = &actions[0]["edit"]["changes"][uri(&path)];
+    assert_eq!(
+        actions.len(),
+        2,
+        "the fix and the ignore comment: {response}"
+    );
+    let ignore = action(&response, "Ignore KMS002 here");
+    assert_eq!(ignore["kind"], "quickfix");
+    let edits = &ignore["edit"]["changes"][uri(&path)];
     assert_eq!(
         edits,
         &json!([{
@@ -346,7 +351,7 @@ fn code_action_inserts_an_ignore_comment_above_the_finding() {
 }
 
 #[test]
-fn json_templates_get_no_ignore_comment() {
+fn json_templates_get_the_fix_but_no_ignore_comment() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("stack.json");
     let text = r#"{"Resources": {"Key": {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": false}}}}"#;
@@ -362,7 +367,12 @@ fn json_templates_get_no_ignore_comment() {
             "context": { "diagnostics": [d] },
         }),
     );
-    assert_eq!(response["result"], json!([]));
+    let actions = response["result"].as_array().expect("actions");
+    assert_eq!(actions.len(), 1, "{response}");
+    assert!(actions[0]["title"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("Fix: set `EnableKeyRotation` to true"));
     assert!(client.shutdown().success());
 }
 
@@ -412,7 +422,7 @@ fn applied_quick_fix_silences_the_finding() {
             "context": { "diagnostics": [d] },
         }),
     );
-    let edit = &response["result"][0]["edit"]["changes"][uri(&path)][0];
+    let edit = &action(&response, "Ignore KMS002 here")["edit"]["changes"][uri(&path)][0];
     let line = edit["range"]["start"]["line"].as_u64().expect("line") as usize;
     let mut lines: Vec<&str> = text.lines().collect();
     let comment = edit["newText"].as_str().expect("text").trim_end();
@@ -422,6 +432,80 @@ fn applied_quick_fix_silences_the_finding() {
     let codes = codes(&params);
     assert!(!codes.contains(&"KMS002".into()), "{params}");
     assert!(!codes.contains(&"unused-suppression".into()), "{params}");
+    assert!(client.shutdown().success());
+}
+
+/// The code action whose title starts with `title`.
+fn action<'a>(response: &'a Value, title: &str) -> &'a Value {
+    response["result"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|x| x["title"].as_str().is_some_and(|t| t.starts_with(title)))
+        })
+        .unwrap_or_else(|| panic!("no action `{title}` in {response}"))
+}
+
+/// `text` with one LSP edit applied (a single-line range; `character` in UTF-16 units).
+fn apply_lsp_edit(text: &str, edit: &Value) -> String {
+    let offset = |pos: &Value| -> usize {
+        let line = pos["line"].as_u64().expect("line") as usize;
+        let col = pos["character"].as_u64().expect("character") as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        let line_text = &text[start..];
+        let mut bytes = 0;
+        for c in line_text.chars() {
+            if units >= col {
+                break;
+            }
+            units += c.len_utf16();
+            bytes += c.len_utf8();
+        }
+        start + bytes
+    };
+    let (s, e) = (
+        offset(&edit["range"]["start"]),
+        offset(&edit["range"]["end"]),
+    );
+    format!(
+        "{}{}{}",
+        &text[..s],
+        edit["newText"].as_str().expect("text"),
+        &text[e..]
+    )
+}
+
+#[test]
+fn quick_fix_offers_the_rule_fix_in_utf16_ranges_and_applied_clears_the_finding() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("stack.yaml");
+    // Two characters outside the BMP before the value: 4 UTF-16 units, 8 bytes.
+    let text = "Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties: {Description: \"🔑🔑\", EnableKeyRotation: false}\n";
+    let mut client = Client::start();
+    client.open(&uri(&path), "yaml", text);
+    let params = client.diagnostics(&uri(&path));
+    let d = with_code(&params, "KMS002").clone();
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri(&path) },
+            "range": d["range"],
+            "context": { "diagnostics": [d] },
+        }),
+    );
+    let fix = action(&response, "Fix: set `EnableKeyRotation` to true");
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    let edits = fix["edit"]["changes"][uri(&path)]
+        .as_array()
+        .expect("edits");
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0]["range"], range((3, 57), (3, 62)));
+    assert_eq!(edits[0]["newText"], "true");
+    client.change(&uri(&path), 2, &apply_lsp_edit(text, &edits[0]));
+    let params = client.diagnostics(&uri(&path));
+    assert!(!codes(&params).contains(&"KMS002".into()), "{params}");
     assert!(client.shutdown().success());
 }
 

@@ -4,14 +4,33 @@ mod common;
 
 use std::fs;
 
-const HEADINGS: [&str; 6] = [
+const HEADINGS: [&str; 7] = [
     "What it does",
     "Why is this bad?",
     "Profiles",
     "Example",
     "How to fix",
+    "Fix",
     "References",
 ];
+
+/// The `Fix` section of every rule document starts by saying whether `--fix` repairs the
+/// finding, and how: `Safe`, `Unsafe` or `None` (`tests/fixes.rs` checks the fixes
+/// the fixtures get against it).
+#[test]
+fn every_fix_section_says_whether_the_fix_is_safe() {
+    for m in iacguard::rules::all() {
+        let fix = m.section("Fix").unwrap_or_default();
+        let first = fix.trim_start();
+        assert!(
+            ["Safe", "Unsafe", "None"]
+                .iter()
+                .any(|w| first.starts_with(w)),
+            "rules/{}.md: the Fix section must start with Safe, Unsafe or None: {first:.40}",
+            m.id
+        );
+    }
+}
 
 #[test]
 fn every_rule_has_a_document_with_the_required_headings() {

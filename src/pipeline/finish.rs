@@ -136,6 +136,7 @@ pub(super) fn finish(
             .retain(|l| l.span.file < n && l.span != Span::default());
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    crate::fix::agree_across_roots(&mut diagnostics);
     // The same module instantiated by several root modules yields the same finding at the
     // same place: report it once.
     diagnostics
@@ -180,6 +181,8 @@ pub(super) fn finish(
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     suppressed.sort_by(|a, b| a.diagnostic.sort_key().cmp(&b.diagnostic.sort_key()));
     clock.mark("suppress");
+    crate::fix::resolve(&mut diagnostics, &sources);
+    clock.mark("fixes");
     Report {
         sources,
         diagnostics,

@@ -528,6 +528,7 @@ pub(crate) fn terraform_component(
     for d in closures.iter().flatten() {
         *users.entry(d).or_default() += 1;
     }
+    let reach = users.clone();
     // Directories no root reaches (a cycle of modules): parsed for their diagnostics only.
     let unreached: Vec<&str> = c
         .dirs
@@ -644,6 +645,12 @@ pub(crate) fn terraform_component(
         // Each root module is analysed on its own: references do not cross them.
         let mut analysed = out.adapt(instances, clock).analyse(options, clock);
         crate::plan::label_planned(&mut analysed.findings, &objects);
+        let reach_of = |id: FileId| {
+            let dir = files.get(id as usize).map_or("", |f| dir_of(&f.name));
+            reach.get(dir).copied().unwrap_or(1)
+        };
+        crate::fix::mark_root(&mut analysed.findings, root, reach_of);
+        crate::fix::mark_root(&mut analysed.facts.deferred, root, reach_of);
         out.results.merge(analysed);
         for d in closure {
             let n = users.get_mut(d).expect("counted above");

@@ -38,6 +38,15 @@ pub fn summary(report: &crate::Report) -> String {
             if unevaluated == 1 { "" } else { "s" }
         ));
     }
+    let (safe, unsafe_) = crate::fix::fixable(&report.diagnostics);
+    if safe > 0 {
+        s.push_str(&format!("; {safe} fixable with --fix"));
+    }
+    if unsafe_ > 0 {
+        s.push_str(&format!(
+            "; {unsafe_} more fixable with --fix --unsafe-fixes"
+        ));
+    }
     if !report.plans.is_empty() {
         let shown: Vec<String> = report
             .plans

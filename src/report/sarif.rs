@@ -183,6 +183,9 @@ pub fn render(report: &Report) -> String {
                 "locations": [location],
                 "partialFingerprints": { "primaryLocationLineHash": format!("{h:016x}:{n}") },
             });
+            if let Some(fix) = d.fix.as_deref().filter(|f| !f.edits.is_empty()) {
+                result["fixes"] = json!([sarif_fix(report, fix)]);
+            }
             if let Some(s) = sup {
                 let mut entry =
                     json!({ "kind": if s.in_source { "inSource" } else { "external" } });
@@ -249,6 +252,46 @@ pub fn render(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// A result's `fixes` entry: one artifact change a file, its replacements in UTF-16
+/// columns (an insertion deletes an empty region). Never called with no edit: GitHub
+/// refuses an empty `artifactChanges`.
+fn sarif_fix(report: &Report, fix: &crate::fix::Fix) -> Value {
+    let mut changes: Vec<Value> = Vec::new();
+    for file in fix.files() {
+        let f = report.sources.get(file);
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .filter(|e| e.span.file == file)
+            .map(|e| {
+                let s = f.position(e.span.start as usize);
+                let end = f.position(e.span.end as usize);
+                json!({
+                    "deletedRegion": {
+                        "startLine": s.line,
+                        "startColumn": s.column_utf16,
+                        "endLine": end.line,
+                        "endColumn": end.column_utf16,
+                    },
+                    "insertedContent": { "text": e.replacement },
+                })
+            })
+            .collect();
+        if replacements.is_empty() {
+            continue;
+        }
+        let mut artifact = json!({ "uri": uri(&f.name) });
+        if !f.name.starts_with('/') {
+            artifact["uriBaseId"] = json!("%SRCROOT%");
+        }
+        changes.push(json!({ "artifactLocation": artifact, "replacements": replacements }));
+    }
+    json!({
+        "description": { "text": format!("{} ({})", fix.description, fix.safety.as_str()) },
+        "artifactChanges": changes,
+    })
 }
 
 /// A relative URI reference for a path: percent-encodes what a URI cannot hold.

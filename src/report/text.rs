@@ -39,9 +39,24 @@ pub fn render(report: &Report, out: &mut dyn WriteColor) -> std::io::Result<()> 
         if let Some(h) = &d.help {
             notes.push(format!("help: {h}"));
         }
+        // `[*]`, as ruff marks what `--fix` repairs; an unsafe fix is named, not marked.
+        let message = match d.fix.as_deref() {
+            Some(f) if f.safety == crate::fix::Safety::Safe => {
+                notes.push(format!("fix: {} (--fix)", f.description));
+                format!("[*] {}", d.message)
+            }
+            Some(f) => {
+                notes.push(format!(
+                    "fix: {} (unsafe: --fix --unsafe-fixes)",
+                    f.description
+                ));
+                d.message.clone()
+            }
+            None => d.message.clone(),
+        };
         let cs = cs
             .with_code(&d.rule)
-            .with_message(&d.message)
+            .with_message(message)
             .with_labels(labels)
             .with_notes(notes);
         term::emit_to_write_style(out, &config, &report.sources, &cs)

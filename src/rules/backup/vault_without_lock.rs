@@ -45,7 +45,13 @@ impl Rule for VaultWithoutLock {
                 out.push(d);
                 continue;
             }
-            let help = vault.how_to_lock;
+            // Never inserted by `--fix`: a compliance-mode lock is permanent once its grace
+            // period ends. The help shows what to add.
+            let help = format!(
+                "{}{}",
+                vault.how_to_lock,
+                crate::fix::suggest::vault_lock(&vault.meta)
+            );
             out.push(
                 cx.finding(
                     vault.meta.header,

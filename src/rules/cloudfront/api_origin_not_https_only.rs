@@ -2,6 +2,7 @@
 //! origin protocol policy is not `https-only`. See `rules/CFR002.md`.
 
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Change, Fix, Literal, Safety};
 use crate::model::Link;
 use crate::rules::{Context, Rule};
 
@@ -39,6 +40,17 @@ impl Rule for ApiOriginNotHttpsOnly {
                     ),
                 );
                 d = d.with_origin(origin.protocol_policy.from);
+                let safety = match origin.default_api {
+                    Link::Linked => Safety::Safe,
+                    _ => Safety::Unsafe,
+                };
+                let change =
+                    Change::set_value(&origin.protocol_policy, Literal::Str("https-only".into()));
+                d = d.with_fix(Fix::new(
+                    safety,
+                    "set the origin protocol policy to `https-only`",
+                    vec![change],
+                ));
                 d = d.with_label(domain.span, "API Gateway origin");
                 out.push(d.with_address(dist.meta.address.clone()).with_help(
                     "set the origin protocol policy to `https-only`: API Gateway serves HTTPS only",

@@ -3,6 +3,7 @@
 //! `rules/CFR003.md`.
 
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Change, Fix, Literal};
 use crate::model::cloudfront::{CacheBehavior, ResolvedOriginRequestPolicy};
 use crate::model::CloudFrontDistribution;
 use crate::model::Link;
@@ -10,6 +11,9 @@ use crate::rules::{Context, Rule};
 use crate::source::Span;
 
 pub struct ForwardsHostToApiOrigin;
+
+/// The id of the managed origin request policy `AllViewerExceptHostHeader`.
+const ALL_VIEWER_EXCEPT_HOST: &str = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
 
 const HELP: &str = "do not forward the viewer's Host header to an execute-api origin: attach the managed origin request policy `AllViewerExceptHostHeader` (b689b0a8-53d0-40ab-baf2-68738e2966ac) and drop `Host` and `*` from the forwarded headers, or put a custom domain name on the API and point the origin at it";
 
@@ -73,6 +77,24 @@ impl Rule for ForwardsHostToApiOrigin {
                         headers.span,
                     );
                     d = d.with_origin(headers.from);
+                    let listed = headers.known().into_iter().flatten();
+                    let names: Vec<&str> = listed.flatten().map(String::as_str).collect();
+                    if !names.contains(&"*") && names.iter().any(|h| h.eq_ignore_ascii_case("host"))
+                    {
+                        let list = headers
+                            .from
+                            .filter(|f| {
+                                f.file != headers.span.file
+                                    || f.start < headers.span.start
+                                    || f.end > headers.span.end
+                            })
+                            .unwrap_or(headers.span);
+                        let change = Change::RemoveListItem {
+                            list,
+                            item: "host".into(),
+                        };
+                        d = d.with_fix(Fix::safe("remove Host from the forwarded headers", change));
+                    }
                     out.push(d.with_label(domain.span, "default execute-api domain"));
                 }
                 let Some(policy_id) = &behavior.origin_request_policy else {
@@ -94,6 +116,16 @@ impl Rule for ForwardsHostToApiOrigin {
                 };
                 let mut d = host_forwarded(cx, dist, behavior, origin_id, &how, policy_id.span);
                 d = d.with_origin(policy_id.from);
+                if matches!(&policy, ResolvedOriginRequestPolicy::Managed(m) if m.name == "AllViewer")
+                    && policy_id.as_str().is_some()
+                {
+                    let span = policy_id.from.unwrap_or(policy_id.span);
+                    let change = Change::SetLiteral {
+                        span,
+                        value: Literal::Str(ALL_VIEWER_EXCEPT_HOST.into()),
+                    };
+                    d = d.with_fix(Fix::safe("attach the managed origin request policy `AllViewerExceptHostHeader` instead of `AllViewer`", change));
+                }
                 if let ResolvedOriginRequestPolicy::Custom(p) = &policy {
                     let span = match p.header_behavior.known().map(String::as_str) {
                         Some("whitelist") => p.headers.span,

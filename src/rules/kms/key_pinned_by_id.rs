@@ -3,6 +3,7 @@
 
 use super::aliases_for;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{suggest, Change, Fix};
 use crate::model::kms::Resolution;
 use crate::rules::{Context, Rule};
 
@@ -44,6 +45,16 @@ impl Rule for KeyPinnedById {
                 d = d.with_label(from, "key reference set here");
             }
             let aliases = aliases_for(cx.model, c);
+            if let ([alias], None) = (aliases.as_slice(), c.value.from) {
+                if let Some(value) = suggest::alias_arn(&c.meta, &alias.meta) {
+                    let change = Change::Replace {
+                        span: c.value.span,
+                        value,
+                    };
+                    let what = format!("reference alias {} instead of the key", alias.meta.address);
+                    d = d.with_fix(Fix::safe(what, change));
+                }
+            }
             match aliases.first() {
                 Some(a) => {
                     d = d.with_label(

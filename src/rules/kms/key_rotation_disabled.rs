@@ -2,6 +2,7 @@
 //! material whose automatic rotation is off. See `rules/KMS002.md`.
 
 use crate::diagnostic::Diagnostic;
+use crate::fix::{self, Change, Fix, Literal};
 use crate::model::kms::KeyOrigin;
 use crate::model::KmsKey;
 use crate::rules::{Context, Rule};
@@ -35,6 +36,15 @@ impl Rule for KeyRotationDisabled {
                 )
             };
             d = d.with_origin(key.rotation_enabled.from);
+            let props = fix::properties(key.meta.framework);
+            let change = Change::set_field(
+                &key.rotation_enabled,
+                key.meta.header,
+                props,
+                attr,
+                Literal::Bool(true),
+            );
+            d = d.with_fix(Fix::safe(format!("set `{attr}` to true"), change));
             out.push(d.with_address(name.clone()).with_help(format!(
                 "set `{attr}` to true (and optionally a rotation period of 90 to 2560 days)"
             )));

@@ -2,6 +2,7 @@
 //! or is outside what KMS accepts (90 to 2560 days).
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{self, Change, Fix, Literal};
 use crate::rules::{Context, Rule};
 use crate::value::format_number;
 
@@ -58,6 +59,21 @@ impl Rule for RotationPeriodTooLong {
                 continue;
             };
             d = d.with_address(key.meta.address.clone());
+            let upper = if policy { max.min(2560.0) } else { 2560.0 };
+            let target = format_number(if days < 90.0 {
+                90.0
+            } else {
+                upper.max(90.0).floor()
+            });
+            let props = fix::properties(key.meta.framework);
+            let change = Change::set_field(
+                &key.rotation_period_days,
+                key.meta.header,
+                props,
+                attr,
+                Literal::Number(target.clone()),
+            );
+            d = d.with_fix(Fix::unsafe_(format!("set `{attr}` to {target}"), change));
             d = d.with_origin(key.rotation_period_days.from);
             out.push(d);
         }

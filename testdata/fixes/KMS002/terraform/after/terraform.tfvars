@@ -1,0 +1,3 @@
+# Environment settings.
+rotate_logs = true
+region      = "eu-west-1"

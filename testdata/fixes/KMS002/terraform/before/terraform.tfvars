@@ -1,0 +1,3 @@
+# Environment settings.
+rotate_logs = false
+region      = "eu-west-1"

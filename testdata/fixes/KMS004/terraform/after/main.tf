@@ -1,0 +1,13 @@
+variable "period" {
+  default = 365
+}
+
+resource "aws_kms_key" "by_variable" {
+  enable_key_rotation     = true
+  rotation_period_in_days = var.period
+}
+
+resource "aws_kms_key" "too_short" {
+  enable_key_rotation     = true
+  rotation_period_in_days = 90
+}
