@@ -18,6 +18,7 @@ pub mod lsp;
 pub mod model;
 pub mod options;
 pub mod pipeline;
+pub mod plan;
 pub mod report;
 pub mod resource;
 pub mod rules;

@@ -149,6 +149,10 @@ struct InputArgs {
     /// Largest file analysed, in bytes; larger files are reported and skipped
     #[arg(long, default_value_t = iacguard::DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
+    /// A Terraform plan (`terraform show -json tfplan`): analysed as the root module it
+    /// plans, its findings placed in that module's files when they are scanned
+    #[arg(long = "plan")]
+    plans: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -319,6 +323,11 @@ fn scan_options(input: &InputArgs) -> Result<(ScanOptions, ConfigFile), String> 
     let mut options = options::scan_options(&cfg, cfg_dir.as_deref(), root, paths, &overrides);
     options.threads = input.threads;
     options.max_file_size = input.max_file_size;
+    options.plans = input
+        .plans
+        .iter()
+        .map(|p| iacguard::absolutize(&options.root, p))
+        .collect();
     Ok((options, cfg))
 }
 

@@ -98,6 +98,14 @@ impl SourceFile {
         }
     }
 
+    /// Blanks a span that holds a secret, in this text and whenever it is read again.
+    pub fn redact(&mut self, span: Span) {
+        if let Some(text) = self.text.get_mut() {
+            blank(text, span);
+        }
+        self.redactions.push(span);
+    }
+
     /// Drops the text of a file that can be read again from disk.
     pub fn release(&mut self) {
         if self.on_disk.is_some() {

@@ -201,5 +201,7 @@ pub(super) fn finish(
         suppressed,
         baseline: baseline_stats,
         usage_error,
+        // Set by the caller, which knows the plans.
+        plans: Vec::new(),
     }
 }

@@ -16,6 +16,7 @@
 mod analyse;
 mod cloudformation;
 mod finish;
+mod plan;
 pub(crate) mod read;
 mod terraform;
 mod timing;
@@ -62,6 +63,8 @@ pub struct ScanOptions {
     pub keep_keys: bool,
     /// Keep the resources each rule judges in [`Report::audit`] (`iacguard audit`).
     pub keep_audit: bool,
+    /// Terraform plan JSON files (`--plan`): each is analysed as the root module it plans.
+    pub plans: Vec<PathBuf>,
 }
 
 impl Default for ScanOptions {
@@ -80,6 +83,7 @@ impl Default for ScanOptions {
             keep_keys: false,
             keep_audit: false,
             overlays: Vec::new(),
+            plans: Vec::new(),
         }
     }
 }
@@ -109,6 +113,9 @@ pub struct Report {
     /// A usage error found while scanning (`--var-file`s that no single root module can
     /// take): the CLI exits with status 2.
     pub usage_error: Option<String>,
+    /// The plans analysed: the plan file's name, and the root module directory whose
+    /// values it gave (`None`: its configuration is not in the scanned tree).
+    pub plans: Vec<(String, Option<String>)>,
 }
 
 impl Report {
@@ -133,6 +140,8 @@ pub(crate) struct Tree {
     /// Only files were named (the pre-commit case): only what is located in them is
     /// reported.
     pub(crate) files_only: bool,
+    /// The Terraform plans among the files named or found (not in `files`).
+    pub(crate) plans: Vec<crate::plan::input::PlanInput>,
 }
 
 /// Runs the whole pipeline.
@@ -142,11 +151,30 @@ pub fn scan(options: &ScanOptions) -> Report {
 
 fn run(options: &ScanOptions) -> Report {
     let clock = timing::Clock::default();
-    let (tree, bad_roots) = read::tree(options);
+    let (mut tree, bad_roots) = read::tree(options);
+    let mut plans = std::mem::take(&mut tree.plans);
     clock.mark("discover");
     let mut collected = analyse::Collected::new(tree.files.len(), bad_roots);
-    let (var_unit, var_files) = terraform::var_files(&tree, options, &mut collected.bad_paths);
-    let usage_error = terraform::analyse(&tree, options, var_files, &clock, &mut collected);
+    let (mut var_unit, var_files) = terraform::var_files(&tree, options, &mut collected.bad_paths);
+    plan::parse(&mut plans, &tree, &var_unit);
+    let usage_error = terraform::analyse(
+        &tree,
+        options,
+        var_files,
+        &mut plans,
+        &clock,
+        &mut collected,
+    );
     cloudformation::analyse(&tree, options, &clock, &mut collected);
-    finish::finish(tree, var_unit, collected, usage_error, options, &clock)
+    let plan_roots = plan::analyse(plans, options, &clock, &mut collected, &mut var_unit);
+    let mut report = finish::finish(tree, var_unit, collected, usage_error, options, &clock);
+    // A plan is generated, not written: a finding placed in one has no fix.
+    for d in &mut report.diagnostics {
+        let file = &report.sources.get(d.primary.file).name;
+        if plan_roots.iter().any(|(plan, _)| plan == file) {
+            d.fix = None;
+        }
+    }
+    report.plans = plan_roots;
+    report
 }

@@ -366,6 +366,7 @@ pub(crate) fn tree(options: &ScanOptions) -> (Tree, Vec<BadPath>) {
         !options.isolate_files,
     );
     add_unsaved_overlays(&mut walk, options);
+    let plans = crate::plan::input::take_plans(&mut walk, options);
     let manifests = terraform::installed_modules(&mut walk.files);
     let files_only = !walk.explicit.is_empty() && options.paths.iter().all(|p| !p.is_dir());
     let repository = discover::repository_root(&options.root).filter(|r| *r != options.root);
@@ -382,6 +383,7 @@ pub(crate) fn tree(options: &ScanOptions) -> (Tree, Vec<BadPath>) {
         unreadable: walk.unreadable,
         explicit: walk.explicit,
         files_only,
+        plans,
     };
     (tree, walk.bad_roots)
 }

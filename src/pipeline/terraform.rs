@@ -64,6 +64,7 @@ pub(super) fn analyse(
     tree: &Tree,
     options: &ScanOptions,
     var_files: Vec<(String, syntax::hcl::Body)>,
+    plans: &mut [crate::plan::input::PlanInput],
     clock: &Clock,
     out: &mut Collected,
 ) -> Option<String> {
@@ -77,9 +78,11 @@ pub(super) fn analyse(
         .collect();
     let (inputs, usage_error) =
         RootInputs::resolve(var_files, !options.terraform.vars.is_empty(), &roots);
+    crate::plan::input::assign_roots(plans, &roots);
+    let plans = &*plans;
     let units: Vec<Unit> = components
         .into_par_iter()
-        .map(|c| terraform_component(c, files, options, &inputs, &tree.manifests, clock))
+        .map(|c| terraform_component(c, files, options, &inputs, &tree.manifests, plans, clock))
         .collect();
     for u in units {
         out.take(u);
@@ -499,6 +502,7 @@ pub(crate) fn terraform_component(
     options: &ScanOptions,
     inputs: &RootInputs,
     manifests: &terraform::Manifests,
+    plans: &[crate::plan::input::PlanInput],
     clock: &Clock,
 ) -> Unit {
     use std::collections::{BTreeSet, HashMap};
@@ -625,12 +629,22 @@ pub(crate) fn terraform_component(
             .filter_map(|d| cache.get(d))
             .flat_map(|(files, _)| files)
             .collect();
-        let (instances, diags) = clock.time(Phase::Evaluate, || {
-            terraform::evaluate(module_files, tf_options, &var_files, manifests)
+        // A plan of this root gives its values; its source places them.
+        let planned = plans
+            .iter()
+            .find(|p| p.root.as_deref() == Some(*root))
+            .and_then(|p| p.tree.as_ref());
+        let (instances, diags, objects) = clock.time(Phase::Evaluate, || match planned {
+            Some(tree) => crate::plan::read_with_source(tree, root, &module_files, manifests),
+            None => {
+                let (i, d) = terraform::evaluate(module_files, tf_options, &var_files, manifests);
+                (i, d, Vec::new())
+            }
         });
         out.diagnostics.extend(diags);
         // Each root module is analysed on its own: references do not cross them.
         let mut analysed = out.adapt(instances, clock).analyse(options, clock);
+        crate::plan::label_planned(&mut analysed.findings, &objects);
         let reach_of = |id: FileId| {
             let dir = files.get(id as usize).map_or("", |f| dir_of(&f.name));
             reach.get(dir).copied().unwrap_or(1)

@@ -47,6 +47,18 @@ pub fn summary(report: &crate::Report) -> String {
             "; {unsafe_} more fixable with --fix --unsafe-fixes"
         ));
     }
+    if !report.plans.is_empty() {
+        let shown: Vec<String> = report
+            .plans
+            .iter()
+            .map(|(plan, root)| match root {
+                Some(r) if r.is_empty() => format!("{plan} (root module .)"),
+                Some(r) => format!("{plan} (root module {r})"),
+                None => format!("{plan} (configuration not in the scanned tree)"),
+            })
+            .collect();
+        s.push_str(&format!("\nvalues from plans: {}", shown.join(", ")));
+    }
     if let Some(b) = report.baseline {
         s.push_str(&format!(
             "\nbaseline: {} known findings not reported, {} baseline entries fixed since",

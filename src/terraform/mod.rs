@@ -311,7 +311,7 @@ pub static SECURITY_ATTRIBUTES: [std::sync::atomic::AtomicUsize; 3] = [
 
 /// Attributes the rules read, by resource type (`block.attribute` for one nested block):
 /// when one is set but not statically known, the run says so and why.
-fn security_attributes(rtype: &str) -> &'static [&'static str] {
+pub(crate) fn security_attributes(rtype: &str) -> &'static [&'static str] {
     match rtype {
         "aws_kms_key" => &[
             "enable_key_rotation",
@@ -446,7 +446,7 @@ fn unknown_cause(ev: &mut Evaluator<'_>, e: &Expr, depth: usize) -> Option<(Span
 }
 
 /// One note per module directory for its security-relevant attributes left unknown.
-fn unevaluated_notes(found: BTreeSet<(String, Span, String)>) -> Vec<Diagnostic> {
+pub(crate) fn unevaluated_notes(found: BTreeSet<(String, Span, String)>) -> Vec<Diagnostic> {
     let mut by_dir: BTreeMap<String, Vec<(Span, String)>> = BTreeMap::new();
     for (dir, span, what) in found {
         by_dir.entry(dir).or_default().push((span, what));

@@ -1,0 +1,241 @@
+//! Plan benchmark: generates a Terraform plan JSON of 10,000 resource instances (about
+//! 50 MB, one line, as `terraform show -json` writes it) in child modules, with the
+//! configuration section, planned values and updates carrying their prior values, and
+//! measures `check` on it.
+//!
+//! `cargo bench --bench plan` (release profile). `IACGUARD_BENCH_RESOURCES=N` sets the
+//! size; `IACGUARD_BENCH_PLAN_GENERATE=path` only writes the plan there (for the peers'
+//! comparison).
+
+use iacguard::{scan, ScanOptions};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// A key policy of realistic size (a few statements).
+fn policy(i: usize) -> String {
+    let statements: Vec<Value> = (0..6)
+        .map(|s| {
+            json!({
+                "Sid": format!("Statement{s}"),
+                "Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::1111222233{:02}:role/service-role-{i}-{s}", s)},
+                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"kms:ViaService": format!("s3.eu-west-1.amazonaws.com"), "kms:CallerAccount": "111122223333"}}
+            })
+        })
+        .collect();
+    json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+}
+
+/// One module's resources: a key, its alias, a bucket and its encryption, a vault and
+/// its lock, and taggable queues; `n` instances in all.
+fn module_changes(m: usize, n: usize, out: &mut Vec<Value>, planned: &mut Vec<Value>) {
+    let module = format!("module.svc[\"svc{m}\"]");
+    let tags =
+        json!({"Environment": "prod", "Owner": format!("team-{}", m % 7), "CostCenter": "cc-42"});
+    for i in 0..n {
+        let (rtype, name, mut after, unknown) = match i % 6 {
+            0 => (
+                "aws_kms_key",
+                format!("k{i}"),
+                json!({"bypass_policy_lockout_safety_check": false, "custom_key_store_id": null,
+                  "customer_master_key_spec": "SYMMETRIC_DEFAULT", "deletion_window_in_days": 30,
+                  "description": format!("key {i} of svc{m}"), "enable_key_rotation": i % 12 != 0,
+                  "is_enabled": true, "key_usage": "ENCRYPT_DECRYPT", "policy": policy(i),
+                  "tags": tags, "tags_all": tags, "timeouts": null, "xks_key_id": null}),
+                json!({"arn": true, "id": true, "key_id": true, "multi_region": true, "rotation_period_in_days": true}),
+            ),
+            1 => (
+                "aws_kms_alias",
+                format!("k{}", i - 1),
+                json!({"name": format!("alias/svc{m}-{i}")}),
+                json!({"arn": true, "id": true, "name_prefix": true, "target_key_arn": true, "target_key_id": true}),
+            ),
+            2 => (
+                "aws_s3_bucket",
+                format!("b{i}"),
+                json!({"bucket": format!("svc{m}-bucket-{i}"), "force_destroy": false, "policy": policy(i),
+                  "tags": tags, "tags_all": tags, "timeouts": null}),
+                json!({"arn": true, "id": true, "versioning": true, "server_side_encryption_configuration": true}),
+            ),
+            3 => (
+                "aws_s3_bucket_server_side_encryption_configuration",
+                format!("b{}", i - 1),
+                json!({"expected_bucket_owner": null, "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}], "bucket_key_enabled": true}]}),
+                json!({"bucket": true, "id": true, "rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": true}]}]}),
+            ),
+            4 => (
+                "aws_backup_vault",
+                format!("v{i}"),
+                json!({"force_destroy": false, "name": format!("svc{m}-vault-{i}"), "tags": tags, "tags_all": tags, "timeouts": null}),
+                json!({"arn": true, "id": true, "kms_key_arn": true, "recovery_points": true}),
+            ),
+            _ => (
+                "aws_sqs_queue",
+                format!("q{i}"),
+                json!({"name": format!("svc{m}-queue-{i}"), "delay_seconds": 0, "max_message_size": 262144,
+                  "message_retention_seconds": 345600, "policy": policy(i), "tags": tags, "tags_all": tags}),
+                json!({"arn": true, "id": true, "kms_master_key_id": true, "url": true}),
+            ),
+        };
+        let address = format!("{module}.{rtype}.{name}");
+        // A third are updates: their prior value comes with them.
+        let update = i % 3 == 0;
+        if update {
+            if let Some(o) = after.as_object_mut() {
+                o.insert(
+                    "arn".into(),
+                    json!(format!(
+                        "arn:aws:service:eu-west-1:111122223333:{rtype}/{name}"
+                    )),
+                );
+                o.insert("id".into(), json!(format!("{name}-{m}")));
+            }
+        }
+        let change = json!({
+            "actions": if update { json!(["update"]) } else { json!(["create"]) },
+            "before": if update { after.clone() } else { Value::Null },
+            "after": after,
+            "after_unknown": if update { json!({}) } else { unknown },
+            "before_sensitive": if update { json!({}) } else { json!(false) },
+            "after_sensitive": {"tags": {}, "tags_all": {}},
+        });
+        planned.push(
+            json!({"address": address, "mode": "managed", "type": rtype, "name": name,
+            "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+            "values": change["after"], "sensitive_values": {"tags": {}, "tags_all": {}}}),
+        );
+        out.push(
+            json!({"address": address, "module_address": module, "mode": "managed",
+            "type": rtype, "name": name, "provider_name": "registry.terraform.io/hashicorp/aws",
+            "change": change}),
+        );
+    }
+}
+
+/// The module's configuration: what each resource writes, with its references.
+fn module_configuration(n: usize) -> Value {
+    let mut resources = Vec::new();
+    for i in 0..n {
+        let (rtype, name, expressions) = match i % 6 {
+            0 => (
+                "aws_kms_key",
+                format!("k{i}"),
+                json!({"description": {"references": ["var.name"]}, "enable_key_rotation": {"constant_value": i % 12 != 0}, "deletion_window_in_days": {"constant_value": 30}, "policy": {"references": ["data.aws_iam_policy_document.key.json", "data.aws_iam_policy_document.key"]}, "tags": {"references": ["var.tags"]}}),
+            ),
+            1 => (
+                "aws_kms_alias",
+                format!("k{}", i - 1),
+                json!({"name": {"references": ["var.name"]}, "target_key_id": {"references": [format!("aws_kms_key.k{}.key_id", i - 1), format!("aws_kms_key.k{}", i - 1)]}}),
+            ),
+            2 => (
+                "aws_s3_bucket",
+                format!("b{i}"),
+                json!({"bucket": {"references": ["var.name"]}, "policy": {"references": ["var.policy"]}, "tags": {"references": ["var.tags"]}}),
+            ),
+            3 => (
+                "aws_s3_bucket_server_side_encryption_configuration",
+                format!("b{}", i - 1),
+                json!({"bucket": {"references": [format!("aws_s3_bucket.b{}.id", i - 1), format!("aws_s3_bucket.b{}", i - 1)]}, "rule": [{"bucket_key_enabled": {"constant_value": true}, "apply_server_side_encryption_by_default": [{"sse_algorithm": {"constant_value": "aws:kms"}, "kms_master_key_id": {"references": [format!("aws_kms_key.k{}.arn", i - 3), format!("aws_kms_key.k{}", i - 3)]}}]}]}),
+            ),
+            4 => (
+                "aws_backup_vault",
+                format!("v{i}"),
+                json!({"name": {"references": ["var.name"]}, "tags": {"references": ["var.tags"]}}),
+            ),
+            _ => (
+                "aws_sqs_queue",
+                format!("q{i}"),
+                json!({"name": {"references": ["var.name"]}, "kms_master_key_id": {"references": ["aws_kms_alias.k0.name", "aws_kms_alias.k0"]}, "policy": {"references": ["var.policy"]}, "tags": {"references": ["var.tags"]}}),
+            ),
+        };
+        resources.push(json!({"address": format!("{rtype}.{name}"), "mode": "managed", "type": rtype, "name": name, "provider_config_key": "aws", "expressions": expressions, "schema_version": 0}));
+    }
+    json!({"resources": resources, "variables": {"name": {}, "tags": {}, "policy": {}}})
+}
+
+/// A plan of `resources` instances in modules of 100.
+fn generate(resources: usize) -> String {
+    let per_module = 100;
+    let modules = resources.div_ceil(per_module);
+    let mut changes = Vec::new();
+    let mut children = Vec::new();
+    for m in 0..modules {
+        let n = per_module.min(resources - m * per_module);
+        let mut planned = Vec::new();
+        module_changes(m, n, &mut changes, &mut planned);
+        children.push(json!({"address": format!("module.svc[\"svc{m}\"]"), "resources": planned}));
+    }
+    let configuration = json!({
+        "provider_config": {"aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws", "expressions": {"region": {"constant_value": "eu-west-1"}}}},
+        "root_module": {"module_calls": {"svc": {"source": "./modules/svc", "for_each_expression": {"references": ["local.services"]}, "expressions": {"name": {"references": ["each.key"]}}, "module": module_configuration(per_module)}}}
+    });
+    // In the order `terraform show -json` writes (serde_json's objects sort their keys).
+    format!(
+        "{{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.8\",\"planned_values\":{},\"resource_changes\":{},\"configuration\":{},\"timestamp\":\"2026-11-30T10:00:00Z\",\"applyable\":true,\"complete\":true,\"errored\":false}}",
+        json!({"root_module": {"child_modules": children}}),
+        Value::Array(changes),
+        configuration
+    )
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not: only smoke-test then.
+    let benching = std::env::args().any(|a| a == "--bench");
+    let resources: usize = std::env::var("IACGUARD_BENCH_RESOURCES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if benching { 10_000 } else { 60 });
+    let text = generate(resources);
+    if let Some(out) = std::env::var_os("IACGUARD_BENCH_PLAN_GENERATE") {
+        std::fs::write(&out, &text).expect("write the plan");
+        println!(
+            "generated a plan of {resources} resources ({:.1} MB) in {}",
+            text.len() as f64 / 1e6,
+            Path::new(&out).display()
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let plan = tmp.path().join("tfplan.json");
+    std::fs::write(&plan, &text).expect("write the plan");
+    let runs = if benching { 5 } else { 1 };
+    for threads in [1, 2] {
+        let options = ScanOptions {
+            paths: vec![plan.clone()],
+            root: tmp.path().to_path_buf(),
+            threads,
+            ..ScanOptions::default()
+        };
+        let mut findings = 0;
+        let full = best_of(runs, || {
+            let r = scan(&options);
+            assert!(
+                r.diagnostics.iter().all(|d| d.rule != "parse-error"),
+                "the generated plan does not parse"
+            );
+            findings = r.diagnostics.len();
+            assert_eq!(r.plans.len(), 1, "the generated plan is read as a plan");
+        });
+        println!(
+            "threads={threads} resources={resources} MB={:.1} findings={findings}: {:.1} ms ({:.0} MB/s)",
+            text.len() as f64 / 1e6,
+            full.as_secs_f64() * 1e3,
+            text.len() as f64 / 1e6 / full.as_secs_f64()
+        );
+        assert!(findings > 0, "the generated plan has findings to report");
+    }
+}

@@ -1,0 +1,4 @@
+variable "byok_material" {
+  type      = string
+  sensitive = true
+}
