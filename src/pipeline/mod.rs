@@ -17,6 +17,7 @@ mod analyse;
 mod cloudformation;
 mod finish;
 mod plan;
+pub(crate) mod plan_input;
 pub(crate) mod read;
 mod terraform;
 mod timing;
@@ -141,7 +142,7 @@ pub(crate) struct Tree {
     /// reported.
     pub(crate) files_only: bool,
     /// The Terraform plans among the files named or found (not in `files`).
-    pub(crate) plans: Vec<crate::plan::input::PlanInput>,
+    pub(crate) plans: Vec<crate::pipeline::plan_input::PlanInput>,
 }
 
 /// Runs the whole pipeline.

@@ -5,7 +5,7 @@
 use super::analyse::{Adapted, Collected, Unit};
 use super::timing::{Clock, Phase};
 use super::{ScanOptions, Tree};
-use crate::plan::input::PlanInput;
+use crate::pipeline::plan_input::PlanInput;
 use crate::source::FileId;
 
 /// Parses the plans, numbered after the tree and the variable files.

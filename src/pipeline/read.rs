@@ -366,7 +366,7 @@ pub(crate) fn tree(options: &ScanOptions) -> (Tree, Vec<BadPath>) {
         !options.isolate_files,
     );
     add_unsaved_overlays(&mut walk, options);
-    let plans = crate::plan::input::take_plans(&mut walk, options);
+    let plans = crate::pipeline::plan_input::take_plans(&mut walk, options);
     let manifests = terraform::installed_modules(&mut walk.files);
     let files_only = !walk.explicit.is_empty() && options.paths.iter().all(|p| !p.is_dir());
     let repository = discover::repository_root(&options.root).filter(|r| *r != options.root);

@@ -64,7 +64,7 @@ pub(super) fn analyse(
     tree: &Tree,
     options: &ScanOptions,
     var_files: Vec<(String, syntax::hcl::Body)>,
-    plans: &mut [crate::plan::input::PlanInput],
+    plans: &mut [crate::pipeline::plan_input::PlanInput],
     clock: &Clock,
     out: &mut Collected,
 ) -> Option<String> {
@@ -78,7 +78,7 @@ pub(super) fn analyse(
         .collect();
     let (inputs, usage_error) =
         RootInputs::resolve(var_files, !options.terraform.vars.is_empty(), &roots);
-    crate::plan::input::assign_roots(plans, &roots);
+    crate::pipeline::plan_input::assign_roots(plans, &roots);
     let plans = &*plans;
     let units: Vec<Unit> = components
         .into_par_iter()
@@ -502,7 +502,7 @@ pub(crate) fn terraform_component(
     options: &ScanOptions,
     inputs: &RootInputs,
     manifests: &terraform::Manifests,
-    plans: &[crate::plan::input::PlanInput],
+    plans: &[crate::pipeline::plan_input::PlanInput],
     clock: &Clock,
 ) -> Unit {
     use std::collections::{BTreeSet, HashMap};

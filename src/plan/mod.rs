@@ -9,7 +9,6 @@
 //! source: its service default applies. Spans point into the plan, or, when the plan's
 //! configuration is in the scanned tree, into the `.tf` files that write it.
 
-pub(crate) mod input;
 pub mod refs;
 pub mod source;
 

@@ -104,10 +104,10 @@ pub(crate) fn take_plans(walk: &mut Walk, options: &ScanOptions) -> Vec<PlanInpu
     plans
 }
 
-/// The text of a JSON file that looks like a plan (see [`super::looks_like_plan`]).
+/// The text of a JSON file that looks like a plan (see [`crate::plan::looks_like_plan`]).
 fn read_plan_text(f: &Discovered, explicit: bool, options: &ScanOptions) -> Option<String> {
     let meta = std::fs::metadata(&f.path).ok()?;
-    if !meta.is_file() || meta.len() > super::MAX_PLAN_SIZE {
+    if !meta.is_file() || meta.len() > crate::plan::MAX_PLAN_SIZE {
         return None;
     }
     // A large JSON file found by the walk is read whole only when it starts as
@@ -129,7 +129,7 @@ fn read_plan_text(f: &Discovered, explicit: bool, options: &ScanOptions) -> Opti
         Some(t) => t.to_string(),
         None => crate::source::decode(std::fs::read(&f.path).ok()?),
     };
-    super::looks_like_plan(&text).then_some(text)
+    crate::plan::looks_like_plan(&text).then_some(text)
 }
 
 impl PlanInput {
@@ -155,7 +155,7 @@ impl PlanInput {
             ));
         }
         match p.root {
-            Some(root) if super::is_plan(&root) => self.tree = Some(root),
+            Some(root) if crate::plan::is_plan(&root) => self.tree = Some(root),
             Some(root) => self.diagnostics.push(Diagnostic::new(
                 codes::PARSE_ERROR,
                 Severity::Error,
@@ -171,7 +171,7 @@ impl PlanInput {
         let text = std::mem::take(&mut self.text);
         let mut f = SourceFile::on_disk(self.name.clone(), self.path.clone(), text);
         if let Some(tree) = &self.tree {
-            for span in super::sensitive(tree) {
+            for span in crate::plan::sensitive(tree) {
                 f.redact(span);
             }
         }
