@@ -58,6 +58,9 @@ pub struct SourceFile {
     pub name: String,
     pub path: PathBuf,
     line_starts: Box<[u32]>,
+    /// The lines (0-based) that hold a character outside ASCII: elsewhere a UTF-16
+    /// column is the byte column, without counting (a plan is one line of megabytes).
+    wide_lines: Box<[u32]>,
     text: std::sync::OnceLock<String>,
     /// Length and hash of the analysed text when it can be read again from `path`.
     on_disk: Option<(usize, u64)>,
@@ -83,6 +86,7 @@ impl SourceFile {
             name,
             path,
             line_starts: line_starts(&text).into_boxed_slice(),
+            wide_lines: wide_lines(&text).into_boxed_slice(),
             text: std::sync::OnceLock::from(text),
             on_disk: None,
             redactions: Vec::new(),
@@ -202,10 +206,15 @@ impl SourceFile {
         let line = self.line_index(offset);
         let start = starts[line] as usize;
         let prefix = &text[start..offset];
+        let wide = self.wide_lines.binary_search(&(line as u32)).is_ok();
         Position {
             line: line + 1,
             column: prefix.len() + 1,
-            column_utf16: prefix.encode_utf16().count() + 1,
+            column_utf16: if wide {
+                prefix.encode_utf16().count() + 1
+            } else {
+                prefix.len() + 1
+            },
         }
     }
 
@@ -285,6 +294,28 @@ fn blank(text: &mut String, span: Span) {
 }
 
 /// Byte offsets where the lines of a text start (after each `\n`).
+/// The 0-based lines of `text` that hold a byte outside ASCII.
+fn wide_lines(text: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut line = 0u32;
+    let mut wide = false;
+    for b in text.bytes() {
+        if b == b'\n' {
+            if wide {
+                out.push(line);
+            }
+            line += 1;
+            wide = false;
+        } else if b >= 0x80 {
+            wide = true;
+        }
+    }
+    if wide {
+        out.push(line);
+    }
+    out
+}
+
 pub(crate) fn line_starts(text: &str) -> Vec<u32> {
     let mut starts = vec![0u32];
     for (i, b) in text.bytes().enumerate() {

@@ -79,6 +79,21 @@ pub fn agree_across_roots(diagnostics: &mut [Diagnostic]) {
 pub fn resolve(diagnostics: &mut [Diagnostic], sources: &SourceMap) {
     use rayon::prelude::*;
     use std::collections::BTreeMap;
+    // A plan is generated, not written: no fix edits one.
+    let mut plans: BTreeMap<FileId, bool> = BTreeMap::new();
+    for d in diagnostics.iter_mut() {
+        let in_plan = d.fix.as_deref().is_some_and(|f| {
+            f.files().iter().any(|id| {
+                *plans.entry(*id).or_insert_with(|| {
+                    let file = sources.get(*id);
+                    file.name.ends_with(".json") && crate::plan::looks_like_plan(file.text())
+                })
+            })
+        });
+        if in_plan {
+            d.fix = None;
+        }
+    }
     let mut by_file: BTreeMap<FileId, Vec<usize>> = BTreeMap::new();
     for (i, d) in diagnostics.iter().enumerate() {
         if let Some(file) = d.fix.as_deref().and_then(|f| f.files().first().copied()) {
