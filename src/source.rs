@@ -435,6 +435,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn utf16_columns_count_only_lines_outside_ascii() {
+        let f = SourceFile::new("a".into(), "a".into(), "ab = 1\né = x\nz".into());
+        // Line 2: `é` is two bytes, one UTF-16 unit.
+        let p = f.position("ab = 1\né = ".len());
+        assert_eq!((p.line, p.column, p.column_utf16), (2, 6, 5));
+        let p = f.position(3);
+        assert_eq!((p.line, p.column, p.column_utf16), (1, 4, 4));
+        let p = f.position("ab = 1\né = x\nz".len());
+        assert_eq!((p.line, p.column, p.column_utf16), (3, 2, 2));
+    }
+
+    #[test]
     fn position_counts_utf16_units_for_non_ascii() {
         let f = SourceFile::new("a".into(), "a".into(), "x = \"é😀\" y\nz".into());
         let off = f.text().find(" y").unwrap();
