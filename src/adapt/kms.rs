@@ -1,16 +1,60 @@
 //! Adapters for KMS keys, replica keys, imported keys, aliases and the AWS Config rules that watch rotation: the Terraform and the CloudFormation reading side by side.
 
-use crate::model::kms::{KeyConsumer, KeyRef, Resolution};
-use crate::model::{Model, Tags};
+use crate::model::kms::{KeyConsumer, KeyOrigin, KeyRef, Resolution};
+use crate::model::value::{field, num_of};
+use crate::model::{KmsKey, Model, ResourceMeta, Tags, Val};
 use crate::resource::ResourceInstance;
+use crate::source::Span;
 use crate::value::Value;
 
 /// The key spec of a key that sets none (and of every imported key).
-pub(in crate::adapt) const DEFAULT_KEY_SPEC: &str = crate::model::kms::SYMMETRIC_DEFAULT;
+const DEFAULT_KEY_SPEC: &str = crate::model::kms::SYMMETRIC_DEFAULT;
 /// The key usage of a key that sets none.
-pub(in crate::adapt) const DEFAULT_KEY_USAGE: &str = crate::model::kms::ENCRYPT_DECRYPT;
+const DEFAULT_KEY_USAGE: &str = crate::model::kms::ENCRYPT_DECRYPT;
 /// The waiting period, in days, of a key deletion that sets none.
-pub(in crate::adapt) const DEFAULT_DELETION_WINDOW_DAYS: f64 = 30.0;
+const DEFAULT_DELETION_WINDOW_DAYS: f64 = 30.0;
+
+/// A key as KMS creates it when the resource sets nothing: symmetric encryption, key
+/// material from KMS, single-Region, enabled, rotation off, the default deletion window.
+/// Each adapter writes what its resource sets over it.
+fn key(meta: ResourceMeta, h: Span) -> KmsKey {
+    KmsKey {
+        meta,
+        origin: Val::default(Some(KeyOrigin::AwsKms), h),
+        spec: Val::default(Some(DEFAULT_KEY_SPEC.into()), h),
+        usage: Val::default(Some(DEFAULT_KEY_USAGE.into()), h),
+        custom_key_store: Val::default(Some(false), h),
+        multi_region: Val::default(Some(false), h),
+        rotation_enabled: Val::default(Some(false), h),
+        rotation_period_days: Val::default(None, h),
+        deletion_window_days: Val::default(Some(DEFAULT_DELETION_WINDOW_DAYS), h),
+        enabled: Val::default(Some(true), h),
+        valid_to: Val::default(None, h),
+        key_material: None,
+        primary: None,
+        primary_key: None,
+    }
+}
+
+/// A replica of a multi-Region key (`primary`: its primary as written): multi-Region, and
+/// its spec, usage and automatic rotation are its primary's (linking fills in the first
+/// two when the configuration defines the primary; the rotation is reported there).
+/// Multi-Region keys are never in a custom key store.
+fn replica(meta: ResourceMeta, h: Span, primary: Option<Value>) -> KmsKey {
+    KmsKey {
+        spec: Val::default(None, h),
+        usage: Val::default(None, h),
+        multi_region: Val::default(Some(true), h),
+        rotation_enabled: Val::default(None, h),
+        primary,
+        ..key(meta, h)
+    }
+}
+
+/// The waiting period of a key deletion, as the attribute `attr` sets it.
+fn deletion_window(b: &Value, attr: &'static str, h: Span) -> Val<f64> {
+    field(b, attr, h, Some(DEFAULT_DELETION_WINDOW_DAYS), num_of)
+}
 
 /// What an alias in an at-creation attribute of this resource type does on later runs
 /// (see [`KeyConsumer::alias_at_creation`](crate::model::kms::KeyConsumer)).
@@ -148,6 +192,7 @@ fn values_at<'a>(body: &'a Value, path: &[&str]) -> Vec<&'a Value> {
 }
 
 pub(in crate::adapt) mod terraform {
+    use super::{deletion_window, DEFAULT_KEY_SPEC, DEFAULT_KEY_USAGE};
     use crate::adapt::In;
     use crate::model::kms::KeyOrigin;
     use crate::model::value::{bool_of, field, num_of, string_of};
@@ -174,38 +219,22 @@ pub(in crate::adapt) mod terraform {
             Val::default(Some(KeyOrigin::AwsKms), h)
         };
         model.kms_keys.push(KmsKey {
-            meta: meta(),
             origin,
             spec: field(
                 b,
                 "customer_master_key_spec",
                 h,
-                Some(super::DEFAULT_KEY_SPEC.into()),
+                Some(DEFAULT_KEY_SPEC.into()),
                 string_of,
             ),
-            usage: field(
-                b,
-                "key_usage",
-                h,
-                Some(super::DEFAULT_KEY_USAGE.into()),
-                string_of,
-            ),
+            usage: field(b, "key_usage", h, Some(DEFAULT_KEY_USAGE.into()), string_of),
             custom_key_store: store,
             multi_region: field(b, "multi_region", h, Some(false), bool_of),
             rotation_enabled: field(b, "enable_key_rotation", h, Some(false), bool_of),
             rotation_period_days: field(b, "rotation_period_in_days", h, None, num_of),
-            deletion_window_days: field(
-                b,
-                "deletion_window_in_days",
-                h,
-                Some(super::DEFAULT_DELETION_WINDOW_DAYS),
-                num_of,
-            ),
+            deletion_window_days: deletion_window(b, "deletion_window_in_days", h),
             enabled: field(b, "is_enabled", h, Some(true), bool_of),
-            valid_to: Val::default(None, h),
-            key_material: None,
-            primary: None,
-            primary_key: None,
+            ..super::key(meta(), h)
         });
     }
 
@@ -218,24 +247,12 @@ pub(in crate::adapt) mod terraform {
         let meta = || x.meta();
         let primary = replica_primary(r);
         model.kms_keys.push(KmsKey {
-            meta: meta(),
             origin: Val::default(Some(KeyOrigin::External), h),
-            spec: Val::default(Some(super::DEFAULT_KEY_SPEC.into()), h),
-            usage: Val::default(Some(super::DEFAULT_KEY_USAGE.into()), h),
-            custom_key_store: Val::default(Some(false), h),
             multi_region: match primary {
                 Some(_) => Val::default(Some(true), h),
                 None => field(b, "multi_region", h, Some(false), bool_of),
             },
-            rotation_enabled: Val::default(Some(false), h),
-            rotation_period_days: Val::default(None, h),
-            deletion_window_days: field(
-                b,
-                "deletion_window_in_days",
-                h,
-                Some(super::DEFAULT_DELETION_WINDOW_DAYS),
-                num_of,
-            ),
+            deletion_window_days: deletion_window(b, "deletion_window_in_days", h),
             enabled: field(b, "enabled", h, Some(true), bool_of),
             valid_to: field(b, "valid_to", h, None, string_of),
             key_material: b
@@ -243,7 +260,7 @@ pub(in crate::adapt) mod terraform {
                 .filter(|v| !v.is_null())
                 .cloned(),
             primary,
-            primary_key: None,
+            ..super::key(meta(), h)
         });
     }
 
@@ -256,26 +273,9 @@ pub(in crate::adapt) mod terraform {
         let h = x.r.header;
         let meta = || x.meta();
         model.kms_keys.push(KmsKey {
-            meta: meta(),
-            origin: Val::default(Some(KeyOrigin::AwsKms), h),
-            spec: Val::default(None, h),
-            usage: Val::default(None, h),
-            custom_key_store: Val::default(Some(false), h),
-            multi_region: Val::default(Some(true), h),
-            rotation_enabled: Val::default(None, h),
-            rotation_period_days: Val::default(None, h),
-            deletion_window_days: field(
-                b,
-                "deletion_window_in_days",
-                h,
-                Some(super::DEFAULT_DELETION_WINDOW_DAYS),
-                num_of,
-            ),
+            deletion_window_days: deletion_window(b, "deletion_window_in_days", h),
             enabled: field(b, "enabled", h, Some(true), bool_of),
-            valid_to: Val::default(None, h),
-            key_material: None,
-            primary: replica_primary(r),
-            primary_key: None,
+            ..super::replica(meta(), h, replica_primary(r))
         });
     }
 
@@ -342,6 +342,7 @@ pub(in crate::adapt) mod terraform {
 }
 
 pub(in crate::adapt) mod cloudformation {
+    use super::{deletion_window, DEFAULT_KEY_SPEC, DEFAULT_KEY_USAGE};
     use crate::adapt::In;
     use crate::model::kms::KeyOrigin;
     use crate::model::value::{bool_of, field, num_of, string_of};
@@ -354,40 +355,17 @@ pub(in crate::adapt) mod cloudformation {
         let h = x.r.header;
         let meta = || x.meta();
         model.kms_keys.push(KmsKey {
-            meta: meta(),
             origin: field(b, "Origin", h, Some(KeyOrigin::AwsKms), |v| {
                 v.as_str().and_then(KeyOrigin::parse)
             }),
-            spec: field(
-                b,
-                "KeySpec",
-                h,
-                Some(super::DEFAULT_KEY_SPEC.into()),
-                string_of,
-            ),
-            usage: field(
-                b,
-                "KeyUsage",
-                h,
-                Some(super::DEFAULT_KEY_USAGE.into()),
-                string_of,
-            ),
-            custom_key_store: Val::default(Some(false), h),
+            spec: field(b, "KeySpec", h, Some(DEFAULT_KEY_SPEC.into()), string_of),
+            usage: field(b, "KeyUsage", h, Some(DEFAULT_KEY_USAGE.into()), string_of),
             multi_region: field(b, "MultiRegion", h, Some(false), bool_of),
             rotation_enabled: field(b, "EnableKeyRotation", h, Some(false), bool_of),
             rotation_period_days: field(b, "RotationPeriodInDays", h, None, num_of),
-            deletion_window_days: field(
-                b,
-                "PendingWindowInDays",
-                h,
-                Some(super::DEFAULT_DELETION_WINDOW_DAYS),
-                num_of,
-            ),
+            deletion_window_days: deletion_window(b, "PendingWindowInDays", h),
             enabled: field(b, "Enabled", h, Some(true), bool_of),
-            valid_to: Val::default(None, h),
-            key_material: None,
-            primary: None,
-            primary_key: None,
+            ..super::key(meta(), h)
         });
     }
 
@@ -399,32 +377,16 @@ pub(in crate::adapt) mod cloudformation {
         let b = &x.r.body;
         let h = x.r.header;
         let meta = || x.meta();
+        let primary = b
+            .get("PrimaryKeyArn")
+            .filter(|v| !v.is_null())
+            .cloned()
+            .unwrap_or_else(|| Value::unknown(h));
         model.kms_keys.push(KmsKey {
-            meta: meta(),
             origin: Val::default(None, h),
-            spec: Val::default(None, h),
-            usage: Val::default(None, h),
-            custom_key_store: Val::default(Some(false), h),
-            multi_region: Val::default(Some(true), h),
-            rotation_enabled: Val::default(None, h),
-            rotation_period_days: Val::default(None, h),
-            deletion_window_days: field(
-                b,
-                "PendingWindowInDays",
-                h,
-                Some(super::DEFAULT_DELETION_WINDOW_DAYS),
-                num_of,
-            ),
+            deletion_window_days: deletion_window(b, "PendingWindowInDays", h),
             enabled: field(b, "Enabled", h, Some(true), bool_of),
-            valid_to: Val::default(None, h),
-            key_material: None,
-            primary: Some(
-                b.get("PrimaryKeyArn")
-                    .filter(|v| !v.is_null())
-                    .cloned()
-                    .unwrap_or_else(|| Value::unknown(h)),
-            ),
-            primary_key: None,
+            ..super::replica(meta(), h, Some(primary))
         });
     }
 
