@@ -16,17 +16,15 @@ pub(in crate::adapt) mod terraform {
     /// `aws_api_gateway_rest_api`.
     pub(in crate::adapt) fn api_gateway_rest_api(x: &In<'_>, model: &mut Model) {
         let r = x.r;
-        let meta = || x.meta();
-        model.rest_apis.push(rest_api(r, meta()));
+        model.rest_apis.push(rest_api(r, x.meta()));
     }
 
     /// `aws_api_gateway_rest_api_policy`.
     pub(in crate::adapt) fn api_gateway_rest_api_policy(x: &In<'_>, model: &mut Model) {
         let r = x.r;
         let b = &x.r.body;
-        let meta = || x.meta();
         model.rest_api_policies.push(RestApiPolicy {
-            meta: meta(),
+            meta: x.meta(),
             api: b.get("rest_api_id").cloned(),
             policy: policy_of(r, b.get("policy")),
         });
@@ -36,9 +34,8 @@ pub(in crate::adapt) mod terraform {
     pub(in crate::adapt) fn api_gateway_stage(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         model.api_stages.push(ApiStage::new(
-            meta(),
+            x.meta(),
             b.get("rest_api_id").cloned(),
             field(b, "stage_name", h, None, string_of),
         ));
@@ -47,24 +44,17 @@ pub(in crate::adapt) mod terraform {
     /// A deployment with a stage name creates that stage.
     pub(in crate::adapt) fn api_gateway_deployment(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
-        let h = x.r.header;
-        let meta = || x.meta();
         if b.get("stage_name").is_none_or(|v| v.is_null()) {
             return;
         }
-        model.api_stages.push(ApiStage::new(
-            meta(),
-            b.get("rest_api_id").cloned(),
-            field(b, "stage_name", h, None, string_of),
-        ))
+        api_gateway_stage(x, model);
     }
 
     /// `aws_wafv2_web_acl_association`, `aws_wafregional_web_acl_association`.
     pub(in crate::adapt) fn wafv2_web_acl_association(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
-        let meta = || x.meta();
         model.waf_associations.push(WafAssociation {
-            meta: meta(),
+            meta: x.meta(),
             resource_arn: b.get("resource_arn").cloned(),
             web_acl: b
                 .get("web_acl_arn")
@@ -77,7 +67,6 @@ pub(in crate::adapt) mod terraform {
     pub(in crate::adapt) fn wafv2_web_acl(x: &In<'_>, model: &mut Model) {
         let _r = x.r;
         let b = &x.r.body;
-        let meta = || x.meta();
         let default_action = b.blocks("default_action").first().and_then(|d| {
             ["allow", "block"]
                 .into_iter()
@@ -100,7 +89,7 @@ pub(in crate::adapt) mod terraform {
             })
             .collect();
         model.web_acls.push(WebAcl {
-            meta: meta(),
+            meta: x.meta(),
             verifies_origin: WebAcl::verifies_origin(
                 default_action,
                 &rules,
@@ -113,9 +102,8 @@ pub(in crate::adapt) mod terraform {
     /// `aws_api_gateway_base_path_mapping`, `aws_apigatewayv2_api_mapping`.
     pub(in crate::adapt) fn api_gateway_base_path_mapping(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
-        let meta = || x.meta();
         model.api_domain_mappings.push(DomainMapping {
-            meta: meta(),
+            meta: x.meta(),
             api: b.get("api_id").cloned(),
         })
     }
@@ -124,9 +112,8 @@ pub(in crate::adapt) mod terraform {
     pub(in crate::adapt) fn apigatewayv2_api(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         model.http_apis.push(HttpApi {
-            meta: meta(),
+            meta: x.meta(),
             protocol: field(b, "protocol_type", h, None, string_of),
             execute_api_disabled: field(b, "disable_execute_api_endpoint", h, Some(false), bool_of),
         });
@@ -134,8 +121,9 @@ pub(in crate::adapt) mod terraform {
 
     /// `aws_api_gateway_domain_name`, `aws_apigatewayv2_domain_name`.
     pub(in crate::adapt) fn api_gateway_domain_name(x: &In<'_>, model: &mut Model) {
-        let meta = || x.meta();
-        model.api_domain_names.push(ApiDomainName { meta: meta() })
+        model
+            .api_domain_names
+            .push(ApiDomainName { meta: x.meta() })
     }
 
     pub(in crate::adapt) fn policy_of(r: &ResourceInstance, v: Option<&Value>) -> ApiPolicy {
@@ -220,8 +208,7 @@ pub(in crate::adapt) mod cloudformation {
     use crate::model::policy::PolicyDocument;
     use crate::model::value::{bool_of, field, string_of};
     use crate::model::{
-        ApiPolicy, ApiStage, DomainMapping, HttpApi, Model, ResourceMeta, RestApi, Val,
-        WafAssociation,
+        ApiPolicy, ApiStage, DomainMapping, HttpApi, Model, RestApi, Val, WafAssociation,
     };
     use crate::resource::ResourceInstance;
     use crate::value::{Kind, Reference, Value};
@@ -231,9 +218,8 @@ pub(in crate::adapt) mod cloudformation {
         let r = x.r;
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         model.rest_apis.push(RestApi::new(
-            meta(),
+            x.meta(),
             RestApiSettings {
                 endpoint_types: b
                     .get("EndpointConfiguration")
@@ -256,20 +242,12 @@ pub(in crate::adapt) mod cloudformation {
         ));
     }
 
-    /// `AWS::Serverless::Api`.
-    pub(in crate::adapt) fn serverless_api(x: &In<'_>, model: &mut Model) {
-        let r = x.r;
-        let meta = || x.meta();
-        serverless_api_of(r, meta(), model);
-    }
-
     /// `AWS::ApiGateway::Stage`.
     pub(in crate::adapt) fn api_gateway_stage(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         model.api_stages.push(ApiStage::new(
-            meta(),
+            x.meta(),
             b.get("RestApiId").cloned(),
             field(b, "StageName", h, None, string_of),
         ));
@@ -278,24 +256,17 @@ pub(in crate::adapt) mod cloudformation {
     /// A deployment with a stage name creates that stage.
     pub(in crate::adapt) fn api_gateway_deployment(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
-        let h = x.r.header;
-        let meta = || x.meta();
         if b.get("StageName").is_none_or(|v| v.is_null()) {
             return;
         }
-        model.api_stages.push(ApiStage::new(
-            meta(),
-            b.get("RestApiId").cloned(),
-            field(b, "StageName", h, None, string_of),
-        ))
+        api_gateway_stage(x, model);
     }
 
     /// `AWS::WAFv2::WebACLAssociation`, `AWS::WAFRegional::WebACLAssociation`.
-    pub(in crate::adapt) fn wafv2_web_aclassociation(x: &In<'_>, model: &mut Model) {
+    pub(in crate::adapt) fn wafv2_web_acl_association(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
-        let meta = || x.meta();
         model.waf_associations.push(WafAssociation {
-            meta: meta(),
+            meta: x.meta(),
             resource_arn: b.get("ResourceArn").cloned(),
             web_acl: b.get("WebACLArn").or_else(|| b.get("WebACLId")).cloned(),
         })
@@ -305,7 +276,6 @@ pub(in crate::adapt) mod cloudformation {
     pub(in crate::adapt) fn wafv2_web_acl(x: &In<'_>, model: &mut Model) {
         let _r = x.r;
         let b = &x.r.body;
-        let meta = || x.meta();
         let default_action = b.get("DefaultAction").and_then(|d| {
             [("Allow", "allow"), ("Block", "block")]
                 .into_iter()
@@ -327,7 +297,7 @@ pub(in crate::adapt) mod cloudformation {
             .collect();
         let known = listed.is_some() || b.get("Rules").is_none();
         model.web_acls.push(WebAcl {
-            meta: meta(),
+            meta: x.meta(),
             verifies_origin: if known {
                 WebAcl::verifies_origin(
                     default_action,
@@ -344,9 +314,8 @@ pub(in crate::adapt) mod cloudformation {
     /// `AWS::ApiGateway::BasePathMapping`, `AWS::ApiGateway::BasePathMappingV2`.
     pub(in crate::adapt) fn api_gateway_base_path_mapping(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
-        let meta = || x.meta();
         model.api_domain_mappings.push(DomainMapping {
-            meta: meta(),
+            meta: x.meta(),
             api: b.get("RestApiId").cloned(),
         })
     }
@@ -354,9 +323,8 @@ pub(in crate::adapt) mod cloudformation {
     /// `AWS::ApiGatewayV2::ApiMapping`.
     pub(in crate::adapt) fn api_gateway_v2_api_mapping(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
-        let meta = || x.meta();
         model.api_domain_mappings.push(DomainMapping {
-            meta: meta(),
+            meta: x.meta(),
             api: b.get("ApiId").cloned(),
         });
     }
@@ -365,12 +333,11 @@ pub(in crate::adapt) mod cloudformation {
     pub(in crate::adapt) fn api_gateway_v2_api(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         // An API imported from an OpenAPI definition is an HTTP API.
         let imported = b.get("Body").is_some() || b.get("BodyS3Location").is_some();
         let default = imported.then(|| "HTTP".to_string());
         model.http_apis.push(HttpApi {
-            meta: meta(),
+            meta: x.meta(),
             protocol: field(b, "ProtocolType", h, default, string_of),
             execute_api_disabled: field(b, "DisableExecuteApiEndpoint", h, Some(false), bool_of),
         })
@@ -381,8 +348,7 @@ pub(in crate::adapt) mod cloudformation {
         let r = x.r;
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
-        let meta = meta();
+        let meta = x.meta();
         if b.get("Domain").is_some_and(|v| !v.is_null()) {
             model.api_domain_mappings.push(DomainMapping {
                 meta: meta.clone(),
@@ -398,8 +364,9 @@ pub(in crate::adapt) mod cloudformation {
 
     /// `AWS::ApiGateway::DomainName`, `AWS::ApiGatewayV2::DomainName`.
     pub(in crate::adapt) fn api_gateway_domain_name(x: &In<'_>, model: &mut Model) {
-        let meta = || x.meta();
-        model.api_domain_names.push(ApiDomainName { meta: meta() })
+        model
+            .api_domain_names
+            .push(ApiDomainName { meta: x.meta() })
     }
 
     /// A reference from a resource to itself (`!Ref Api`).
@@ -415,11 +382,8 @@ pub(in crate::adapt) mod cloudformation {
     }
 
     /// SAM `AWS::Serverless::Api`: a REST API with its stage, and its custom domain.
-    pub(in crate::adapt) fn serverless_api_of(
-        r: &ResourceInstance,
-        meta: ResourceMeta,
-        model: &mut Model,
-    ) {
+    pub(in crate::adapt) fn serverless_api(x: &In<'_>, model: &mut Model) {
+        let (r, meta) = (x.r, x.meta());
         let b = &r.body;
         let h = r.header;
         let endpoint_types = b.get("EndpointConfiguration").map(|c| match &c.kind {
@@ -471,10 +435,10 @@ pub(in crate::adapt) mod cloudformation {
         ("AWS::Serverless::Api", serverless_api),
         ("AWS::ApiGateway::Stage", api_gateway_stage),
         ("AWS::ApiGateway::Deployment", api_gateway_deployment),
-        ("AWS::WAFv2::WebACLAssociation", wafv2_web_aclassociation),
+        ("AWS::WAFv2::WebACLAssociation", wafv2_web_acl_association),
         (
             "AWS::WAFRegional::WebACLAssociation",
-            wafv2_web_aclassociation,
+            wafv2_web_acl_association,
         ),
         ("AWS::WAFv2::WebACL", wafv2_web_acl),
         (

@@ -10,32 +10,10 @@ pub(in crate::adapt) mod terraform {
     use crate::model::{Model, ResourceMeta, Tags, Val};
     use crate::resource::ResourceInstance;
 
-    /// `aws_backup_vault`.
-    pub(in crate::adapt) fn backup_vault(x: &In<'_>, model: &mut Model) {
-        let r = x.r;
-        let meta = || x.meta();
-        backup_vault_of(r, meta(), model);
-    }
-
     /// `aws_backup_vault_lock_configuration`.
     pub(in crate::adapt) fn backup_vault_lock_configuration(x: &In<'_>, model: &mut Model) {
         let r = x.r;
-        let meta = || x.meta();
-        vault_lock_of(r, meta(), model);
-    }
-
-    /// `aws_backup_plan`.
-    pub(in crate::adapt) fn backup_plan(x: &In<'_>, model: &mut Model) {
-        let r = x.r;
-        let meta = || x.meta();
-        backup_plan_of(r, meta(), model);
-    }
-
-    /// `aws_backup_selection`.
-    pub(in crate::adapt) fn backup_selection(x: &In<'_>, model: &mut Model) {
-        let r = x.r;
-        let meta = || x.meta();
-        backup_selection_of(r, meta(), model);
+        vault_lock_of(r, x.meta(), model);
     }
 
     /// Whether a rule explains the absence of a resource of this type, switched off by its
@@ -56,11 +34,8 @@ pub(in crate::adapt) mod terraform {
         }
     }
 
-    pub(in crate::adapt) fn backup_vault_of(
-        r: &ResourceInstance,
-        meta: ResourceMeta,
-        model: &mut Model,
-    ) {
+    pub(in crate::adapt) fn backup_vault(x: &In<'_>, model: &mut Model) {
+        let (r, meta) = (x.r, x.meta());
         let (b, h) = (&r.body, r.header);
         model.backup_vaults.push(BackupVault {
         how_to_lock: "add an `aws_backup_vault_lock_configuration` for this vault, with `min_retention_days` and `changeable_for_days` (compliance mode)",
@@ -111,11 +86,8 @@ pub(in crate::adapt) mod terraform {
         }
     }
 
-    pub(in crate::adapt) fn backup_plan_of(
-        r: &ResourceInstance,
-        meta: ResourceMeta,
-        model: &mut Model,
-    ) {
+    pub(in crate::adapt) fn backup_plan(x: &In<'_>, model: &mut Model) {
+        let (r, meta) = (x.r, x.meta());
         let rules = known_blocks(&r.body, "rule").map(|rules| {
             rules
                 .into_iter()
@@ -154,11 +126,8 @@ pub(in crate::adapt) mod terraform {
         });
     }
 
-    pub(in crate::adapt) fn backup_selection_of(
-        r: &ResourceInstance,
-        meta: ResourceMeta,
-        model: &mut Model,
-    ) {
+    pub(in crate::adapt) fn backup_selection(x: &In<'_>, model: &mut Model) {
+        let (r, meta) = (x.r, x.meta());
         let b = &r.body;
         let tags = known_blocks(b, "selection_tag").map(|tags| {
             tags.into_iter()
@@ -222,28 +191,11 @@ pub(in crate::adapt) mod cloudformation {
     };
     use crate::model::value::{field, num_of, string_of};
     use crate::model::{Model, Val};
-    use crate::resource::ResourceInstance;
+
     use crate::value::Value;
 
-    /// `AWS::Backup::BackupVault`.
-    pub(in crate::adapt) fn backup_backup_vault(x: &In<'_>, model: &mut Model) {
+    pub(in crate::adapt) fn backup_vault(x: &In<'_>, model: &mut Model) {
         let r = x.r;
-        backup_vault_of(r, model);
-    }
-
-    /// `AWS::Backup::BackupPlan`.
-    pub(in crate::adapt) fn backup_backup_plan(x: &In<'_>, model: &mut Model) {
-        let r = x.r;
-        backup_plan_of(r, model);
-    }
-
-    /// `AWS::Backup::BackupSelection`.
-    pub(in crate::adapt) fn backup_backup_selection(x: &In<'_>, model: &mut Model) {
-        let r = x.r;
-        backup_selection_of(r, model);
-    }
-
-    pub(in crate::adapt) fn backup_vault_of(r: &ResourceInstance, model: &mut Model) {
         let (b, h) = (&r.body, r.header);
         let meta = crate::adapt::tags::cloudformation::tagged_meta(r);
         if let Some(lc) = b.get("LockConfiguration").filter(|v| !v.is_null()) {
@@ -300,7 +252,8 @@ pub(in crate::adapt) mod cloudformation {
         }
     }
 
-    pub(in crate::adapt) fn backup_plan_of(r: &ResourceInstance, model: &mut Model) {
+    pub(in crate::adapt) fn backup_plan(x: &In<'_>, model: &mut Model) {
+        let r = x.r;
         let plan = r.body.get("BackupPlan").filter(|p| p.as_map().is_some());
         let rules = plan
             .and_then(|p| known_list(p, "BackupPlanRule"))
@@ -339,7 +292,8 @@ pub(in crate::adapt) mod cloudformation {
         });
     }
 
-    pub(in crate::adapt) fn backup_selection_of(r: &ResourceInstance, model: &mut Model) {
+    pub(in crate::adapt) fn backup_selection(x: &In<'_>, model: &mut Model) {
+        let r = x.r;
         let b = &r.body;
         let empty = Value::new(crate::value::Kind::Null, r.header);
         let sel = match b.get("BackupSelection") {
@@ -392,8 +346,8 @@ pub(in crate::adapt) mod cloudformation {
 
     /// The CloudFormation resource types this service reads, and their adapters.
     pub(in crate::adapt) const TYPES: &[(&str, crate::adapt::Adapter)] = &[
-        ("AWS::Backup::BackupVault", backup_backup_vault),
-        ("AWS::Backup::BackupPlan", backup_backup_plan),
-        ("AWS::Backup::BackupSelection", backup_backup_selection),
+        ("AWS::Backup::BackupVault", backup_vault),
+        ("AWS::Backup::BackupPlan", backup_plan),
+        ("AWS::Backup::BackupSelection", backup_selection),
     ];
 }

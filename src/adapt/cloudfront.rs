@@ -15,9 +15,8 @@ pub(in crate::adapt) mod terraform {
     pub(in crate::adapt) fn cloudfront_distribution(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         model.cloudfront_distributions.push(CloudFrontDistribution {
-            meta: meta(),
+            meta: x.meta(),
             origins: b
                 .blocks("origin")
                 .into_iter()
@@ -32,11 +31,10 @@ pub(in crate::adapt) mod terraform {
     pub(in crate::adapt) fn cloudfront_origin_request_policy(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         let config = b.blocks("headers_config");
         let config = config.first();
         model.origin_request_policies.push(OriginRequestPolicy {
-            meta: meta(),
+            meta: x.meta(),
             header_behavior: match config {
                 Some(c) => field(c, "header_behavior", c.span, None, string_of),
                 None => field(b, "headers_config", h, Some("none".into()), |_| None),
@@ -58,11 +56,10 @@ pub(in crate::adapt) mod terraform {
     pub(in crate::adapt) fn data_cloudfront_origin_request_policy(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         model
             .origin_request_policy_lookups
             .push(OriginRequestPolicyLookup {
-                meta: meta(),
+                meta: x.meta(),
                 name: field(b, "name", h, None, string_of),
                 id: field(b, "id", h, None, string_of),
             })
@@ -154,10 +151,9 @@ pub(in crate::adapt) mod cloudformation {
     use crate::value::{Kind, Value};
 
     /// `AWS::CloudFront::Distribution`.
-    pub(in crate::adapt) fn cloud_front_distribution(x: &In<'_>, model: &mut Model) {
+    pub(in crate::adapt) fn cloudfront_distribution(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         let origins = b
             .path(&["DistributionConfig", "Origins"])
             .and_then(Value::as_list)
@@ -166,7 +162,7 @@ pub(in crate::adapt) mod cloudformation {
             .map(|o| cloudfront_origin(o, h))
             .collect();
         model.cloudfront_distributions.push(CloudFrontDistribution {
-            meta: meta(),
+            meta: x.meta(),
             origins,
             behaviors: cache_behaviors(b),
             web_acl: match b.get("DistributionConfig") {
@@ -178,13 +174,12 @@ pub(in crate::adapt) mod cloudformation {
     }
 
     /// `AWS::CloudFront::OriginRequestPolicy`.
-    pub(in crate::adapt) fn cloud_front_origin_request_policy(x: &In<'_>, model: &mut Model) {
+    pub(in crate::adapt) fn cloudfront_origin_request_policy(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         let config = b.path(&["OriginRequestPolicyConfig", "HeadersConfig"]);
         model.origin_request_policies.push(OriginRequestPolicy {
-            meta: meta(),
+            meta: x.meta(),
             header_behavior: match config {
                 Some(c) => field(c, "HeaderBehavior", c.span, None, string_of),
                 None => Val::default(None, h),
@@ -263,10 +258,10 @@ pub(in crate::adapt) mod cloudformation {
 
     /// The CloudFormation resource types this service reads, and their adapters.
     pub(in crate::adapt) const TYPES: &[(&str, crate::adapt::Adapter)] = &[
-        ("AWS::CloudFront::Distribution", cloud_front_distribution),
+        ("AWS::CloudFront::Distribution", cloudfront_distribution),
         (
             "AWS::CloudFront::OriginRequestPolicy",
-            cloud_front_origin_request_policy,
+            cloudfront_origin_request_policy,
         ),
     ];
 }

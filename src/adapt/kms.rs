@@ -204,7 +204,6 @@ pub(in crate::adapt) mod terraform {
     pub(in crate::adapt) fn kms_key(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         // Any value set here, known or not, places the key in a custom key store.
         let store = field(b, "custom_key_store_id", h, Some(false), |_| Some(true));
         let origin = if store.value == Some(true) {
@@ -234,7 +233,7 @@ pub(in crate::adapt) mod terraform {
             rotation_period_days: field(b, "rotation_period_in_days", h, None, num_of),
             deletion_window_days: deletion_window(b, "deletion_window_in_days", h),
             enabled: field(b, "is_enabled", h, Some(true), bool_of),
-            ..super::key(meta(), h)
+            ..super::key(x.meta(), h)
         });
     }
 
@@ -244,7 +243,6 @@ pub(in crate::adapt) mod terraform {
         let r = x.r;
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         let primary = replica_primary(r);
         model.kms_keys.push(KmsKey {
             origin: Val::default(Some(KeyOrigin::External), h),
@@ -260,7 +258,7 @@ pub(in crate::adapt) mod terraform {
                 .filter(|v| !v.is_null())
                 .cloned(),
             primary,
-            ..super::key(meta(), h)
+            ..super::key(x.meta(), h)
         });
     }
 
@@ -271,11 +269,10 @@ pub(in crate::adapt) mod terraform {
         let r = x.r;
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         model.kms_keys.push(KmsKey {
             deletion_window_days: deletion_window(b, "deletion_window_in_days", h),
             enabled: field(b, "enabled", h, Some(true), bool_of),
-            ..super::replica(meta(), h, replica_primary(r))
+            ..super::replica(x.meta(), h, replica_primary(r))
         });
     }
 
@@ -283,13 +280,12 @@ pub(in crate::adapt) mod terraform {
     pub(in crate::adapt) fn config_config_rule(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         let id = match b.blocks("source").first() {
             Some(src) => field(src, "source_identifier", h, None, string_of),
             None => field(b, "rule_identifier", h, None, string_of),
         };
         model.config_rules.push(crate::model::ConfigRule {
-            meta: meta(),
+            meta: x.meta(),
             identifier: id,
         });
     }
@@ -298,8 +294,7 @@ pub(in crate::adapt) mod terraform {
     pub(in crate::adapt) fn kms_alias(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
-        let alias_meta = meta();
+        let alias_meta = x.meta();
         let written = crate::model::kms::AliasReference {
             local: format!(
                 "use {}{}.arn",
@@ -353,7 +348,6 @@ pub(in crate::adapt) mod cloudformation {
     pub(in crate::adapt) fn kms_key(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         model.kms_keys.push(KmsKey {
             origin: field(b, "Origin", h, Some(KeyOrigin::AwsKms), |v| {
                 v.as_str().and_then(KeyOrigin::parse)
@@ -365,7 +359,7 @@ pub(in crate::adapt) mod cloudformation {
             rotation_period_days: field(b, "RotationPeriodInDays", h, None, num_of),
             deletion_window_days: deletion_window(b, "PendingWindowInDays", h),
             enabled: field(b, "Enabled", h, Some(true), bool_of),
-            ..super::key(meta(), h)
+            ..super::key(x.meta(), h)
         });
     }
 
@@ -376,7 +370,6 @@ pub(in crate::adapt) mod cloudformation {
     pub(in crate::adapt) fn kms_replica_key(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         let primary = b
             .get("PrimaryKeyArn")
             .filter(|v| !v.is_null())
@@ -386,7 +379,7 @@ pub(in crate::adapt) mod cloudformation {
             origin: Val::default(None, h),
             deletion_window_days: deletion_window(b, "PendingWindowInDays", h),
             enabled: field(b, "Enabled", h, Some(true), bool_of),
-            ..super::replica(meta(), h, Some(primary))
+            ..super::replica(x.meta(), h, Some(primary))
         });
     }
 
@@ -394,13 +387,12 @@ pub(in crate::adapt) mod cloudformation {
     pub(in crate::adapt) fn config_config_rule(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         let id = match b.get("Source") {
             Some(src) => field(src, "SourceIdentifier", h, None, string_of),
             None => Val::default(None, h),
         };
         model.config_rules.push(crate::model::ConfigRule {
-            meta: meta(),
+            meta: x.meta(),
             identifier: id,
         });
     }
@@ -409,13 +401,12 @@ pub(in crate::adapt) mod cloudformation {
     pub(in crate::adapt) fn config_organization_config_rule(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         let id = match b.get("OrganizationManagedRuleMetadata") {
             Some(m) => field(m, "RuleIdentifier", h, None, string_of),
             None => Val::default(None, h),
         };
         model.config_rules.push(crate::model::ConfigRule {
-            meta: meta(),
+            meta: x.meta(),
             identifier: id,
         });
     }
@@ -425,9 +416,8 @@ pub(in crate::adapt) mod cloudformation {
         let r = x.r;
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         model.kms_aliases.push(KmsAlias {
-        meta: meta(),
+        meta: x.meta(),
         name: field(b, "AliasName", h, None, string_of),
         target: b.get("TargetKeyId").cloned(),
         target_key: None,

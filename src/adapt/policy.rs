@@ -9,9 +9,8 @@ pub(in crate::adapt) mod terraform {
     pub(in crate::adapt) fn data_iam_policy_document(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let meta = || x.meta();
         model.policy_documents.push(NamedPolicyDocument {
-            meta: meta(),
+            meta: x.meta(),
             document: PolicyDocument::from_policy_document_body(b, h),
         });
     }
