@@ -65,6 +65,101 @@ pub(crate) fn scope_of(r: &ResourceInstance) -> Scope {
     }
 }
 
+/// The attributes and properties the rules read, by resource type of either format
+/// (`block.attribute` or `Property.Nested` for one nested block or map; a list on the way
+/// stands for each of its items): when one is set but not statically known, the
+/// evaluators say so and why (the `not-evaluated` notes).
+pub fn security_attributes(rtype: &str) -> &'static [&'static str] {
+    match rtype {
+        "aws_kms_key" => &[
+            "enable_key_rotation",
+            "rotation_period_in_days",
+            "deletion_window_in_days",
+            "is_enabled",
+            "customer_master_key_spec",
+            "key_usage",
+        ],
+        "aws_kms_external_key" | "aws_kms_replica_external_key" => &[
+            "valid_to",
+            "key_material_base64",
+            "enabled",
+            "deletion_window_in_days",
+        ],
+        "aws_kms_alias" => &["name", "target_key_id"],
+        "aws_s3_bucket_server_side_encryption_configuration" => {
+            &["rule.apply_server_side_encryption_by_default"]
+        }
+        "aws_sns_topic" | "aws_sqs_queue" => &["kms_master_key_id"],
+        "aws_secretsmanager_secret"
+        | "aws_db_instance"
+        | "aws_rds_cluster"
+        | "aws_ebs_volume"
+        | "aws_efs_file_system"
+        | "aws_redshift_cluster"
+        | "aws_cloudwatch_log_group" => &["kms_key_id"],
+        "aws_dynamodb_table" => &["server_side_encryption.kms_key_arn"],
+        "aws_api_gateway_rest_api" => &[
+            "policy",
+            "body",
+            "disable_execute_api_endpoint",
+            "endpoint_configuration.types",
+        ],
+        "aws_api_gateway_rest_api_policy" => &["policy", "rest_api_id"],
+        "aws_api_gateway_stage" => &["rest_api_id"],
+        "aws_apigatewayv2_api" => &["protocol_type", "disable_execute_api_endpoint"],
+        "aws_wafv2_web_acl_association" => &["resource_arn"],
+        "aws_backup_vault" => &["kms_key_arn", "force_destroy"],
+        "aws_backup_vault_lock_configuration" => &[
+            "backup_vault_name",
+            "min_retention_days",
+            "max_retention_days",
+            "changeable_for_days",
+        ],
+        "aws_backup_selection" => &["resources", "plan_id"],
+
+        "AWS::KMS::Key" => &[
+            "EnableKeyRotation",
+            "RotationPeriodInDays",
+            "PendingWindowInDays",
+            "Enabled",
+            "KeySpec",
+            "KeyUsage",
+            "Origin",
+        ],
+        "AWS::KMS::ReplicaKey" => &["PrimaryKeyArn", "Enabled", "PendingWindowInDays"],
+        "AWS::KMS::Alias" => &["AliasName", "TargetKeyId"],
+        "AWS::S3::Bucket" => &[
+            "BucketEncryption.ServerSideEncryptionConfiguration.ServerSideEncryptionByDefault.KMSMasterKeyID",
+        ],
+        "AWS::SNS::Topic" | "AWS::SQS::Queue" => &["KmsMasterKeyId"],
+        "AWS::SecretsManager::Secret"
+        | "AWS::RDS::DBInstance"
+        | "AWS::RDS::DBCluster"
+        | "AWS::EC2::Volume"
+        | "AWS::EFS::FileSystem"
+        | "AWS::Redshift::Cluster"
+        | "AWS::Logs::LogGroup" => &["KmsKeyId"],
+        "AWS::DynamoDB::Table" => &["SSESpecification.KMSMasterKeyId"],
+        "AWS::ApiGateway::RestApi" => &[
+            "Policy",
+            "Body",
+            "DisableExecuteApiEndpoint",
+            "EndpointConfiguration.Types",
+        ],
+        "AWS::ApiGateway::Stage" => &["RestApiId"],
+        "AWS::ApiGatewayV2::Api" => &["ProtocolType", "DisableExecuteApiEndpoint"],
+        "AWS::WAFv2::WebACLAssociation" => &["ResourceArn"],
+        "AWS::Backup::BackupVault" => &[
+            "EncryptionKeyArn",
+            "LockConfiguration.MinRetentionDays",
+            "LockConfiguration.MaxRetentionDays",
+            "LockConfiguration.ChangeableForDays",
+        ],
+        "AWS::Backup::BackupSelection" => &["BackupPlanId", "BackupSelection.Resources"],
+        _ => &[],
+    }
+}
+
 /// Every adapter, by resource type (the types of the two formats never collide).
 fn table() -> &'static HashMap<&'static str, Adapter> {
     static TABLE: OnceLock<HashMap<&'static str, Adapter>> = OnceLock::new();

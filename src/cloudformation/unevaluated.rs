@@ -8,53 +8,6 @@ use crate::source::Span;
 use crate::syntax::tree::{Node, NodeKind};
 use crate::value::{Kind, Value};
 
-/// Properties the rules read, by resource type (`A.B` for a property of a nested one;
-/// a list on the way stands for each of its items).
-fn security_properties(rtype: &str) -> &'static [&'static str] {
-    match rtype {
-        "AWS::KMS::Key" => &[
-            "EnableKeyRotation",
-            "RotationPeriodInDays",
-            "PendingWindowInDays",
-            "Enabled",
-            "KeySpec",
-            "KeyUsage",
-            "Origin",
-        ],
-        "AWS::KMS::ReplicaKey" => &["PrimaryKeyArn", "Enabled", "PendingWindowInDays"],
-        "AWS::KMS::Alias" => &["AliasName", "TargetKeyId"],
-        "AWS::S3::Bucket" => &[
-            "BucketEncryption.ServerSideEncryptionConfiguration.ServerSideEncryptionByDefault.KMSMasterKeyID",
-        ],
-        "AWS::SNS::Topic" | "AWS::SQS::Queue" => &["KmsMasterKeyId"],
-        "AWS::SecretsManager::Secret"
-        | "AWS::RDS::DBInstance"
-        | "AWS::RDS::DBCluster"
-        | "AWS::EC2::Volume"
-        | "AWS::EFS::FileSystem"
-        | "AWS::Redshift::Cluster"
-        | "AWS::Logs::LogGroup" => &["KmsKeyId"],
-        "AWS::DynamoDB::Table" => &["SSESpecification.KMSMasterKeyId"],
-        "AWS::ApiGateway::RestApi" => &[
-            "Policy",
-            "Body",
-            "DisableExecuteApiEndpoint",
-            "EndpointConfiguration.Types",
-        ],
-        "AWS::ApiGateway::Stage" => &["RestApiId"],
-        "AWS::ApiGatewayV2::Api" => &["ProtocolType", "DisableExecuteApiEndpoint"],
-        "AWS::WAFv2::WebACLAssociation" => &["ResourceArn"],
-        "AWS::Backup::BackupVault" => &[
-            "EncryptionKeyArn",
-            "LockConfiguration.MinRetentionDays",
-            "LockConfiguration.MaxRetentionDays",
-            "LockConfiguration.ChangeableForDays",
-        ],
-        "AWS::Backup::BackupSelection" => &["BackupPlanId", "BackupSelection.Resources"],
-        _ => &[],
-    }
-}
-
 /// Whether what a node evaluates to is partly not known at all (references are linked).
 fn unknown(tpl: &Template<'_>, node: &Node) -> bool {
     tpl.eval(node, 0).is_some_and(|v| v.has_opaque_unknown())
@@ -69,7 +22,7 @@ pub(super) fn find(
     body: &Value,
     address: &str,
 ) -> Vec<(Span, String)> {
-    let paths = security_properties(rtype);
+    let paths = crate::adapt::security_attributes(rtype);
     if paths.is_empty() {
         return Vec::new();
     }

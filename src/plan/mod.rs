@@ -582,10 +582,10 @@ impl<'a> Reader<'a, '_> {
     }
 
     /// Counts the security-relevant attributes the plan leaves unknown (see
-    /// `terraform::security_attributes`), for the `not-evaluated` note.
+    /// `adapt::security_attributes`), for the `not-evaluated` note.
     fn note_unknown(&mut self, rtype: &str, body: &Value, address: &str, module: &str) {
         use std::sync::atomic::Ordering::Relaxed;
-        for path in crate::terraform::security_attributes(rtype) {
+        for path in crate::adapt::security_attributes(rtype) {
             let v = match path.split_once('.') {
                 None => body.get(path),
                 Some((b, a)) => body

@@ -299,7 +299,6 @@ fn weight(v: &Value) -> usize {
     total
 }
 
-/// One note per module directory naming the module calls that could not be resolved.
 /// Security-relevant attributes evaluated, and those left unknown by a construct, over the
 /// process (for `IACGUARD_TIMINGS=1`: the share the README quotes). Counted per root
 /// module that evaluates them.
@@ -308,59 +307,6 @@ pub static SECURITY_ATTRIBUTES: [std::sync::atomic::AtomicUsize; 3] = [
     std::sync::atomic::AtomicUsize::new(0),
     std::sync::atomic::AtomicUsize::new(0),
 ];
-
-/// Attributes the rules read, by resource type (`block.attribute` for one nested block):
-/// when one is set but not statically known, the run says so and why.
-pub(crate) fn security_attributes(rtype: &str) -> &'static [&'static str] {
-    match rtype {
-        "aws_kms_key" => &[
-            "enable_key_rotation",
-            "rotation_period_in_days",
-            "deletion_window_in_days",
-            "is_enabled",
-            "customer_master_key_spec",
-            "key_usage",
-        ],
-        "aws_kms_external_key" | "aws_kms_replica_external_key" => &[
-            "valid_to",
-            "key_material_base64",
-            "enabled",
-            "deletion_window_in_days",
-        ],
-        "aws_kms_alias" => &["name", "target_key_id"],
-        "aws_s3_bucket_server_side_encryption_configuration" => {
-            &["rule.apply_server_side_encryption_by_default"]
-        }
-        "aws_sns_topic" | "aws_sqs_queue" => &["kms_master_key_id"],
-        "aws_secretsmanager_secret"
-        | "aws_db_instance"
-        | "aws_rds_cluster"
-        | "aws_ebs_volume"
-        | "aws_efs_file_system"
-        | "aws_redshift_cluster"
-        | "aws_cloudwatch_log_group" => &["kms_key_id"],
-        "aws_dynamodb_table" => &["server_side_encryption.kms_key_arn"],
-        "aws_api_gateway_rest_api" => &[
-            "policy",
-            "body",
-            "disable_execute_api_endpoint",
-            "endpoint_configuration.types",
-        ],
-        "aws_api_gateway_rest_api_policy" => &["policy", "rest_api_id"],
-        "aws_api_gateway_stage" => &["rest_api_id"],
-        "aws_apigatewayv2_api" => &["protocol_type", "disable_execute_api_endpoint"],
-        "aws_wafv2_web_acl_association" => &["resource_arn"],
-        "aws_backup_vault" => &["kms_key_arn", "force_destroy"],
-        "aws_backup_vault_lock_configuration" => &[
-            "backup_vault_name",
-            "min_retention_days",
-            "max_retention_days",
-            "changeable_for_days",
-        ],
-        "aws_backup_selection" => &["resources", "plan_id"],
-        _ => &[],
-    }
-}
 
 /// Why an expression that evaluates to an unknown value is unknown: the innermost
 /// construct that gives unknown (a variable with no value, a module not in the tree, a
@@ -479,6 +425,7 @@ pub(crate) fn unevaluated_notes(found: BTreeSet<(String, Span, String)>) -> Vec<
         .collect()
 }
 
+/// One note per module directory naming the module calls that could not be resolved.
 fn unresolved_notes(calls: BTreeSet<(String, Span, String)>) -> Vec<Diagnostic> {
     let mut by_dir: BTreeMap<String, Vec<(Span, String)>> = BTreeMap::new();
     for (dir, span, name) in calls {
@@ -638,7 +585,7 @@ impl<'p, 'a> Instance<'p, 'a> {
     /// not statically known, with the construct that makes them so.
     fn note_unevaluated(&self, ev: &mut Evaluator<'_>, block: &Block, body: &Value, address: &str) {
         let rtype = &block.labels[0];
-        for path in security_attributes(rtype) {
+        for path in crate::adapt::security_attributes(rtype) {
             let (attr, value) = match path.split_once('.') {
                 None => (block.body.attr(path), body.get(path)),
                 Some((b, a)) => {
