@@ -414,14 +414,7 @@ fn explain(rule: &str) -> Result<ExitCode, String> {
 fn keys(args: KeysArgs) -> Result<ExitCode, String> {
     let (mut options, _) = scan_options(&args.input)?;
     options.keep_keys = true;
-    let report = iacguard::scan(&options);
-    if let Some(e) = &report.usage_error {
-        return Err(e.clone());
-    }
-    for b in &report.bad_paths {
-        eprintln!("error: cannot read {}: {}", b.path.display(), b.error);
-    }
-    note_empty_paths(&report, &args.input, &options);
+    let report = scan_for_report(&options, &args.input)?;
     let inv = iacguard::inventory::build(&report, &options.settings);
     let out = match args.format {
         KeysFormat::Text => iacguard::inventory::render_text(&inv),
@@ -449,14 +442,7 @@ fn audit(args: AuditArgs) -> Result<ExitCode, String> {
         .baseline
         .as_ref()
         .map(|p| iacguard::absolutize(&options.root, p));
-    let report = iacguard::scan(&options);
-    if let Some(e) = &report.usage_error {
-        return Err(e.clone());
-    }
-    for b in &report.bad_paths {
-        eprintln!("error: cannot read {}: {}", b.path.display(), b.error);
-    }
-    note_empty_paths(&report, &args.input, &options);
+    let report = scan_for_report(&options, &args.input)?;
     let audit = iacguard::audit::build(&report, &options.settings);
     let out = match args.format {
         AuditFormat::Text => iacguard::audit::render_text(&audit),
@@ -473,6 +459,20 @@ fn audit(args: AuditArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::from(2)
     })
+}
+
+/// A scan for a report other than the findings (`keys`, `audit`): a usage error stops
+/// it; unreadable and empty paths are said on standard error.
+fn scan_for_report(options: &ScanOptions, input: &InputArgs) -> Result<iacguard::Report, String> {
+    let report = iacguard::scan(options);
+    if let Some(e) = &report.usage_error {
+        return Err(e.clone());
+    }
+    for b in &report.bad_paths {
+        eprintln!("error: cannot read {}: {}", b.path.display(), b.error);
+    }
+    note_empty_paths(&report, input, options);
+    Ok(report)
 }
 
 /// Says which scanned directories hold nothing to analyse, as they were named on the
