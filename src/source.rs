@@ -82,11 +82,12 @@ impl SourceFile {
     }
 
     pub fn new(name: String, path: PathBuf, text: String) -> SourceFile {
+        let (starts, wide) = lines(&text);
         SourceFile {
             name,
             path,
-            line_starts: line_starts(&text).into_boxed_slice(),
-            wide_lines: wide_lines(&text).into_boxed_slice(),
+            line_starts: starts.into_boxed_slice(),
+            wide_lines: wide.into_boxed_slice(),
             text: std::sync::OnceLock::from(text),
             on_disk: None,
             redactions: Vec::new(),
@@ -294,36 +295,27 @@ fn blank(text: &mut String, span: Span) {
 }
 
 /// Byte offsets where the lines of a text start (after each `\n`).
-/// The 0-based lines of `text` that hold a byte outside ASCII.
-fn wide_lines(text: &str) -> Vec<u32> {
-    let mut out = Vec::new();
-    let mut line = 0u32;
-    let mut wide = false;
-    for b in text.bytes() {
-        if b == b'\n' {
-            if wide {
-                out.push(line);
-            }
-            line += 1;
-            wide = false;
-        } else if b >= 0x80 {
-            wide = true;
-        }
-    }
-    if wide {
-        out.push(line);
-    }
-    out
-}
-
-pub(crate) fn line_starts(text: &str) -> Vec<u32> {
+/// In one pass over `text`: the byte offset where each line starts, and the 0-based
+/// lines that hold a byte outside ASCII.
+fn lines(text: &str) -> (Vec<u32>, Vec<u32>) {
     let mut starts = vec![0u32];
+    let mut wide = Vec::new();
+    let mut this_wide = false;
     for (i, b) in text.bytes().enumerate() {
         if b == b'\n' {
+            if this_wide {
+                wide.push((starts.len() - 1) as u32);
+            }
             starts.push((i + 1) as u32);
+            this_wide = false;
+        } else if b >= 0x80 {
+            this_wide = true;
         }
     }
-    starts
+    if this_wide {
+        wide.push((starts.len() - 1) as u32);
+    }
+    (starts, wide)
 }
 
 /// Every file of a scan, in a fixed (sorted) order.
