@@ -46,8 +46,9 @@ pub enum Change {
     SetLiteral { span: Span, value: Literal },
     /// Whatever is written at `span` (a reference, an expression) becomes `value`.
     Replace { span: Span, value: Literal },
-    /// `name = value` added to the block of the resource whose header is `header`, inside
-    /// its nested blocks (Terraform) or maps (CloudFormation) `path`, created when absent.
+    /// `name = value` added to the attributes of the resource whose header is `header`
+    /// (a Terraform block's body, a template resource's `Properties`), inside their nested
+    /// blocks or maps `path`, created when absent.
     AddAttribute {
         header: Span,
         path: Vec<String>,

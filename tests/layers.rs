@@ -147,6 +147,10 @@ fn rules_and_model_know_no_format() {
             .match_indices("Framework")
             .any(|(i, w)| !code[i + w.len()..].starts_with('s'));
         assert!(!names_type, "src/rules/{rel} names a framework");
+        let reads_field = code
+            .match_indices(".framework")
+            .any(|(i, w)| !code[i + w.len()..].starts_with('s'));
+        assert!(!reads_field, "src/rules/{rel} reads a resource's framework");
     }
 }
 

@@ -181,8 +181,12 @@ fn change_edit(c: &Change, t: &FileText<'_>) -> Option<Edit> {
                     .entries()
                     .iter()
                     .find(|e| e.key_span == *header)?;
+                // A resource's attributes are its `Properties` (created when absent).
+                let path: Vec<String> = std::iter::once("Properties".to_string())
+                    .chain(path.iter().cloned())
+                    .collect();
                 let mut node = &resource.value;
-                let mut rest: &[String] = path;
+                let mut rest: &[String] = &path;
                 while let Some((first, more)) = rest.split_first() {
                     match node.get(first) {
                         Some(n) if matches!(n.kind, crate::syntax::tree::NodeKind::Map(_)) => {

@@ -276,15 +276,6 @@ pub fn overlap(a: &Edit, b: &Edit) -> bool {
 #[cfg(test)]
 mod tests;
 
-/// Where a resource's attributes are written: in its block (Terraform), under
-/// `Properties` (CloudFormation).
-pub fn properties(framework: crate::resource::Framework) -> &'static [&'static str] {
-    match framework {
-        crate::resource::Framework::Terraform => &[],
-        crate::resource::Framework::CloudFormation => &["Properties"],
-    }
-}
-
 /// The module-path prefix of a Terraform reference name (`module.m.`), empty at the root:
 /// a fix may write a reference only where it resolves (the same module instance).
 pub fn module_prefix(ref_name: &str) -> &str {

@@ -96,12 +96,7 @@ fn a_yaml_resource_without_properties_gets_them_at_its_indentation() {
     let out = resolve_one(
         "t.yaml",
         text,
-        add(
-            "Key",
-            &["Properties"],
-            "EnableKeyRotation",
-            Literal::Bool(true),
-        ),
+        add("Key", &[], "EnableKeyRotation", Literal::Bool(true)),
     );
     assert_eq!(
         out.as_deref(),
@@ -115,12 +110,7 @@ fn a_yaml_flow_mapping_stays_a_flow_mapping() {
     let out = resolve_one(
         "t.yaml",
         text,
-        add(
-            "Key",
-            &["Properties"],
-            "EnableKeyRotation",
-            Literal::Bool(true),
-        ),
+        add("Key", &[], "EnableKeyRotation", Literal::Bool(true)),
     );
     assert_eq!(
         out.as_deref(),
@@ -135,12 +125,7 @@ fn a_json_member_takes_the_indentation_of_its_siblings() {
     let out = resolve_one(
         "t.json",
         text,
-        add(
-            "\"Key\"",
-            &["Properties"],
-            "EnableKeyRotation",
-            Literal::Bool(true),
-        ),
+        add("\"Key\"", &[], "EnableKeyRotation", Literal::Bool(true)),
     );
     assert_eq!(
         out.as_deref(),

@@ -2,7 +2,7 @@
 //! default execute-api endpoint still answers. See `rules/APIGW005.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Change, Fix, Literal};
+use crate::fix::{Change, Fix, Literal};
 use crate::model::apigateway::EndpointType;
 use crate::model::policy::Verdict;
 use crate::rules::{Context, NoParams, Rule};
@@ -47,11 +47,10 @@ impl Rule for DefaultEndpointEnabled {
             };
             let mut d = cx.finding(api.execute_api_disabled.span, message);
             d = d.with_origin(api.execute_api_disabled.from);
-            let props = fix::properties(api.meta.framework);
             let change = Change::set_field(
                 &api.execute_api_disabled,
                 api.meta.header,
-                props,
+                &[],
                 attr,
                 Literal::Bool(true),
             );

@@ -2,7 +2,7 @@
 //! material whose automatic rotation is off. See `rules/KMS002.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::fix::{self, Change, Fix, Literal};
+use crate::fix::{Change, Fix, Literal};
 use crate::model::kms::KeyOrigin;
 use crate::model::KmsKey;
 use crate::rules::{Context, NoParams, Rule};
@@ -34,11 +34,10 @@ impl Rule for KeyRotationDisabled {
                 )
             };
             d = d.with_origin(key.rotation_enabled.from);
-            let props = fix::properties(key.meta.framework);
             let change = Change::set_field(
                 &key.rotation_enabled,
                 key.meta.header,
-                props,
+                &[],
                 attr,
                 Literal::Bool(true),
             );

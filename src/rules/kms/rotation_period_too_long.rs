@@ -2,7 +2,7 @@
 //! or is outside what KMS accepts (90 to 2560 days).
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::{self, Change, Fix, Literal};
+use crate::fix::{Change, Fix, Literal};
 use crate::rules::{Context, Rule};
 use crate::value::format_number;
 use serde::Deserialize;
@@ -71,11 +71,10 @@ impl Rule for RotationPeriodTooLong {
             } else {
                 upper.max(90.0).floor()
             });
-            let props = fix::properties(key.meta.framework);
             let change = Change::set_field(
                 &key.rotation_period_days,
                 key.meta.header,
-                props,
+                &[],
                 attr,
                 Literal::Number(target.clone()),
             );
