@@ -108,6 +108,7 @@ pub fn security_attributes(rtype: &str) -> &'static [&'static str] {
         "aws_api_gateway_stage" => &["rest_api_id"],
         "aws_apigatewayv2_api" => &["protocol_type", "disable_execute_api_endpoint"],
         "aws_wafv2_web_acl_association" => &["resource_arn"],
+        "aws_cloudfront_distribution" => &["web_acl_id"],
         "aws_backup_vault" => &["kms_key_arn", "force_destroy"],
         "aws_backup_vault_lock_configuration" => &[
             "backup_vault_name",
@@ -149,6 +150,7 @@ pub fn security_attributes(rtype: &str) -> &'static [&'static str] {
         "AWS::ApiGateway::Stage" => &["RestApiId"],
         "AWS::ApiGatewayV2::Api" => &["ProtocolType", "DisableExecuteApiEndpoint"],
         "AWS::WAFv2::WebACLAssociation" => &["ResourceArn"],
+        "AWS::CloudFront::Distribution" => &["DistributionConfig.WebACLId"],
         "AWS::Backup::BackupVault" => &[
             "EncryptionKeyArn",
             "LockConfiguration.MinRetentionDays",
