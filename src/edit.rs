@@ -59,6 +59,17 @@ pub enum Change {
     RemoveElement { span: Span },
     /// The element of the list at `list` that is the string `item` (any case) removed.
     RemoveListItem { list: Span, item: String },
+    /// The tag `key` with the string `value` added to the tags of the resource whose
+    /// header is `header`, held in its attribute `attr` (`tags`, `Tags`,
+    /// `FileSystemTags`): an entry of the map or list written there (where the
+    /// configuration already sets the tag, its value wins), else the attribute with that
+    /// one tag.
+    AddTag {
+        header: Span,
+        attr: String,
+        key: String,
+        value: String,
+    },
 }
 
 /// A byte-range replacement in one file.
@@ -118,7 +129,7 @@ impl Change {
             | Change::Replace { span, .. }
             | Change::RemoveElement { span }
             | Change::RemoveListItem { list: span, .. } => span.file,
-            Change::AddAttribute { header, .. } => header.file,
+            Change::AddAttribute { header, .. } | Change::AddTag { header, .. } => header.file,
         }
     }
 }

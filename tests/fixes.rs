@@ -442,3 +442,98 @@ fn a_shared_module_is_not_fixed_for_one_root_when_another_reaches_it() {
     fix_in(tmp.path(), "KMS002", &[]);
     assert_eq!(tree(tmp.path()), before);
 }
+
+/// The byte offset of a 1-based line and UTF-16 column in `text`.
+fn offset_of(text: &str, pos: &serde_json::Value) -> usize {
+    let (line, column) = (
+        pos["line"].as_u64().unwrap() as usize,
+        pos["column"].as_u64().unwrap() as usize,
+    );
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
+    let mut units = 1;
+    for (i, c) in text[start..].char_indices() {
+        if units >= column {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+#[test]
+fn json_fixes_are_the_edits_fix_writes() {
+    // Applied as the JSON report gives them (identical edits of a block's instances once),
+    // the fixes of a fixture turn `before/` into `after/`.
+    let mut compared = 0;
+    for (id, case) in cases() {
+        let before = case.join("before");
+        let out = Command::cargo_bin("iacguard")
+            .unwrap()
+            .current_dir(&before)
+            .args(["check", "--no-config", "--select", &id, "--format", "json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut by_file: BTreeMap<String, Vec<(usize, usize, String)>> = BTreeMap::new();
+        let mut texts: BTreeMap<String, String> = BTreeMap::new();
+        for f in report["findings"].as_array().unwrap() {
+            let Some(fix) = f.get("fix") else { continue };
+            assert!(matches!(
+                fix["applicability"].as_str(),
+                Some("safe" | "unsafe")
+            ));
+            for e in fix["edits"].as_array().unwrap() {
+                let path = e["path"].as_str().unwrap().to_string();
+                let text = texts
+                    .entry(path.clone())
+                    .or_insert_with(|| fs::read_to_string(before.join(&path)).unwrap());
+                let edit = (
+                    offset_of(text, &e["start"]),
+                    offset_of(text, &e["end"]),
+                    e["content"].as_str().unwrap().to_string(),
+                );
+                let edits = by_file.entry(path).or_default();
+                if !edits.contains(&edit) {
+                    edits.push(edit);
+                }
+            }
+        }
+        assert!(!by_file.is_empty(), "{}: no fix in JSON", case.display());
+        let mut fits = true;
+        let mut fixed: BTreeMap<String, String> = BTreeMap::new();
+        for (path, mut edits) in by_file {
+            edits.sort();
+            // Overlapping fixes are applied in later passes: not one JSON report's work.
+            if edits
+                .windows(2)
+                .any(|w| w[1].0 < w[0].1 || w[1].0 == w[0].0)
+            {
+                fits = false;
+                break;
+            }
+            let text = &texts[&path];
+            let mut out = String::new();
+            let mut at = 0;
+            for (s, e, content) in &edits {
+                out.push_str(&text[at..*s]);
+                out.push_str(content);
+                at = *e;
+            }
+            out.push_str(&text[at..]);
+            fixed.insert(path, out);
+        }
+        if !fits {
+            continue;
+        }
+        for (path, text) in fixed {
+            let want = fs::read_to_string(case.join("after").join(&path)).unwrap();
+            assert_eq!(text, want, "{}: {path}", case.display());
+        }
+        compared += 1;
+    }
+    assert!(compared >= 10, "{compared} fixtures compared");
+}

@@ -18,6 +18,7 @@ pub(in crate::adapt) mod terraform {
                 scope: crate::adapt::scope_of(r),
                 meta,
                 backup_eligible: is_backup_eligible(&r.rtype),
+                tags_attr: "tags",
             });
         }
     }
@@ -54,6 +55,7 @@ pub(in crate::adapt) mod cloudformation {
                         && r.body
                             .get("DBClusterIdentifier")
                             .is_some_and(|v| !v.is_null())),
+                tags_attr: cfn_tags_property(&r.rtype),
             });
         }
     }

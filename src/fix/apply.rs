@@ -33,7 +33,8 @@ pub struct FixedFile {
 pub struct FixOutcome {
     /// The scan of the fixed texts: what is left.
     pub report: Report,
-    /// Fixes applied, over every pass.
+    /// Findings fixed, over every pass (the instances of one block, fixed by one edit,
+    /// count each).
     pub applied: usize,
     pub files: Vec<FixedFile>,
     /// Fixes not applied, and why (a file changed on disk, a result that would not parse).
@@ -52,20 +53,34 @@ pub fn fix_tree(options: &ScanOptions, request: FixRequest) -> FixOutcome {
     for _ in 0..MAX_PASSES {
         let wanted = |f: &&Fix| f.safety == Safety::Safe || request.unsafe_fixes;
         let mut chosen: Vec<&Fix> = Vec::new();
+        // Findings whose fix is the same edits as a chosen one (the instances of one
+        // block): fixed with it.
+        let mut copies: std::collections::HashMap<&[Edit], usize> = Default::default();
         for f in report
             .diagnostics
             .iter()
             .filter_map(|d| d.fix.as_deref())
             .filter(wanted)
         {
+            if let Some(n) = copies.get_mut(f.edits.as_slice()) {
+                *n += 1;
+                continue;
+            }
             let free = f
                 .edits
                 .iter()
                 .all(|e| chosen.iter().flat_map(|c| &c.edits).all(|c| !overlap(c, e)));
-            if free && !chosen.iter().any(|c| c.edits == f.edits) {
+            if free {
                 chosen.push(f);
+                copies.insert(&f.edits, 0);
             }
         }
+        let findings_of = |fixes: &[&Fix]| -> usize {
+            fixes
+                .iter()
+                .map(|f| 1 + copies.get(f.edits.as_slice()).copied().unwrap_or(0))
+                .sum()
+        };
         if chosen.is_empty() {
             break;
         }
@@ -81,7 +96,7 @@ pub fn fix_tree(options: &ScanOptions, request: FixRequest) -> FixOutcome {
         for (file, fixes) in by_file {
             // All at once first: one parse of the fixed file when every fix fits.
             if let Ok(out) = try_apply(&report, &files, &fixes) {
-                progress += fixes.len();
+                progress += findings_of(&fixes);
                 texts.extend(out);
                 continue;
             }
@@ -103,7 +118,7 @@ pub fn fix_tree(options: &ScanOptions, request: FixRequest) -> FixOutcome {
                     }
                 }
             }
-            progress += kept.len();
+            progress += findings_of(&kept);
         }
         if progress == 0 {
             break;

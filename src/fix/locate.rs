@@ -3,7 +3,7 @@
 //! JSON. Nothing outside the edited bytes changes.
 
 use super::render::{is_literal, json_string, literal};
-use super::{apply_edits, overlap, Change, Edit, Fix, Literal, Syntax};
+use super::{apply_edits, overlap, Change, Edit, Fix, Syntax};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::hcl::Block;
 use crate::syntax::tree::Node;
@@ -18,8 +18,8 @@ pub(super) enum Unresolved {
 
 /// One file's text, syntax and parse, shared by every fix located in it.
 pub(super) struct FileText<'a> {
-    text: &'a str,
-    syntax: Option<Syntax>,
+    pub(super) text: &'a str,
+    pub(super) syntax: Option<Syntax>,
     file: FileId,
     tree: std::sync::OnceLock<Parsed>,
     parses: std::sync::OnceLock<bool>,
@@ -165,7 +165,14 @@ fn change_edit(c: &Change, t: &FileText<'_>) -> Option<Edit> {
             (Syntax::Hcl, Parsed::Hcl(body)) => {
                 let block = find_block(&body.as_ref()?.blocks, *header)?;
                 let (block, rest) = descend(block, path);
-                hcl_insert(text, nl, block, rest, name, value)
+                hcl_insert(
+                    text,
+                    nl,
+                    block,
+                    rest,
+                    name,
+                    &literal(value, Syntax::Hcl, None),
+                )
             }
             (Syntax::HclJson, Parsed::HclJson(parsed)) => {
                 let (root, body) = parsed.as_ref()?;
@@ -197,7 +204,9 @@ fn change_edit(c: &Change, t: &FileText<'_>) -> Option<Edit> {
                         None => break,
                     }
                 }
-                let value = literal(value, syntax, None);
+                // A template written as JSON and read as YAML gets JSON.
+                let json_like = syntax == Syntax::Yaml && json_style(text, node);
+                let value = literal(value, if json_like { Syntax::Json } else { syntax }, None);
                 if syntax == Syntax::Yaml {
                     yaml_insert(text, nl, node, rest, name, &value)
                 } else {
@@ -206,6 +215,53 @@ fn change_edit(c: &Change, t: &FileText<'_>) -> Option<Edit> {
             }
             _ => None,
         },
+        Change::AddTag {
+            header,
+            attr,
+            key,
+            value,
+        } => super::tags::add_tag(t, nl, *header, attr, key, value),
+    }
+}
+
+/// A Terraform resource block by its header, in a `.tf` file (the body) or a `.tf.json`
+/// file (the body and the JSON object the block is written as).
+pub(super) fn hcl_block<'t>(t: &'t FileText<'_>, header: Span) -> Option<HclBlock<'t>> {
+    match t.parsed() {
+        Parsed::Hcl(Some(body)) => Some(HclBlock {
+            block: find_block(&body.blocks, header)?,
+            json: None,
+        }),
+        Parsed::HclJson(Some((root, body))) => {
+            let block = find_block(&body.blocks, header)?;
+            Some(HclBlock {
+                block,
+                json: Some(node_at(root, block.span)?),
+            })
+        }
+        _ => None,
+    }
+}
+
+pub(super) struct HclBlock<'t> {
+    pub block: &'t Block,
+    /// The block's object, in a `.tf.json` file.
+    pub json: Option<&'t Node>,
+}
+
+/// A template resource's `Properties` by the resource's header (its logical id), with
+/// the resource's node when `Properties` is absent.
+pub(super) fn template_resource<'t>(t: &'t FileText<'_>, header: Span) -> Option<&'t Node> {
+    match t.parsed() {
+        Parsed::Tree(Some(root)) => Some(
+            &root
+                .get("Resources")?
+                .entries()
+                .iter()
+                .find(|e| e.key_span == header)?
+                .value,
+        ),
+        _ => None,
     }
 }
 
@@ -250,12 +306,12 @@ fn node_at(root: &Node, span: Span) -> Option<&Node> {
     None
 }
 
-fn line_start(text: &str, at: usize) -> usize {
+pub(super) fn line_start(text: &str, at: usize) -> usize {
     text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1)
 }
 
 /// The end of the line holding `at`, before its `\n` or `\r\n`.
-fn line_end(text: &str, at: usize) -> usize {
+pub(super) fn line_end(text: &str, at: usize) -> usize {
     let at = at.min(text.len());
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     if end > at && text.as_bytes()[end - 1] == b'\r' {
@@ -265,13 +321,13 @@ fn line_end(text: &str, at: usize) -> usize {
     }
 }
 
-fn same_line(text: &str, a: usize, b: usize) -> bool {
+pub(super) fn same_line(text: &str, a: usize, b: usize) -> bool {
     let (a, b) = (a.min(b), a.max(b).min(text.len()));
     !text[a..b].contains('\n')
 }
 
 /// The whitespace that starts the line holding `at`.
-fn indentation(text: &str, at: usize) -> &str {
+pub(super) fn indentation(text: &str, at: usize) -> &str {
     let start = line_start(text, at);
     let line = &text[start..line_end(text, start)];
     &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
@@ -279,25 +335,25 @@ fn indentation(text: &str, at: usize) -> &str {
 
 /// The column of `at` as spaces (what precedes it on its line, `- ` of a sequence item
 /// included).
-fn column_spaces(text: &str, at: usize) -> String {
+pub(super) fn column_spaces(text: &str, at: usize) -> String {
     " ".repeat(text[line_start(text, at)..at].chars().count())
 }
 
 /// One indentation step: what `inner` adds to `outer`, else two spaces.
-fn step(outer: &str, inner: &str) -> String {
+pub(super) fn step(outer: &str, inner: &str) -> String {
     match inner.strip_prefix(outer) {
         Some(s) if !s.is_empty() => s.to_string(),
         _ => "  ".to_string(),
     }
 }
 
-fn hcl_insert(
+pub(super) fn hcl_insert(
     text: &str,
     nl: &str,
     block: &Block,
     rest: &[String],
     name: &str,
-    value: &Literal,
+    value: &str,
 ) -> Option<Edit> {
     let file = block.span.file;
     let (hstart, end) = (block.header.end as usize, block.span.end as usize);
@@ -306,7 +362,6 @@ fn hcl_insert(
     if text.as_bytes().get(close) != Some(&b'}') {
         return None;
     }
-    let value = literal(value, Syntax::Hcl, None);
     let outer = indentation(text, block.span.start as usize);
     let first = block
         .body
@@ -390,7 +445,7 @@ fn hcl_insert(
 
 /// Where a node's text ends, trailing blank lines of a block scalar or of a nested block
 /// collection left out.
-fn content_end(text: &str, n: &Node) -> usize {
+pub(super) fn content_end(text: &str, n: &Node) -> usize {
     let end = match &n.kind {
         crate::syntax::tree::NodeKind::Map(entries) if !is_flow(text, n) => entries
             .iter()
@@ -402,6 +457,7 @@ fn content_end(text: &str, n: &Node) -> usize {
             .map(|i| content_end(text, i))
             .max()
             .unwrap_or(n.span.end as usize),
+        _ if is_flow(text, n) => return flow_end(text, n),
         _ => n.span.end as usize,
     };
     let start = n.span.start as usize;
@@ -412,14 +468,63 @@ fn content_end(text: &str, n: &Node) -> usize {
     end
 }
 
-fn is_flow(text: &str, n: &Node) -> bool {
+/// Where a flow collection's text ends, its closing brackets included (a flow mapping
+/// inside a flow sequence may end its span before its `}`).
+fn flow_end(text: &str, n: &Node) -> usize {
+    let start = n.span.start as usize;
+    let mut end = (n.span.end as usize).min(text.len());
+    while end > start && text.as_bytes()[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    let b = text.as_bytes();
+    let mut depth = 0i32;
+    let mut quote: Option<u8> = None;
+    let mut i = start.min(end);
+    while i < end {
+        let c = b[i];
+        i += 1;
+        match (quote, c) {
+            (Some(b'"'), b'\\') => i += 1,
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'{' | b'[') => depth += 1,
+            (None, b'}' | b']') => depth -= 1,
+            _ => {}
+        }
+    }
+    while depth > 0 {
+        let mut at = end;
+        while at < b.len() && b[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        if !matches!(b.get(at), Some(b'}' | b']')) {
+            break;
+        }
+        end = at + 1;
+        depth -= 1;
+    }
+    end
+}
+
+/// Whether a flow mapping's keys are written as JSON strings (a JSON template read as
+/// YAML): what is added to it is written the same way.
+pub(super) fn json_style(text: &str, map: &Node) -> bool {
+    is_flow(text, map)
+        && map
+            .entries()
+            .first()
+            .is_some_and(|e| text.as_bytes().get(e.key_span.start as usize) == Some(&b'"'))
+}
+
+pub(super) fn is_flow(text: &str, n: &Node) -> bool {
     matches!(
         text.as_bytes().get(n.span.start as usize),
         Some(b'{' | b'[')
     )
 }
 
-fn yaml_insert(
+pub(super) fn yaml_insert(
     text: &str,
     nl: &str,
     map: &Node,
@@ -430,6 +535,10 @@ fn yaml_insert(
     let file = map.span.file;
     let entries = map.entries();
     if is_flow(text, map) {
+        // A template written as JSON and read as YAML: its members as JSON writes them.
+        if json_style(text, map) {
+            return json_insert(text, nl, map, rest, name, value);
+        }
         let mut member = String::new();
         for p in rest {
             member.push_str(&format!("{p}: {{"));
@@ -478,7 +587,7 @@ fn yaml_insert(
     })
 }
 
-fn json_insert(
+pub(super) fn json_insert(
     text: &str,
     nl: &str,
     obj: &Node,
@@ -521,7 +630,7 @@ fn json_insert(
         }
         m
     };
-    match entries.iter().map(|e| e.value.span.end as usize).max() {
+    match entries.iter().map(|e| content_end(text, &e.value)).max() {
         Some(at) if multiline => Some(Edit {
             span: Span::new(file, at, at),
             replacement: format!(",{nl}{indent}{}", member(true)),

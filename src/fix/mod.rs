@@ -11,6 +11,7 @@ pub mod diff;
 mod locate;
 mod render;
 pub mod suggest;
+mod tags;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, SourceMap};

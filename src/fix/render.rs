@@ -63,7 +63,7 @@ pub(super) fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
 
-fn hcl_string(s: &str) -> String {
+pub(super) fn hcl_string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {

@@ -10,6 +10,9 @@ pub struct TaggableResource {
     pub scope: Scope,
     /// A resource type AWS Backup can protect.
     pub backup_eligible: bool,
+    /// The attribute that holds the resource's own tags, as written (`tags`, `Tags`,
+    /// `FileSystemTags`): where a fix adds one.
+    pub tags_attr: &'static str,
 }
 
 /// Resource types AWS Backup protects, in both formats.

@@ -31,6 +31,26 @@ struct Finding<'a> {
     logical_path: Option<&'a str>,
     help: Option<&'a str>,
     labels: Vec<LabelOut<'a>>,
+    /// The finding's fix, once located: what `--fix` (or `--unsafe-fixes`) would write.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    /// `safe` (applied by `--fix`) or `unsafe` (only with `--unsafe-fixes`).
+    applicability: &'static str,
+    message: &'a str,
+    /// Byte-range replacements, sorted; an insertion has `start` equal to `end`.
+    edits: Vec<EditOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditOut<'a> {
+    path: &'a str,
+    start: Pos,
+    end: Pos,
+    content: &'a str,
 }
 
 #[derive(Serialize)]
@@ -99,6 +119,24 @@ pub fn render(report: &Report) -> String {
                         end: pos(report, l.span.file, l.span.end),
                     })
                     .collect(),
+                fix: d
+                    .fix
+                    .as_deref()
+                    .filter(|f| !f.edits.is_empty())
+                    .map(|f| FixOut {
+                        applicability: f.safety.as_str(),
+                        message: &f.description,
+                        edits: f
+                            .edits
+                            .iter()
+                            .map(|e| EditOut {
+                                path: &report.sources.get(e.span.file).name,
+                                start: pos(report, e.span.file, e.span.start),
+                                end: pos(report, e.span.file, e.span.end),
+                                content: &e.replacement,
+                            })
+                            .collect(),
+                    }),
             }
         })
         .collect();

@@ -6,6 +6,7 @@
 //! selection names by ARN or reference is decided whatever its tags.
 
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Change, Fix, Literal};
 use crate::model::backup::RESOURCE_TAG_PREFIX;
 use crate::model::Model;
 use crate::rules::{Context, Rule, TreeFacts};
@@ -74,14 +75,31 @@ impl Rule for ResourceMissingTag {
             }
             let name = &r.meta.address;
             let d = match tags.get(&tag) {
-                None => cx
-                    .finding(
+                None => {
+                    // Whether data is backed up is the owner's decision: never applied
+                    // without `--unsafe-fixes`.
+                    let backed_up = if values.is_empty() || values.iter().any(|v| v == "true") {
+                        "true".to_string()
+                    } else {
+                        values[0].clone()
+                    };
+                    cx.finding(
                         tags.span,
                         format!("resource {name} has no `{tag}` tag, so whether it is backed up is left undecided"),
                     )
                     .with_help(format!(
                         "tag it `{tag}` with one of {allowed} (directly, through the provider's `default_tags`, or through the tags a module receives)"
-                    )),
+                    ))
+                    .with_fix(Fix::unsafe_(
+                        format!("add the tag `{tag}` = \"{backed_up}\""),
+                        Change::AddTag {
+                            header: r.meta.header,
+                            attr: r.tags_attr.to_string(),
+                            key: tag.clone(),
+                            value: backed_up,
+                        },
+                    ))
+                }
                 Some(v) => match v.to_plain_string() {
                     Some(s) if !values.is_empty() && !values.contains(&s) => {
                         let mut d = cx
@@ -92,6 +110,17 @@ impl Rule for ResourceMissingTag {
                             .with_help(format!(
                                 "use one of {allowed}: backup selections compare tag values exactly, case included"
                             ));
+                        // A value that differs only in case (`True`): written as the
+                        // selections compare it. Whether it is backed up changes.
+                        if let Some(exact) = values.iter().find(|a| a.eq_ignore_ascii_case(&s)) {
+                            d = d.with_fix(Fix::unsafe_(
+                                format!("write the tag value as \"{exact}\""),
+                                Change::SetLiteral {
+                                    span: v.from.unwrap_or(v.span),
+                                    value: Literal::Str(exact.clone()),
+                                },
+                            ));
+                        }
                         d = d.with_origin(v.from);
                         d
                     }
