@@ -1,8 +1,11 @@
 //! Adapters for taggable resources with their effective tags: the Terraform and the CloudFormation reading side by side.
+//! The types that take tags, that AWS Backup protects, and where a template keeps its
+//! tags are known here, not in the model.
 
 pub(in crate::adapt) mod terraform {
 
-    use crate::model::tags::{is_backup_eligible, is_known_taggable, TaggableResource};
+    use super::{is_backup_eligible, is_known_taggable};
+    use crate::model::tags::TaggableResource;
     use crate::model::{Model, ResourceMeta};
     use crate::resource::ResourceInstance;
 
@@ -26,9 +29,8 @@ pub(in crate::adapt) mod terraform {
 
 pub(in crate::adapt) mod cloudformation {
 
-    use crate::model::tags::{
-        cfn_tags_property, is_backup_eligible, is_known_taggable, TaggableResource,
-    };
+    use super::{cfn_tags_property, is_backup_eligible, is_known_taggable};
+    use crate::model::tags::TaggableResource;
     use crate::model::{Model, ResourceMeta, Tags};
     use crate::resource::ResourceInstance;
 
@@ -59,4 +61,63 @@ pub(in crate::adapt) mod cloudformation {
             });
         }
     }
+}
+
+/// Resource types AWS Backup protects, in both formats.
+pub(in crate::adapt) fn is_backup_eligible(rtype: &str) -> bool {
+    matches!(
+        rtype,
+        "aws_db_instance"
+            | "aws_rds_cluster"
+            | "aws_docdb_cluster"
+            | "aws_neptune_cluster"
+            | "aws_dynamodb_table"
+            | "aws_ebs_volume"
+            | "aws_instance"
+            | "aws_efs_file_system"
+            | "aws_redshift_cluster"
+            | "aws_s3_bucket"
+            | "aws_timestreamwrite_table"
+            | "AWS::RDS::DBInstance"
+            | "AWS::RDS::DBCluster"
+            | "AWS::DocDB::DBCluster"
+            | "AWS::Neptune::DBCluster"
+            | "AWS::DynamoDB::Table"
+            | "AWS::EC2::Volume"
+            | "AWS::EC2::Instance"
+            | "AWS::EFS::FileSystem"
+            | "AWS::FSx::FileSystem"
+            | "AWS::Redshift::Cluster"
+            | "AWS::S3::Bucket"
+            | "AWS::Timestream::Table"
+    ) || (rtype.starts_with("aws_fsx_") && rtype.ends_with("_file_system"))
+}
+
+/// The CloudFormation property that holds a resource's tags.
+pub(in crate::adapt) fn cfn_tags_property(rtype: &str) -> &'static str {
+    match rtype {
+        "AWS::EFS::FileSystem" => "FileSystemTags",
+        "AWS::Backup::BackupVault" => "BackupVaultTags",
+        "AWS::Backup::BackupPlan" => "BackupPlanTags",
+        _ => "Tags",
+    }
+}
+
+/// Types known to take tags even when a resource sets none (the provider's
+/// `default_tags` still reach them). Other types count as taggable when they set tags.
+pub(in crate::adapt) fn is_known_taggable(rtype: &str) -> bool {
+    is_backup_eligible(rtype)
+        || matches!(
+            rtype,
+            "aws_backup_vault"
+                | "aws_backup_plan"
+                | "aws_kms_key"
+                | "aws_kms_external_key"
+                | "aws_kms_replica_key"
+                | "aws_kms_replica_external_key"
+                | "AWS::Backup::BackupVault"
+                | "AWS::Backup::BackupPlan"
+                | "AWS::KMS::Key"
+                | "AWS::KMS::ReplicaKey"
+        )
 }
