@@ -196,7 +196,7 @@ pub(in crate::adapt) mod terraform {
     use crate::adapt::In;
     use crate::model::kms::KeyOrigin;
     use crate::model::value::{bool_of, field, num_of, string_of};
-    use crate::model::{KmsAlias, KmsKey, Model, Val};
+    use crate::model::{KmsAlias, KmsKey, Model, ResourceKind, Val};
     use crate::resource::ResourceInstance;
     use crate::value::Value;
 
@@ -334,6 +334,26 @@ pub(in crate::adapt) mod terraform {
         ("aws_config_organization_managed_rule", config_config_rule),
         ("aws_kms_alias", kms_alias),
     ];
+
+    /// What the Terraform resource types of KMS are, for links between resources.
+    pub(in crate::adapt) const KINDS: &[(&str, ResourceKind)] = &[
+        ("aws_kms_key", ResourceKind::KmsKey { primary: true }),
+        (
+            "aws_kms_external_key",
+            ResourceKind::KmsKey { primary: true },
+        ),
+        (
+            "aws_kms_replica_key",
+            ResourceKind::KmsKey { primary: false },
+        ),
+        (
+            "aws_kms_replica_external_key",
+            ResourceKind::KmsKey { primary: false },
+        ),
+        ("aws_kms_alias", ResourceKind::KmsAlias),
+        ("data.aws_kms_key", ResourceKind::KmsKeyLookup),
+        ("data.aws_kms_alias", ResourceKind::KmsAliasLookup),
+    ];
 }
 
 pub(in crate::adapt) mod cloudformation {
@@ -341,7 +361,7 @@ pub(in crate::adapt) mod cloudformation {
     use crate::adapt::In;
     use crate::model::kms::KeyOrigin;
     use crate::model::value::{bool_of, field, num_of, string_of};
-    use crate::model::{KmsAlias, KmsKey, Model, Val};
+    use crate::model::{KmsAlias, KmsKey, Model, ResourceKind, Val};
     use crate::value::Value;
 
     /// `AWS::KMS::Key`.
@@ -444,5 +464,15 @@ pub(in crate::adapt) mod cloudformation {
             config_organization_config_rule,
         ),
         ("AWS::KMS::Alias", kms_alias),
+    ];
+
+    /// What the CloudFormation resource types of KMS are, for links between resources.
+    pub(in crate::adapt) const KINDS: &[(&str, ResourceKind)] = &[
+        ("AWS::KMS::Key", ResourceKind::KmsKey { primary: true }),
+        (
+            "AWS::KMS::ReplicaKey",
+            ResourceKind::KmsKey { primary: false },
+        ),
+        ("AWS::KMS::Alias", ResourceKind::KmsAlias),
     ];
 }

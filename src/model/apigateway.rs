@@ -4,7 +4,7 @@
 use super::policy::{json_value, PolicyDocument};
 use super::value::{bool_of, field};
 use super::Link;
-use super::{Model, ResourceMeta, Val};
+use super::{Model, ResourceKind, ResourceMeta, Val};
 use crate::source::Span;
 use crate::value::{Kind, Part, Reference, Value};
 
@@ -52,7 +52,8 @@ pub struct ApiPolicy {
     pub carrier: String,
     /// `None` when not statically known.
     pub document: Option<PolicyDocument>,
-    /// `data.aws_iam_policy_document.X.json`, resolved by [`Model::link_api_policies`].
+    /// The reference that gives the policy, resolved by [`Model::link_api_policies`] when
+    /// it names what a policy document renders ([`NamedPolicyDocument::rendered`]).
     pub rendered_by: Option<Reference>,
     /// The policy value.
     pub span: Span,
@@ -62,10 +63,7 @@ pub struct ApiPolicy {
 impl ApiPolicy {
     /// Reads a policy value: a document, or a reference to a policy document data source.
     pub fn from_value(carrier: &str, v: &Value) -> ApiPolicy {
-        let rendered_by = v
-            .as_ref()
-            .filter(|r| r.attr == "json" && is_policy_document(&r.resource))
-            .cloned();
+        let rendered_by = v.as_ref().cloned();
         ApiPolicy {
             carrier: carrier.to_string(),
             document: PolicyDocument::from_value(v),
@@ -74,15 +72,6 @@ impl ApiPolicy {
             from: v.from,
         }
     }
-}
-
-fn is_policy_document(resource: &str) -> bool {
-    super::display_name(resource)
-        .rsplit_once("data.")
-        .is_some_and(|(prefix, rest)| {
-            (prefix.is_empty() || prefix.ends_with('.'))
-                && rest.starts_with("aws_iam_policy_document.")
-        })
 }
 
 /// A REST API (API Gateway v1).
@@ -670,7 +659,11 @@ impl Model {
             if let Some(r) = &p.rendered_by {
                 p.document = docs
                     .iter()
-                    .find(|d| d.meta.ref_name == r.resource && model.same_scope(&d.meta, meta))
+                    .find(|d| {
+                        d.meta.ref_name == r.resource
+                            && d.rendered == r.attr
+                            && model.same_scope(&d.meta, meta)
+                    })
                     .and_then(|d| d.document.clone());
             }
         };
@@ -692,23 +685,20 @@ impl Model {
     }
 }
 
-/// A Terraform `aws_iam_policy_document` data source.
+/// A policy document of its own resource (a data source that renders one).
 #[derive(Debug, Clone)]
 pub struct NamedPolicyDocument {
     pub meta: ResourceMeta,
     pub document: Option<PolicyDocument>,
+    /// The attribute that holds the rendered document (references to it give the policy).
+    pub rendered: &'static str,
 }
 
 /// Whether a CloudFront origin domain is an API Gateway endpoint: a reference to an API
 /// Gateway resource, or a string containing `.execute-api.`. `None` when it may be.
 pub fn is_api_domain(model: &Model, dist: &ResourceMeta, domain: &Value) -> Option<bool> {
     let is_api_ref = |r: &Reference| {
-        let ty = super::display_name(&r.resource)
-            .rsplit('.')
-            .nth(1)
-            .unwrap_or("");
-        ty.starts_with("aws_api_gateway_")
-            || ty.starts_with("aws_apigatewayv2_")
+        matches!(model.kind(&r.resource), ResourceKind::ApiGateway { .. })
             || model
                 .rest_apis
                 .iter()
@@ -747,12 +737,7 @@ pub fn is_api_domain(model: &Model, dist: &ResourceMeta, domain: &Value) -> Opti
 /// containing `.execute-api.`. `None` when it may be.
 pub fn is_default_api_domain(model: &Model, dist: &ResourceMeta, domain: &Value) -> Option<bool> {
     let is_custom_domain = |r: &Reference| {
-        let ty = super::display_name(&r.resource)
-            .rsplit('.')
-            .nth(1)
-            .unwrap_or("");
-        ty == "aws_api_gateway_domain_name"
-            || ty == "aws_apigatewayv2_domain_name"
+        model.kind(&r.resource) == (ResourceKind::ApiGateway { domain_name: true })
             || model
                 .api_domain_names
                 .iter()

@@ -1,6 +1,6 @@
 //! KMS keys and aliases.
 
-use super::{How, Model, ResourceMeta, Val};
+use super::{How, Model, ResourceKind, ResourceMeta, Val};
 
 /// The key spec of symmetric encryption keys, the only spec KMS rotates automatically.
 pub const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
@@ -315,18 +315,10 @@ pub fn classify_literal(s: &str) -> KeyRef {
     KeyRef::Unknown
 }
 
-/// Resource types of customer keys: references to them name a key (a raw key reference).
-const KEY_TYPES: &[&str] = &[
-    "aws_kms_key",
-    "aws_kms_external_key",
-    "aws_kms_replica_key",
-    "aws_kms_replica_external_key",
-    "AWS::KMS::Key",
-    "AWS::KMS::ReplicaKey",
-];
-/// Resource types of keys that can be the primary of multi-Region replicas.
-const PRIMARY_TYPES: &[&str] = &["aws_kms_key", "aws_kms_external_key", "AWS::KMS::Key"];
-const ALIAS_TYPES: &[&str] = &["aws_kms_alias", "AWS::KMS::Alias"];
+/// Whether a reference names a customer key of the configuration: a raw key reference.
+fn is_key(model: &Model, name: &str) -> bool {
+    matches!(model.kind(name), ResourceKind::KmsKey { .. })
+}
 
 /// Resolves alias targets and consumer references within each root module or template
 /// (names that another one defines are resolved with [`AliasNames`]).
@@ -335,15 +327,7 @@ pub fn link(model: &mut Model) {
     for i in 0..model.kms_aliases.len() {
         let target = model.kms_aliases[i].target.clone();
         let (key, instance) = match target.as_ref().map(|t| &t.kind) {
-            Some(Kind::Ref(r))
-                if KEY_TYPES.contains(
-                    &model
-                        .types
-                        .get(&r.resource)
-                        .map(String::as_str)
-                        .unwrap_or(""),
-                ) =>
-            {
+            Some(Kind::Ref(r)) if is_key(model, &r.resource) => {
                 (Some(r.resource.clone()), r.instance.clone())
             }
             _ => (None, None),
@@ -401,9 +385,8 @@ fn link_replicas(model: &mut Model) {
         let Some(Kind::Ref(r)) = k.primary.as_ref().map(|v| &v.kind) else {
             continue;
         };
-        let rtype = model.types.get(&r.resource).map(String::as_str);
         if !matches!(r.attr.as_str(), "arn" | "Arn")
-            || !rtype.is_some_and(|t| PRIMARY_TYPES.contains(&t))
+            || model.kind(&r.resource) != (ResourceKind::KmsKey { primary: true })
         {
             continue;
         }
@@ -570,11 +553,7 @@ pub fn link_names(model: &mut Model, names: &AliasNames) {
 fn key_instance_of(model: &Model, v: &Value, key: Option<&str>) -> Option<String> {
     let Kind::Ref(r) = &v.kind else { return None };
     key?;
-    if model
-        .types
-        .get(&r.resource)
-        .is_some_and(|t| KEY_TYPES.contains(&t.as_str()))
-    {
+    if is_key(model, &r.resource) {
         return r.instance.clone();
     }
     // An alias: the instance its target names (the first alias instance that matches).
@@ -592,13 +571,12 @@ fn classify(
     v: &Value,
     alias_named: impl Fn(&str) -> Option<String>,
 ) -> (KeyRef, Option<String>, Option<String>) {
-    let rtype = |name: &str| model.types.get(name).map(String::as_str).unwrap_or("");
     let alias_key = |alias: &str| model.alias(alias).and_then(|a| a.target_key.clone());
     match &v.kind {
         Kind::Ref(r) => {
-            let t = rtype(&r.resource);
+            let kind = model.kind(&r.resource);
             let attr = r.attr.as_str();
-            if KEY_TYPES.contains(&t)
+            if matches!(kind, ResourceKind::KmsKey { .. })
                 && matches!(attr, "arn" | "key_id" | "id" | "Arn" | "KeyId" | "Ref")
             {
                 return (
@@ -607,7 +585,7 @@ fn classify(
                     None,
                 );
             }
-            if ALIAS_TYPES.contains(&t) {
+            if kind == ResourceKind::KmsAlias {
                 return match attr {
                     "target_key_arn" | "target_key_id" => {
                         let key = alias_key(&r.resource);
@@ -627,14 +605,14 @@ fn classify(
                     _ => (KeyRef::Unknown, None, None),
                 };
             }
-            match (t, attr) {
-                ("data.aws_kms_alias", "target_key_arn" | "target_key_id") => {
+            match (kind, attr) {
+                (ResourceKind::KmsAliasLookup, "target_key_arn" | "target_key_id") => {
                     (KeyRef::RawKeyResource(r.resource.clone()), None, None)
                 }
-                ("data.aws_kms_alias", "arn" | "name" | "id") => {
+                (ResourceKind::KmsAliasLookup, "arn" | "name" | "id") => {
                     (KeyRef::AliasResource(r.resource.clone()), None, None)
                 }
-                ("data.aws_kms_key", "arn" | "id" | "key_id") => {
+                (ResourceKind::KmsKeyLookup, "arn" | "id" | "key_id") => {
                     (KeyRef::RawKeyResource(r.resource.clone()), None, None)
                 }
                 _ => (KeyRef::Unknown, None, None),
@@ -683,9 +661,7 @@ fn classify(
             }
             if lits.contains(":key/") {
                 let key = parts.iter().find_map(|p| match p {
-                    Part::Ref(r) if KEY_TYPES.contains(&rtype(&r.resource)) => {
-                        Some(r.resource.clone())
-                    }
+                    Part::Ref(r) if is_key(model, &r.resource) => Some(r.resource.clone()),
                     _ => None,
                 });
                 return match key {
