@@ -2,7 +2,7 @@
 
 use crate::model::kms::{KeyConsumer, KeyOrigin, KeyRef, Resolution};
 use crate::model::value::{field, num_of};
-use crate::model::{KmsKey, Model, ResourceMeta, Tags, Val};
+use crate::model::{KmsKey, Link, Model, ResourceMeta, Tags, Val};
 use crate::resource::ResourceInstance;
 use crate::source::Span;
 use crate::value::Value;
@@ -32,7 +32,7 @@ fn key(meta: ResourceMeta, h: Span) -> KmsKey {
         valid_to: Val::default(None, h),
         key_material: None,
         primary: None,
-        primary_key: None,
+        primary_key: Link::None,
     }
 }
 
@@ -160,9 +160,8 @@ pub(in crate::adapt) fn consumers(r: &ResourceInstance, model: &mut Model) {
                 resolution: spec.resolution,
                 value: v.clone(),
                 reference: KeyRef::Unknown,
-                key: None,
-                key_instance: None,
-                alias: None,
+                key: Link::None,
+                alias: Link::None,
                 alias_at_creation: (spec.resolution == Resolution::AtCreation)
                     .then(|| alias_at_creation(&r.rtype))
                     .flatten(),
@@ -196,7 +195,7 @@ pub(in crate::adapt) mod terraform {
     use crate::adapt::In;
     use crate::model::kms::KeyOrigin;
     use crate::model::value::{bool_of, field, num_of, string_of};
-    use crate::model::{KmsAlias, KmsKey, Model, ResourceKind, Val};
+    use crate::model::{KmsAlias, KmsKey, Link, Model, ResourceKind, Val};
     use crate::resource::ResourceInstance;
     use crate::value::Value;
 
@@ -307,9 +306,7 @@ pub(in crate::adapt) mod terraform {
             meta: alias_meta,
             name: field(b, "name", h, None, string_of),
             target: b.get("target_key_id").cloned(),
-            target_key: None,
-            target_instance: None,
-            target_unknown: false,
+            key: Link::None,
             written,
         });
     }
@@ -361,7 +358,7 @@ pub(in crate::adapt) mod cloudformation {
     use crate::adapt::In;
     use crate::model::kms::KeyOrigin;
     use crate::model::value::{bool_of, field, num_of, string_of};
-    use crate::model::{KmsAlias, KmsKey, Model, ResourceKind, Val};
+    use crate::model::{KmsAlias, KmsKey, Link, Model, ResourceKind, Val};
     use crate::value::Value;
 
     /// `AWS::KMS::Key`.
@@ -440,9 +437,7 @@ pub(in crate::adapt) mod cloudformation {
         meta: x.meta(),
         name: field(b, "AliasName", h, None, string_of),
         target: b.get("TargetKeyId").cloned(),
-        target_key: None,
-        target_instance: None,
-        target_unknown: false,
+        key: Link::None,
         // `!Ref` reaches only resources of the same template.
         written: crate::model::kms::AliasReference {
             local: format!("use !Ref {}", crate::model::display_name(&r.ref_name)),

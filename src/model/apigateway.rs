@@ -177,8 +177,9 @@ pub struct ApiStage {
     pub api: Option<Value>,
     pub name: Val<String>,
     /// The REST API of the same configuration it belongs to (an index into
-    /// [`Model::rest_apis`]), linked when the model is finished.
-    pub rest_api: Option<usize>,
+    /// [`Model::rest_apis`]), linked when the model is finished (`Maybe`: its API is not
+    /// statically known, and may be one of them).
+    pub rest_api: Link<usize>,
     /// Whether a WAF association of the same configuration protects it, linked when the
     /// model is finished (`Maybe`: one may, its target is not statically known).
     pub waf: Link,
@@ -190,7 +191,7 @@ impl ApiStage {
             meta,
             api,
             name,
-            rest_api: None,
+            rest_api: Link::None,
             waf: Link::None,
         }
     }
@@ -382,11 +383,7 @@ fn stage_arn_pieces(parts: &[Part]) -> Option<(ArnPiece<'_>, ArnPiece<'_>)> {
 impl Model {
     /// Links each CloudFront origin to the API Gateway it may point at.
     pub fn link_api_origins(&mut self) {
-        let of = |o: Option<bool>| match o {
-            Some(true) => Link::Linked,
-            None => Link::Maybe,
-            Some(false) => Link::None,
-        };
+        let of = Link::from;
         let links: Vec<Vec<(Link, Link)>> = self
             .cloudfront_distributions
             .iter()
@@ -413,28 +410,37 @@ impl Model {
 
     /// Links each stage to its REST API and to the WAF associations that protect it.
     pub fn link_api_stages(&mut self) {
-        let links: Vec<(Option<usize>, Link)> = self
+        let links: Vec<(Link<usize>, Link)> = self
             .api_stages
             .iter()
             .map(|stage| {
-                let Some(i) = self.rest_apis.iter().position(|a| {
-                    self.refers_to(&stage.meta, stage.api.as_ref(), &a.meta) == Some(true)
-                }) else {
-                    return (None, Link::None);
+                let mut maybe = false;
+                let found = self.rest_apis.iter().position(|a| {
+                    match self.refers_to(&stage.meta, stage.api.as_ref(), &a.meta) {
+                        Some(true) => true,
+                        None => {
+                            maybe = true;
+                            false
+                        }
+                        Some(false) => false,
+                    }
+                });
+                let Some(i) = found else {
+                    return (Link::of(None, maybe), Link::None);
                 };
                 let api = &self.rest_apis[i];
                 let mut waf = Link::None;
                 for w in &self.waf_associations {
                     match self.waf_protects(w, stage, api) {
                         Some(true) => {
-                            waf = Link::Linked;
+                            waf = Link::Linked(());
                             break;
                         }
                         None => waf = Link::Maybe,
                         Some(false) => {}
                     }
                 }
-                (Some(i), waf)
+                (Link::Linked(i), waf)
             })
             .collect();
         for (stage, (api, waf)) in self.api_stages.iter_mut().zip(links) {

@@ -1,6 +1,6 @@
 //! KMS keys and aliases.
 
-use super::{How, Model, ResourceKind, ResourceMeta, Val};
+use super::{How, Link, Model, ResourceKind, ResourceMeta, Val};
 
 /// The key spec of symmetric encryption keys, the only spec KMS rotates automatically.
 pub const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
@@ -54,8 +54,17 @@ pub struct KmsKey {
     /// `PrimaryKeyArn`). A replica shares its primary's origin, spec, usage and automatic
     /// rotation: its rotation is not its own to set.
     pub primary: Option<Value>,
-    /// The primary key resource, when the tree defines it (filled by linking).
-    pub primary_key: Option<String>,
+    /// The primary key resource (its reference name), linked when the model is finished
+    /// (`Maybe`: the primary's ARN is not statically known).
+    pub primary_key: Link<String>,
+}
+
+/// The key instance a link reaches: the key's reference name and, when the reference
+/// names one, its `count`/`for_each` instance (`["s3"]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyTarget {
+    pub key: String,
+    pub instance: Option<String>,
 }
 
 /// Why KMS refuses to rotate a key automatically, and where the tree says so.
@@ -82,7 +91,29 @@ impl RotationUnsupported {
     }
 }
 
+impl KmsAlias {
+    /// The reference name of the key resource the alias targets, when linked.
+    pub fn target_key(&self) -> Option<&str> {
+        self.key.linked().map(|t| t.key.as_str())
+    }
+
+    /// The instance of the key it targets, when the target names one.
+    pub fn target_instance(&self) -> Option<&str> {
+        self.key.linked().and_then(|t| t.instance.as_deref())
+    }
+
+    /// Whether the target could not be resolved statically.
+    pub fn target_unknown(&self) -> bool {
+        self.key.is_maybe()
+    }
+}
+
 impl KmsKey {
+    /// The primary key resource of a replica, when linked.
+    pub fn primary_key(&self) -> Option<&str> {
+        self.primary_key.linked().map(String::as_str)
+    }
+
     /// Whether this key is a multi-Region replica of another key.
     pub fn is_replica(&self) -> bool {
         self.primary.is_some()
@@ -157,12 +188,9 @@ pub struct KmsAlias {
     pub name: Val<String>,
     /// The key the alias points at, as written (a reference or a literal id/ARN).
     pub target: Option<Value>,
-    /// The key resource the alias targets, when the tree defines it (filled by linking).
-    pub target_key: Option<String>,
-    /// The instance of that key (`["s3"]`), when the target names one.
-    pub target_instance: Option<String>,
-    /// Whether the target could not be resolved statically.
-    pub target_unknown: bool,
+    /// The key resource the alias targets, linked when the model is finished (`Maybe`:
+    /// the target is not statically known; `None`: a key id or ARN written out).
+    pub key: Link<KeyTarget>,
     /// How a consumer writes a reference to this alias, as its format writes it.
     pub written: AliasReference,
 }
@@ -237,12 +265,12 @@ pub struct KeyConsumer {
     pub value: Value,
     /// Filled in by linking.
     pub reference: KeyRef,
-    /// The key resource the consumer uses, when the tree defines it (its reference name).
-    pub key: Option<String>,
-    /// The instance of that key (`["s3"]`), when the value names one.
-    pub key_instance: Option<String>,
-    /// The alias resource the consumer names, when it names one in the tree.
-    pub alias: Option<String>,
+    /// The key resource the consumer uses, linked when the model is finished (`Maybe`:
+    /// its value is not statically known).
+    pub key: Link<KeyTarget>,
+    /// The alias resource the consumer names (its reference name), linked when the model
+    /// is finished (`Maybe`: its value is not statically known).
+    pub alias: Link<String>,
     /// What an alias written in this at-creation attribute does, where the tool that
     /// deploys it compares what is written with what the service stored (Terraform
     /// does; a CloudFormation stack keeps the value it was given, so none is said).
@@ -253,10 +281,25 @@ pub struct KeyConsumer {
 }
 
 impl KeyConsumer {
+    /// The reference name of the key resource the consumer uses, when linked.
+    pub fn key(&self) -> Option<&str> {
+        self.key.linked().map(|t| t.key.as_str())
+    }
+
+    /// The instance of that key, when the value names one.
+    pub fn key_instance(&self) -> Option<&str> {
+        self.key.linked().and_then(|t| t.instance.as_deref())
+    }
+
+    /// The reference name of the alias resource the consumer names, when linked.
+    pub fn alias(&self) -> Option<&str> {
+        self.alias.linked().map(String::as_str)
+    }
+
     /// Whether this consumer may use this key instance.
     pub fn uses(&self, key: &KmsKey) -> bool {
-        self.key.as_deref() == Some(key.meta.ref_name.as_str())
-            && super::same_instance(self.key_instance.as_deref(), key.meta.instance())
+        self.key() == Some(key.meta.ref_name.as_str())
+            && super::same_instance(self.key_instance(), key.meta.instance())
     }
 }
 
@@ -336,9 +379,7 @@ pub fn link(model: &mut Model) {
             && target
                 .as_ref()
                 .is_none_or(|t| t.has_unknown() || t.as_str().is_none());
-        model.kms_aliases[i].target_key = key;
-        model.kms_aliases[i].target_instance = instance;
-        model.kms_aliases[i].target_unknown = unknown;
+        model.kms_aliases[i].key = Link::of(key.map(|key| KeyTarget { key, instance }), unknown);
     }
     index(model);
     // Alias names by root module or template: the first alias of a name, by location.
@@ -356,12 +397,12 @@ pub fn link(model: &mut Model) {
         let (reference, key, alias) = classify(model, &c.value, |name| {
             named.get(&(root.to_string(), name.to_string())).cloned()
         });
-        let key_instance = key_instance_of(model, &c.value, key.as_deref());
+        let instance = key_instance_of(model, &c.value, key.as_deref());
+        let maybe = c.value.has_unknown();
         let c = &mut model.kms_consumers[i];
         c.reference = reference;
-        c.key = key;
-        c.key_instance = key_instance;
-        c.alias = alias;
+        c.key = Link::of(key.map(|key| KeyTarget { key, instance }), maybe);
+        c.alias = Link::of(alias, maybe);
     }
 }
 
@@ -403,10 +444,15 @@ fn link_replicas(model: &mut Model) {
             p.usage.clone(),
         );
         let k = &mut model.kms_keys[i];
-        k.primary_key = Some(name);
+        k.primary_key = Link::Linked(name);
         inherit(&mut k.origin, &origin);
         inherit(&mut k.spec, &spec);
         inherit(&mut k.usage, &usage);
+    }
+    for k in &mut model.kms_keys {
+        if !k.primary_key.is_linked() && k.primary.as_ref().is_some_and(Value::has_unknown) {
+            k.primary_key = Link::Maybe;
+        }
     }
 }
 
@@ -434,8 +480,12 @@ pub fn index(model: &mut Model) {
         .collect();
     model.aliases_by_key = HashMap::new();
     for (i, a) in model.kms_aliases.iter().enumerate() {
-        if let Some(k) = &a.target_key {
-            model.aliases_by_key.entry(k.clone()).or_default().push(i);
+        if let Some(k) = a.target_key() {
+            model
+                .aliases_by_key
+                .entry(k.to_string())
+                .or_default()
+                .push(i);
         }
     }
 }
@@ -478,10 +528,9 @@ impl AliasNames {
         for a in &model.kms_aliases {
             if let Some(n) = a.name.known() {
                 let kept = a
-                    .target_key
-                    .as_ref()
+                    .target_key()
                     .filter(|k| keep_key(k))
-                    .map(|k| Box::new((a.meta.ref_name.clone(), k.clone())));
+                    .map(|k| Box::new((a.meta.ref_name.clone(), k.to_string())));
                 self.insert(
                     hash(n),
                     Named::Alias {
@@ -532,7 +581,7 @@ impl AliasNames {
 /// define it: `alias/name` as a literal, not linked.
 pub fn foreign_name(c: &KeyConsumer) -> Option<&str> {
     match (&c.reference, &c.alias, &c.value.kind) {
-        (KeyRef::AliasName(n), None, Kind::Str(_)) => Some(n),
+        (KeyRef::AliasName(n), Link::None, Kind::Str(_)) => Some(n),
         _ => None,
     }
 }
@@ -543,8 +592,11 @@ pub fn link_names(model: &mut Model, names: &AliasNames) {
         let Some((alias, key)) = foreign_name(c).and_then(|n| names.get(n)) else {
             continue;
         };
-        c.key = Some(key.to_string());
-        c.alias = Some(alias.to_string());
+        c.key = Link::Linked(KeyTarget {
+            key: key.to_string(),
+            instance: None,
+        });
+        c.alias = Link::Linked(alias.to_string());
     }
 }
 
@@ -562,7 +614,7 @@ fn key_instance_of(model: &Model, v: &Value, key: Option<&str>) -> Option<String
         .iter()
         .filter(|a| a.meta.ref_name == r.resource)
         .find(|a| super::same_instance(a.meta.instance(), r.instance.as_deref()))
-        .and_then(|a| a.target_instance.clone())
+        .and_then(|a| a.target_instance().map(str::to_string))
 }
 
 /// What a consumer's value names: `(reference kind, key resource, alias resource)`.
@@ -571,7 +623,11 @@ fn classify(
     v: &Value,
     alias_named: impl Fn(&str) -> Option<String>,
 ) -> (KeyRef, Option<String>, Option<String>) {
-    let alias_key = |alias: &str| model.alias(alias).and_then(|a| a.target_key.clone());
+    let alias_key = |alias: &str| {
+        model
+            .alias(alias)
+            .and_then(|a| a.target_key().map(str::to_string))
+    };
     match &v.kind {
         Kind::Ref(r) => {
             let kind = model.kind(&r.resource);

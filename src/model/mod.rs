@@ -65,16 +65,65 @@ pub enum ResourceKind {
     Other,
 }
 
-/// A link between two resources of one configuration, made once when the model is
-/// finished.
+/// A link from one resource to another of one configuration, made once when the model is
+/// finished: linked (to what: a key's reference name, an index into a collection, or
+/// nothing more to say), maybe linked (a reference or ARN that is not statically known),
+/// or not linked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Link {
+pub enum Link<T = ()> {
     /// Nothing links them.
     #[default]
     None,
     /// A link may exist: a reference or ARN that is not statically known.
     Maybe,
-    Linked,
+    Linked(T),
+}
+
+impl<T> Link<T> {
+    /// What it is linked to, when it is.
+    pub fn linked(&self) -> Option<&T> {
+        match self {
+            Link::Linked(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn is_linked(&self) -> bool {
+        matches!(self, Link::Linked(_))
+    }
+
+    pub fn is_maybe(&self) -> bool {
+        matches!(self, Link::Maybe)
+    }
+
+    /// Linked to this, or `Maybe` when `maybe` says a link may exist, or `None`.
+    pub fn of(linked: Option<T>, maybe: bool) -> Link<T> {
+        match linked {
+            Some(t) => Link::Linked(t),
+            None if maybe => Link::Maybe,
+            None => Link::None,
+        }
+    }
+
+    /// The same state, without what it is linked to.
+    pub fn state(&self) -> Link {
+        match self {
+            Link::None => Link::None,
+            Link::Maybe => Link::Maybe,
+            Link::Linked(_) => Link::Linked(()),
+        }
+    }
+}
+
+/// Whether a statement holds (`Some(true)`: linked), may hold (`None`: maybe) or not.
+impl From<Option<bool>> for Link {
+    fn from(o: Option<bool>) -> Link {
+        match o {
+            Some(true) => Link::Linked(()),
+            None => Link::Maybe,
+            Some(false) => Link::None,
+        }
+    }
 }
 
 /// Whether two instance keys may name the same instance (`None`: the whole resource, or a
@@ -308,7 +357,7 @@ impl Exported {
             ..Exported::default()
         };
         for a in &model.kms_aliases {
-            let key = a.target_key.as_ref().filter(|k| refs.contains(*k));
+            let key = a.target_key().filter(|k| refs.contains(*k));
             if refs.contains(&a.meta.ref_name) || key.is_some() {
                 out.push(a.clone());
             }
@@ -322,8 +371,8 @@ impl Exported {
             .entry(a.meta.ref_name.clone())
             .or_default()
             .push(i);
-        if let Some(k) = &a.target_key {
-            self.by_ref.entry(k.clone()).or_default().push(i);
+        if let Some(k) = a.target_key() {
+            self.by_ref.entry(k.to_string()).or_default().push(i);
         }
         self.aliases.push(a);
     }
@@ -494,7 +543,7 @@ impl Model {
     ) -> impl Iterator<Item = &'a KmsAlias> + 'a {
         let instance = key.meta.instance();
         self.aliases_of(&key.meta.ref_name)
-            .filter(move |a| same_instance(a.target_instance.as_deref(), instance))
+            .filter(move |a| same_instance(a.target_instance(), instance))
     }
 
     pub fn alias(&self, ref_name: &str) -> Option<&KmsAlias> {
@@ -513,7 +562,7 @@ impl Model {
         let imported = self
             .imported_aliases
             .iter()
-            .filter(move |a| a.target_key.as_deref() == Some(key));
+            .filter(move |a| a.target_key() == Some(key));
         self.aliases_by_key
             .get(key)
             .into_iter()

@@ -21,9 +21,8 @@ impl Rule for KeyPinnedById {
             // Under `recommended`, only a key whose rotation means a new key or new
             // material: an AWS-generated key that rotates keeps its id and ARN.
             if !policy
-                && c.key
-                    .as_deref()
-                    .and_then(|k| cx.model.key_instance(k, c.key_instance.as_deref()))
+                && c.key()
+                    .and_then(|k| cx.model.key_instance(k, c.key_instance()))
                     .and_then(|k| k.rotation_needs_new_key())
                     != Some(true)
             {
@@ -66,7 +65,7 @@ impl Rule for KeyPinnedById {
                     d = d.with_help(attr);
                 }
                 None if c.key_elsewhere.is_some()
-                    && c.key.as_deref().is_some_and(|k| cx.model.key(k).is_none()) =>
+                    && c.key().is_some_and(|k| cx.model.key(k).is_none()) =>
                 {
                     d = d.with_help(c.key_elsewhere.unwrap_or_default());
                 }
