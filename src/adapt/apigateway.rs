@@ -166,7 +166,6 @@ pub(in crate::adapt) mod terraform {
                     .map(|p| ApiPolicy::from_value(&r.address, p)),
                 body,
                 body_elsewhere: false,
-                policy_attr: "`policy` or an `aws_api_gateway_rest_api_policy`",
             },
         )
     }
@@ -251,7 +250,6 @@ pub(in crate::adapt) mod cloudformation {
                     .map(|p| ApiPolicy::from_value(&r.address, p)),
                 body: b.get("Body").filter(|v| !v.is_null()),
                 body_elsewhere: b.get("BodyS3Location").is_some(),
-                policy_attr: "`Policy`",
             },
         ));
     }
@@ -438,7 +436,6 @@ pub(in crate::adapt) mod cloudformation {
                 policy,
                 body: b.get("DefinitionBody").filter(|v| !v.is_null()),
                 body_elsewhere: b.get("DefinitionUri").is_some(),
-                policy_attr: "`Policy`",
             },
         ));
     }

@@ -1,6 +1,6 @@
 //! Adapters for KMS keys, replica keys, imported keys, aliases and the AWS Config rules that watch rotation: the Terraform and the CloudFormation reading side by side.
 
-use crate::model::kms::{KeyConsumer, KeyOrigin, KeyRef, Resolution};
+use crate::model::kms::{AliasAtCreation, KeyConsumer, KeyOrigin, KeyRef, Resolution};
 use crate::model::value::{field, num_of};
 use crate::model::{KmsKey, Link, Model, ResourceMeta, Tags, Val};
 use crate::resource::ResourceInstance;
@@ -58,16 +58,15 @@ fn deletion_window(b: &Value, attr: &'static str, h: Span) -> Val<f64> {
 
 /// What an alias in an at-creation attribute of this resource type does on later runs
 /// (see [`KeyConsumer::alias_at_creation`](crate::model::kms::KeyConsumer)).
-fn alias_at_creation(rtype: &str) -> Option<&'static str> {
+/// A CloudFormation stack keeps the value it was given: none is said for its types.
+fn alias_at_creation(rtype: &str) -> Option<AliasAtCreation> {
     match rtype {
         "aws_db_instance"
         | "aws_rds_cluster"
         | "aws_elasticache_replication_group"
-        | "aws_redshift_cluster" => Some("Terraform plans a replacement on every run"),
-        "aws_dynamodb_table" => Some("Terraform shows a diff on every apply"),
-        t if t.starts_with("aws_") => {
-            Some("the service stores the key ARN, so repointing the alias changes nothing")
-        }
+        | "aws_redshift_cluster" => Some(AliasAtCreation::Replaced),
+        "aws_dynamodb_table" => Some(AliasAtCreation::Diff),
+        t if t.starts_with("aws_") => Some(AliasAtCreation::Stored),
         _ => None,
     }
 }
@@ -165,9 +164,6 @@ pub(in crate::adapt) fn consumers(r: &ResourceInstance, model: &mut Model) {
                 alias_at_creation: (spec.resolution == Resolution::AtCreation)
                     .then(|| alias_at_creation(&r.rtype))
                     .flatten(),
-                key_elsewhere: (r.framework == crate::resource::Framework::CloudFormation).then_some(
-                    "give the key an `AWS::KMS::Alias` in the stack that defines it, export the alias name (`Outputs` with `Export`), and use `!ImportValue` of that export here",
-                ),
             });
         }
     }
@@ -293,21 +289,11 @@ pub(in crate::adapt) mod terraform {
     pub(in crate::adapt) fn kms_alias(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let alias_meta = x.meta();
-        let written = crate::model::kms::AliasReference {
-            local: format!(
-                "use {}{}.arn",
-                crate::model::local_name(&alias_meta.ref_name),
-                alias_meta.instance().unwrap_or("")
-            ),
-            elsewhere: None,
-        };
         model.kms_aliases.push(KmsAlias {
-            meta: alias_meta,
+            meta: x.meta(),
             name: field(b, "name", h, None, string_of),
             target: b.get("target_key_id").cloned(),
             key: Link::None,
-            written,
         });
     }
 
@@ -430,23 +416,14 @@ pub(in crate::adapt) mod cloudformation {
 
     /// `AWS::KMS::Alias`.
     pub(in crate::adapt) fn kms_alias(x: &In<'_>, model: &mut Model) {
-        let r = x.r;
         let b = &x.r.body;
         let h = x.r.header;
         model.kms_aliases.push(KmsAlias {
-        meta: x.meta(),
-        name: field(b, "AliasName", h, None, string_of),
-        target: b.get("TargetKeyId").cloned(),
-        key: Link::None,
-        // `!Ref` reaches only resources of the same template.
-        written: crate::model::kms::AliasReference {
-            local: format!("use !Ref {}", crate::model::display_name(&r.ref_name)),
-            elsewhere: Some(format!(
-                "export the name of alias {0} from its stack (`Outputs` with `Export`, value `!Ref {0}`) and use `!ImportValue` of that export here",
-                crate::model::display_name(&r.ref_name)
-            )),
-        },
-    });
+            meta: x.meta(),
+            name: field(b, "AliasName", h, None, string_of),
+            target: b.get("TargetKeyId").cloned(),
+            key: Link::None,
+        });
     }
 
     /// The CloudFormation resource types this service reads, and their adapters.

@@ -54,6 +54,10 @@ pub(crate) fn meta_of(r: &ResourceInstance, tags: Tags) -> ResourceMeta {
         scope: r.scope.clone(),
         tags,
         arn_service: backup::arn_service(&r.rtype),
+        dialect: match r.framework {
+            Framework::Terraform => "terraform",
+            Framework::CloudFormation => "cloudformation",
+        },
     }
 }
 

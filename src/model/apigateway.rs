@@ -88,8 +88,6 @@ pub struct RestApi {
     /// The API may carry a policy that cannot be read (an OpenAPI body not statically
     /// known).
     pub policy_unknown: bool,
-    /// Where a resource policy is written for this API, as its format names it.
-    pub policy_attr: &'static str,
 }
 
 /// What an adapter reads from a REST API, in either format.
@@ -103,8 +101,6 @@ pub struct RestApiSettings<'a> {
     pub body: Option<&'a Value>,
     /// The OpenAPI definition comes from elsewhere (a file, S3).
     pub body_elsewhere: bool,
-    /// Where a resource policy is written (see [`RestApi::policy_attr`]).
-    pub policy_attr: &'static str,
 }
 
 impl RestApi {
@@ -145,7 +141,6 @@ impl RestApi {
             execute_api_disabled,
             policies: policy.into_iter().collect(),
             policy_unknown: body_unknown,
-            policy_attr: s.policy_attr,
             meta,
         }
     }

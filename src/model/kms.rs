@@ -191,18 +191,19 @@ pub struct KmsAlias {
     /// The key resource the alias targets, linked when the model is finished (`Maybe`:
     /// the target is not statically known; `None`: a key id or ARN written out).
     pub key: Link<KeyTarget>,
-    /// How a consumer writes a reference to this alias, as its format writes it.
-    pub written: AliasReference,
 }
 
-/// How a consumer refers to an alias, in the format of the configuration that defines
-/// it (the adapter says: rules do not know formats).
-#[derive(Debug, Clone, Default)]
-pub struct AliasReference {
-    /// From the same configuration (`use aws_kms_alias.a.arn`, `use !Ref A`).
-    pub local: String,
-    /// From another configuration, where the format needs an export for it.
-    pub elsewhere: Option<String>,
+/// What the tool that deploys a resource does on later runs with an alias written in an
+/// attribute the service resolves at creation, where it compares what is written with the
+/// key ARN the service stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AliasAtCreation {
+    /// It plans to replace the resource.
+    Replaced,
+    /// It shows a difference.
+    Diff,
+    /// Nothing: the stored key ARN stays, whatever the alias points at later.
+    Stored,
 }
 
 /// When a service resolves an alias: on every request (repointing the alias reaches new
@@ -272,12 +273,9 @@ pub struct KeyConsumer {
     /// is finished (`Maybe`: its value is not statically known).
     pub alias: Link<String>,
     /// What an alias written in this at-creation attribute does, where the tool that
-    /// deploys it compares what is written with what the service stored (Terraform
-    /// does; a CloudFormation stack keeps the value it was given, so none is said).
-    pub alias_at_creation: Option<&'static str>,
-    /// What to do when the key is defined in another configuration that this one
-    /// imports (a CloudFormation stack's export), where that needs more than an alias.
-    pub key_elsewhere: Option<&'static str>,
+    /// deploys it compares what is written with what the service stored (`None` where it
+    /// keeps the value it was given).
+    pub alias_at_creation: Option<AliasAtCreation>,
 }
 
 impl KeyConsumer {

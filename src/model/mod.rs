@@ -39,6 +39,9 @@ pub struct ResourceMeta {
     pub tags: Tags,
     /// The service part of the resource's ARNs (`rds`, `s3`), when the adapters know it.
     pub arn_service: Option<&'static str>,
+    /// How the resource is written, as an opaque name that selects a rule document's
+    /// snippets (one of the rules' `frameworks`).
+    pub dialect: &'static str,
 }
 
 /// What a resource is, as far as links between resources need to know: the adapters say,
