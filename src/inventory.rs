@@ -163,10 +163,7 @@ fn consumer_entry(report: &Report, c: &KeyConsumer) -> ConsumerEntry {
             "id"
         },
         resolution: c.resolution,
-        key: c
-            .key
-            .as_deref()
-            .map(|k| crate::model::display_name(k).to_string()),
+        key: c.key().map(|k| crate::model::display_name(k).to_string()),
     }
 }
 
@@ -205,7 +202,7 @@ pub fn build(report: &Report, settings: &Settings) -> Inventory {
             Some(KeyOrigin::CustomStore) => "custom key store",
             None => "unknown",
         };
-        let primary = key.primary_key.as_deref().and_then(|p| model.key(p));
+        let primary = key.primary_key().and_then(|p| model.key(p));
         let rotation = match (key.is_replica(), primary) {
             // External replicas rotate their own material, on demand.
             (true, _) if key.origin.known() == Some(&KeyOrigin::External) => rotation_of(key),

@@ -34,8 +34,7 @@ fn key_of<'a>(r: &'a Report, consumer: &str) -> Option<&'a str> {
         .iter()
         .find(|c| c.meta.address == consumer)
         .expect("consumer")
-        .key
-        .as_deref()
+        .key()
 }
 
 fn messages<'a>(r: &'a Report, rule: &str) -> Vec<&'a str> {
@@ -165,7 +164,7 @@ fn a_key_imported_from_another_template_keeps_its_alias() {
         .keys
         .kms_consumers
         .iter()
-        .any(|c| c.meta.address == "Queue" && c.key.as_ref() == Some(&key.meta.ref_name)));
+        .any(|c| c.meta.address == "Queue" && c.key() == Some(key.meta.ref_name.as_str())));
 }
 
 #[test]

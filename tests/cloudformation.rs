@@ -312,7 +312,7 @@ fn foreach_of_the_language_extensions_expands_into_resources() {
         .keys
         .kms_aliases
         .iter()
-        .map(|a| (a.meta.address.as_str(), a.target_key.as_deref()))
+        .map(|a| (a.meta.address.as_str(), a.target_key()))
         .collect();
     aliases.sort();
     assert_eq!(aliases.len(), 2, "{aliases:?}");

@@ -600,3 +600,81 @@ fn template_properties_left_unknown_are_named_with_their_cause() {
     assert!(iacguard::report::summary(&r)
         .contains("5 security-relevant attributes could not be evaluated"));
 }
+
+/// Resources and module calls repeat by one expansion: the same keys and bindings, a
+/// `count` capped at 1,000 instances for a resource and at 100 for a module call (each of
+/// which evaluates the whole module), and a negative `count` (which Terraform refuses) not
+/// statically known.
+#[test]
+fn resources_and_module_calls_expand_count_and_for_each_alike() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let root = d.path();
+    std::fs::create_dir_all(root.join("modules/key")).expect("mkdir");
+    std::fs::write(
+        root.join("modules/key/main.tf"),
+        "variable \"name\" {}\n\nresource \"aws_kms_key\" \"this\" {\n  description         = var.name\n  enable_key_rotation = false\n}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("main.tf"),
+        r#"resource "aws_kms_key" "many" {
+  count               = 1500
+  description         = "key ${count.index}"
+  enable_key_rotation = false
+}
+
+resource "aws_kms_key" "each" {
+  for_each            = toset(["a", "b"])
+  description         = each.key
+  enable_key_rotation = false
+}
+
+resource "aws_kms_key" "negative" {
+  count               = -1
+  enable_key_rotation = false
+}
+
+module "many" {
+  source = "./modules/key"
+  count  = 150
+  name   = "m${count.index}"
+}
+
+module "each" {
+  source   = "./modules/key"
+  for_each = { x = 1, y = 2 }
+  name     = each.key
+}
+
+module "negative" {
+  source = "./modules/key"
+  count  = -1
+  name   = "n"
+}
+"#,
+    )
+    .expect("write");
+    let r = common::scan_path(root, 1);
+    let addresses: Vec<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "KMS002")
+        .filter_map(|d| d.address.as_deref())
+        .collect();
+    let count = |prefix: &str| addresses.iter().filter(|a| a.starts_with(prefix)).count();
+    assert_eq!(count("aws_kms_key.many["), 1000);
+    assert!(addresses.contains(&"aws_kms_key.many[999]"));
+    assert_eq!(count("module.many["), 100);
+    assert!(addresses.contains(&"module.many[99].aws_kms_key.this"));
+    for a in [
+        "aws_kms_key.each[\"a\"]",
+        "aws_kms_key.each[\"b\"]",
+        "module.each[\"x\"].aws_kms_key.this",
+        "module.each[\"y\"].aws_kms_key.this",
+    ] {
+        assert!(addresses.contains(&a), "{a} in {:?}", &addresses[..4]);
+    }
+    // Not statically known: one instance without a key, which may not exist.
+    assert!(addresses.contains(&"aws_kms_key.negative"));
+    assert!(addresses.contains(&"module.negative.aws_kms_key.this"));
+}

@@ -154,6 +154,46 @@ fn rules_and_model_know_no_format() {
     }
 }
 
+/// The string literals of a file's code that start with a resource type of a format
+/// (`"aws_…"`, `"data.aws_…"`, `"AWS::…"`).
+fn format_type_literals(code: &str) -> Vec<String> {
+    code.match_indices('"')
+        .filter(|(i, _)| !code[..*i].ends_with('\\'))
+        .map(|(i, _)| &code[i + 1..])
+        .filter(|rest| {
+            ["aws_", "data.aws_", "AWS::"]
+                .iter()
+                .any(|p| rest.starts_with(p))
+        })
+        .map(|rest| rest.chars().take_while(|c| *c != '"').collect())
+        .collect()
+}
+
+#[test]
+fn the_model_names_no_resource_type_of_a_format() {
+    // The lists of taggable and backup-eligible types are still kept in the model.
+    let listed = ["tags.rs"];
+    for (rel, code) in sources(&common::root().join("src/model")) {
+        if listed.contains(&rel.as_str()) {
+            continue;
+        }
+        let found = format_type_literals(&code);
+        assert!(
+            found.is_empty(),
+            "src/model/{rel} names resource types of a format (the adapters give kinds): {found:?}"
+        );
+    }
+}
+
+#[test]
+fn the_type_checker_sees_literals() {
+    let code = r#"let a = "aws_kms_key"; let b = ("AWS::KMS::Key", "data.aws_kms_alias"); let c = "alias/aws_x"; let d = "\"";"#;
+    assert_eq!(
+        format_type_literals(code),
+        ["aws_kms_key", "AWS::KMS::Key", "data.aws_kms_alias"]
+    );
+}
+
 #[test]
 fn the_checker_sees_imports() {
     let modules: BTreeSet<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();

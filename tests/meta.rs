@@ -280,3 +280,83 @@ fn rust_version_covers_the_locked_dependencies_and_the_readme_says_it() {
         );
     }
 }
+
+/// The snippets a rule's code uses (`cx.snippet("name", ...)`, always with the name
+/// written out), by rule id, from the registry's paths.
+fn snippets_used() -> Vec<(String, std::path::PathBuf, Vec<String>)> {
+    let src = common::root().join("src/rules");
+    let registry = fs::read_to_string(src.join("mod.rs")).expect("src/rules/mod.rs");
+    let mut out = Vec::new();
+    for line in registry.lines() {
+        let Some((id, path)) = line.trim().split_once(" => ") else {
+            continue;
+        };
+        if !id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        {
+            continue;
+        }
+        let mut segments: Vec<&str> = path.trim_end_matches(',').split("::").collect();
+        segments.pop();
+        let file = src.join(format!("{}.rs", segments.join("/")));
+        let code = fs::read_to_string(&file).expect("a rule's file");
+        let mut names = Vec::new();
+        for (i, w) in code.match_indices(".snippet(") {
+            let rest = code[i + w.len()..].trim_start();
+            let name = rest
+                .strip_prefix('"')
+                .and_then(|r| r.split_once('"'))
+                .map(|(n, _)| n.to_string());
+            let name = name.unwrap_or_else(|| {
+                panic!(
+                    "{}: a snippet's name must be written out: {:.40}",
+                    file.display(),
+                    rest
+                )
+            });
+            names.push(name);
+        }
+        out.push((id.to_string(), file, names));
+    }
+    out
+}
+
+#[test]
+fn every_snippet_a_rule_uses_is_in_its_document_for_every_dialect() {
+    let used = snippets_used();
+    assert_eq!(used.len(), iacguard::rules::all().len());
+    let mut any = false;
+    for (id, file, names) in used {
+        let m = iacguard::rules::find(&id).expect("a registered rule");
+        for name in &names {
+            any = true;
+            let dialects = m.snippets.get(name).unwrap_or_else(|| {
+                panic!(
+                    "{} uses snippet `{name}`, which rules/{id}.md lacks",
+                    file.display()
+                )
+            });
+            for f in &m.frameworks {
+                assert!(
+                    dialects.get(f).is_some_and(|t| !t.is_empty()),
+                    "rules/{id}.md: snippet `{name}` has no text for {f}"
+                );
+            }
+        }
+        for (name, dialects) in &m.snippets {
+            assert!(
+                names.contains(name),
+                "rules/{id}.md: snippet `{name}` is not used by {}",
+                file.display()
+            );
+            for d in dialects.keys() {
+                assert!(
+                    m.frameworks.contains(d),
+                    "rules/{id}.md: snippet `{name}` is written for {d}, not one of the rule's frameworks"
+                );
+            }
+        }
+    }
+    assert!(any, "no rule uses a snippet: the check sees none");
+}

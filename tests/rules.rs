@@ -1,7 +1,8 @@
 //! The data-driven rule harness: every fixture under `testdata/<ID>/{fail,pass}/` (under
 //! the strict profile, and for fact rules under `recommended` too) and
 //! `testdata/<ID>/recommended/{fail,pass}/` (under `recommended`: a policy rule's premise
-//! present and absent). One test per rule: `cargo test --test rules KMS002`.
+//! present and absent). One test per rule directory, found when the tests start (a
+//! harness of its own): `cargo test --test rules KMS002`.
 //!
 //! A fixture is a file or a directory (a multi-file project). Expected hits are marked on
 //! the line above with `# expect: <ID>`; every marker must be hit and every hit marked.
@@ -10,6 +11,7 @@
 
 mod common;
 
+use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
@@ -131,8 +133,10 @@ fn check_dir(id: &str, sub: &str, profile: Profile, snapshot: Option<&str>) -> V
 /// letter); a fact rule's same fixtures under `recommended` too (a fact holds in every
 /// profile); and `recommended/{fail,pass}` under `recommended` (a policy rule's premise
 /// present and absent).
-fn check_rule(id: &str) {
-    let meta = iacguard::rules::find(id).expect("registered rule");
+fn check_rule(id: &str) -> Result<(), Failed> {
+    let Some(meta) = iacguard::rules::find(id) else {
+        return Err(format!("testdata/{id} holds the fixtures of no registered rule").into());
+    };
     let mut failures = check_dir(id, "", Profile::Strict, Some(id));
     if meta.kind == iacguard::rules::RuleKind::Fact && meta.enabled_by_default {
         failures.extend(check_dir(id, "", Profile::Recommended, None));
@@ -152,62 +156,60 @@ fn check_rule(id: &str) {
             meta.kind.as_str()
         ));
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-/// One test per rule (`cargo test KMS002` runs one rule's fixtures).
-macro_rules! rule_tests {
-    ($($id:ident),* $(,)?) => {
-        $(
-            #[test]
-            #[allow(non_snake_case)]
-            fn $id() {
-                check_rule(stringify!($id));
-            }
-        )*
-
-        /// The rules with a generated test.
-        const TESTED: &[&str] = &[$(stringify!($id)),*];
-    };
-}
-
-#[test]
-fn every_registered_rule_has_a_fixture_test() {
-    for meta in iacguard::rules::all() {
-        assert!(
-            TESTED.contains(&meta.id.as_str()),
-            "{} has no fixture test in tests/rules.rs",
-            meta.id
-        );
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n").into())
     }
 }
 
-/// A directory of `testdata/` named like a rule id (`KMS013`) holds a rule's fixtures: it
-/// needs a test here, and a registered rule.
-#[test]
-fn every_rule_directory_of_the_test_data_has_a_test() {
+/// The directories of `testdata/` named like a rule id (`KMS013`): each holds a rule's
+/// fixtures, and is one test.
+fn rule_directories() -> Vec<String> {
     let like_an_id = |name: &str| {
         let digits = name.trim_start_matches(|c: char| c.is_ascii_uppercase());
         digits.len() == 3 && digits.len() < name.len() && digits.bytes().all(|b| b.is_ascii_digit())
     };
-    let dirs: Vec<String> = fs::read_dir(common::root().join("testdata"))
+    let mut dirs: Vec<String> = fs::read_dir(common::root().join("testdata"))
         .expect("testdata")
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_dir())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| like_an_id(n))
         .collect();
-    assert!(dirs.len() >= TESTED.len(), "rule directories: {dirs:?}");
-    for d in &dirs {
-        assert!(
-            TESTED.contains(&d.as_str()),
-            "testdata/{d} has no test: add it to `rule_tests!` in tests/rules.rs"
-        );
+    dirs.sort();
+    dirs
+}
+
+/// Every registered rule has its directory of fixtures.
+fn every_registered_rule_has_a_rule_directory(dirs: &[String]) -> Result<(), Failed> {
+    let missing: Vec<&str> = iacguard::rules::all()
+        .iter()
+        .map(|m| m.id.as_str())
+        .filter(|id| !dirs.iter().any(|d| d == id))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("rules without fixtures under testdata/: {missing:?}").into())
     }
 }
 
-rule_tests!(
-    KMS001, KMS002, KMS003, KMS004, KMS005, KMS006, KMS007, KMS008, KMS009, KMS010, KMS011, KMS012,
-    BKP001, BKP002, BKP003, BKP004, BKP005, BKP006, TAG001, APIGW001, APIGW002, APIGW003, APIGW004,
-    APIGW005, APIGW006, CFR001, CFR002, CFR003, CFR004,
-);
+/// One test per rule directory of `testdata/` (`cargo test --test rules KMS002` runs one
+/// rule's fixtures), each reporting every failing fixture of its rule.
+fn main() -> std::process::ExitCode {
+    let args = Arguments::from_args();
+    let dirs = rule_directories();
+    let mut trials: Vec<Trial> = dirs
+        .iter()
+        .map(|id| {
+            let id = id.clone();
+            Trial::test(id.clone(), move || check_rule(&id))
+        })
+        .collect();
+    trials.push(Trial::test(
+        "every_registered_rule_has_a_rule_directory",
+        move || every_registered_rule_has_a_rule_directory(&dirs),
+    ));
+    libtest_mimic::run(&args, trials).exit_code()
+}

@@ -7,8 +7,8 @@ pub(in crate::adapt) mod terraform {
     };
     use crate::model::value::{bool_of, field, string_of};
     use crate::model::{
-        ApiPolicy, ApiStage, DomainMapping, HttpApi, Model, ResourceMeta, RestApi, RestApiPolicy,
-        Val, WafAssociation,
+        ApiPolicy, ApiStage, DomainMapping, HttpApi, Model, ResourceKind, ResourceMeta, RestApi,
+        RestApiPolicy, Val, WafAssociation,
     };
     use crate::resource::ResourceInstance;
     use crate::value::Value;
@@ -166,7 +166,6 @@ pub(in crate::adapt) mod terraform {
                     .map(|p| ApiPolicy::from_value(&r.address, p)),
                 body,
                 body_elsewhere: false,
-                policy_attr: "`policy` or an `aws_api_gateway_rest_api_policy`",
             },
         )
     }
@@ -198,6 +197,20 @@ pub(in crate::adapt) mod terraform {
         ("aws_api_gateway_domain_name", api_gateway_domain_name),
         ("aws_apigatewayv2_domain_name", api_gateway_domain_name),
     ];
+
+    /// Every API Gateway resource and data source type (`aws_api_gateway_*`,
+    /// `aws_apigatewayv2_*`) is of the kind API Gateway, for links between resources.
+    pub(in crate::adapt) fn kind(rtype: &str) -> Option<ResourceKind> {
+        let t = rtype.strip_prefix("data.").unwrap_or(rtype);
+        (t.starts_with("aws_api_gateway_") || t.starts_with("aws_apigatewayv2_")).then_some(
+            ResourceKind::ApiGateway {
+                domain_name: matches!(
+                    t,
+                    "aws_api_gateway_domain_name" | "aws_apigatewayv2_domain_name"
+                ),
+            },
+        )
+    }
 }
 
 pub(in crate::adapt) mod cloudformation {
@@ -237,7 +250,6 @@ pub(in crate::adapt) mod cloudformation {
                     .map(|p| ApiPolicy::from_value(&r.address, p)),
                 body: b.get("Body").filter(|v| !v.is_null()),
                 body_elsewhere: b.get("BodyS3Location").is_some(),
-                policy_attr: "`Policy`",
             },
         ));
     }
@@ -424,7 +436,6 @@ pub(in crate::adapt) mod cloudformation {
                 policy,
                 body: b.get("DefinitionBody").filter(|v| !v.is_null()),
                 body_elsewhere: b.get("DefinitionUri").is_some(),
-                policy_attr: "`Policy`",
             },
         ));
     }

@@ -1,5 +1,27 @@
 //! Adapters for AWS Backup vaults, vault locks, plans and selections: the Terraform and the CloudFormation reading side by side.
 
+/// The service part of a resource type's ARNs.
+pub(in crate::adapt) fn arn_service(rtype: &str) -> Option<&'static str> {
+    Some(match rtype {
+        "aws_db_instance"
+        | "aws_rds_cluster"
+        | "aws_docdb_cluster"
+        | "aws_neptune_cluster"
+        | "AWS::RDS::DBInstance"
+        | "AWS::RDS::DBCluster"
+        | "AWS::DocDB::DBCluster"
+        | "AWS::Neptune::DBCluster" => "rds",
+        "aws_dynamodb_table" | "AWS::DynamoDB::Table" => "dynamodb",
+        "aws_ebs_volume" | "aws_instance" | "AWS::EC2::Volume" | "AWS::EC2::Instance" => "ec2",
+        "aws_efs_file_system" | "AWS::EFS::FileSystem" => "elasticfilesystem",
+        "aws_redshift_cluster" | "AWS::Redshift::Cluster" => "redshift",
+        "aws_s3_bucket" | "AWS::S3::Bucket" => "s3",
+        "aws_timestreamwrite_table" | "AWS::Timestream::Table" => "timestream",
+        t if t.starts_with("aws_fsx_") || t == "AWS::FSx::FileSystem" => "fsx",
+        _ => return None,
+    })
+}
+
 pub(in crate::adapt) mod terraform {
     use crate::adapt::In;
     use crate::model::backup::{

@@ -1,8 +1,8 @@
 //! Adapters for KMS keys, replica keys, imported keys, aliases and the AWS Config rules that watch rotation: the Terraform and the CloudFormation reading side by side.
 
-use crate::model::kms::{KeyConsumer, KeyOrigin, KeyRef, Resolution};
+use crate::model::kms::{AliasAtCreation, KeyConsumer, KeyOrigin, KeyRef, Resolution};
 use crate::model::value::{field, num_of};
-use crate::model::{KmsKey, Model, ResourceMeta, Tags, Val};
+use crate::model::{KmsKey, Link, Model, ResourceMeta, Tags, Val};
 use crate::resource::ResourceInstance;
 use crate::source::Span;
 use crate::value::Value;
@@ -32,7 +32,7 @@ fn key(meta: ResourceMeta, h: Span) -> KmsKey {
         valid_to: Val::default(None, h),
         key_material: None,
         primary: None,
-        primary_key: None,
+        primary_key: Link::None,
     }
 }
 
@@ -58,16 +58,15 @@ fn deletion_window(b: &Value, attr: &'static str, h: Span) -> Val<f64> {
 
 /// What an alias in an at-creation attribute of this resource type does on later runs
 /// (see [`KeyConsumer::alias_at_creation`](crate::model::kms::KeyConsumer)).
-fn alias_at_creation(rtype: &str) -> Option<&'static str> {
+/// A CloudFormation stack keeps the value it was given: none is said for its types.
+fn alias_at_creation(rtype: &str) -> Option<AliasAtCreation> {
     match rtype {
         "aws_db_instance"
         | "aws_rds_cluster"
         | "aws_elasticache_replication_group"
-        | "aws_redshift_cluster" => Some("Terraform plans a replacement on every run"),
-        "aws_dynamodb_table" => Some("Terraform shows a diff on every apply"),
-        t if t.starts_with("aws_") => {
-            Some("the service stores the key ARN, so repointing the alias changes nothing")
-        }
+        | "aws_redshift_cluster" => Some(AliasAtCreation::Replaced),
+        "aws_dynamodb_table" => Some(AliasAtCreation::Diff),
+        t if t.starts_with("aws_") => Some(AliasAtCreation::Stored),
         _ => None,
     }
 }
@@ -160,15 +159,11 @@ pub(in crate::adapt) fn consumers(r: &ResourceInstance, model: &mut Model) {
                 resolution: spec.resolution,
                 value: v.clone(),
                 reference: KeyRef::Unknown,
-                key: None,
-                key_instance: None,
-                alias: None,
+                key: Link::None,
+                alias: Link::None,
                 alias_at_creation: (spec.resolution == Resolution::AtCreation)
                     .then(|| alias_at_creation(&r.rtype))
                     .flatten(),
-                key_elsewhere: (r.framework == crate::resource::Framework::CloudFormation).then_some(
-                    "give the key an `AWS::KMS::Alias` in the stack that defines it, export the alias name (`Outputs` with `Export`), and use `!ImportValue` of that export here",
-                ),
             });
         }
     }
@@ -196,7 +191,7 @@ pub(in crate::adapt) mod terraform {
     use crate::adapt::In;
     use crate::model::kms::KeyOrigin;
     use crate::model::value::{bool_of, field, num_of, string_of};
-    use crate::model::{KmsAlias, KmsKey, Model, Val};
+    use crate::model::{KmsAlias, KmsKey, Link, Model, ResourceKind, Val};
     use crate::resource::ResourceInstance;
     use crate::value::Value;
 
@@ -294,23 +289,11 @@ pub(in crate::adapt) mod terraform {
     pub(in crate::adapt) fn kms_alias(x: &In<'_>, model: &mut Model) {
         let b = &x.r.body;
         let h = x.r.header;
-        let alias_meta = x.meta();
-        let written = crate::model::kms::AliasReference {
-            local: format!(
-                "use {}{}.arn",
-                crate::model::local_name(&alias_meta.ref_name),
-                alias_meta.instance().unwrap_or("")
-            ),
-            elsewhere: None,
-        };
         model.kms_aliases.push(KmsAlias {
-            meta: alias_meta,
+            meta: x.meta(),
             name: field(b, "name", h, None, string_of),
             target: b.get("target_key_id").cloned(),
-            target_key: None,
-            target_instance: None,
-            target_unknown: false,
-            written,
+            key: Link::None,
         });
     }
 
@@ -334,6 +317,26 @@ pub(in crate::adapt) mod terraform {
         ("aws_config_organization_managed_rule", config_config_rule),
         ("aws_kms_alias", kms_alias),
     ];
+
+    /// What the Terraform resource types of KMS are, for links between resources.
+    pub(in crate::adapt) const KINDS: &[(&str, ResourceKind)] = &[
+        ("aws_kms_key", ResourceKind::KmsKey { primary: true }),
+        (
+            "aws_kms_external_key",
+            ResourceKind::KmsKey { primary: true },
+        ),
+        (
+            "aws_kms_replica_key",
+            ResourceKind::KmsKey { primary: false },
+        ),
+        (
+            "aws_kms_replica_external_key",
+            ResourceKind::KmsKey { primary: false },
+        ),
+        ("aws_kms_alias", ResourceKind::KmsAlias),
+        ("data.aws_kms_key", ResourceKind::KmsKeyLookup),
+        ("data.aws_kms_alias", ResourceKind::KmsAliasLookup),
+    ];
 }
 
 pub(in crate::adapt) mod cloudformation {
@@ -341,7 +344,7 @@ pub(in crate::adapt) mod cloudformation {
     use crate::adapt::In;
     use crate::model::kms::KeyOrigin;
     use crate::model::value::{bool_of, field, num_of, string_of};
-    use crate::model::{KmsAlias, KmsKey, Model, Val};
+    use crate::model::{KmsAlias, KmsKey, Link, Model, ResourceKind, Val};
     use crate::value::Value;
 
     /// `AWS::KMS::Key`.
@@ -413,25 +416,14 @@ pub(in crate::adapt) mod cloudformation {
 
     /// `AWS::KMS::Alias`.
     pub(in crate::adapt) fn kms_alias(x: &In<'_>, model: &mut Model) {
-        let r = x.r;
         let b = &x.r.body;
         let h = x.r.header;
         model.kms_aliases.push(KmsAlias {
-        meta: x.meta(),
-        name: field(b, "AliasName", h, None, string_of),
-        target: b.get("TargetKeyId").cloned(),
-        target_key: None,
-        target_instance: None,
-        target_unknown: false,
-        // `!Ref` reaches only resources of the same template.
-        written: crate::model::kms::AliasReference {
-            local: format!("use !Ref {}", crate::model::display_name(&r.ref_name)),
-            elsewhere: Some(format!(
-                "export the name of alias {0} from its stack (`Outputs` with `Export`, value `!Ref {0}`) and use `!ImportValue` of that export here",
-                crate::model::display_name(&r.ref_name)
-            )),
-        },
-    });
+            meta: x.meta(),
+            name: field(b, "AliasName", h, None, string_of),
+            target: b.get("TargetKeyId").cloned(),
+            key: Link::None,
+        });
     }
 
     /// The CloudFormation resource types this service reads, and their adapters.
@@ -444,5 +436,15 @@ pub(in crate::adapt) mod cloudformation {
             config_organization_config_rule,
         ),
         ("AWS::KMS::Alias", kms_alias),
+    ];
+
+    /// What the CloudFormation resource types of KMS are, for links between resources.
+    pub(in crate::adapt) const KINDS: &[(&str, ResourceKind)] = &[
+        ("AWS::KMS::Key", ResourceKind::KmsKey { primary: true }),
+        (
+            "AWS::KMS::ReplicaKey",
+            ResourceKind::KmsKey { primary: false },
+        ),
+        ("AWS::KMS::Alias", ResourceKind::KmsAlias),
     ];
 }

@@ -12,7 +12,7 @@ mod policy;
 mod tags;
 
 use crate::model::backup::Scope;
-use crate::model::{Model, ResourceMeta, Tags};
+use crate::model::{Model, ResourceKind, ResourceMeta, Tags};
 use crate::resource::{Framework, ResourceInstance};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -53,6 +53,11 @@ pub(crate) fn meta_of(r: &ResourceInstance, tags: Tags) -> ResourceMeta {
         maybe_absent: r.maybe_absent,
         scope: r.scope.clone(),
         tags,
+        arn_service: backup::arn_service(&r.rtype),
+        dialect: match r.framework {
+            Framework::Terraform => "terraform",
+            Framework::CloudFormation => "cloudformation",
+        },
     }
 }
 
@@ -184,12 +189,30 @@ fn table() -> &'static HashMap<&'static str, Adapter> {
     })
 }
 
+/// What each resource type is, for links between resources: the services' `KINDS` tables,
+/// and the families of types they name by prefix.
+fn kind_of(rtype: &str) -> ResourceKind {
+    static KINDS: OnceLock<HashMap<&'static str, ResourceKind>> = OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        [kms::terraform::KINDS, kms::cloudformation::KINDS]
+            .into_iter()
+            .flatten()
+            .map(|(t, k)| (*t, *k))
+            .collect()
+    });
+    kinds
+        .get(rtype)
+        .copied()
+        .or_else(|| apigateway::terraform::kind(rtype))
+        .unwrap_or_default()
+}
+
 /// Adapts one resource instance: as a taggable resource when it takes tags, as the
 /// keys that it consumes (the consumer table), and by its type's adapter.
 pub fn adapt(r: &ResourceInstance, model: &mut Model) {
     let x = In { r };
     // Every resource, for reference resolution.
-    model.types.insert(r.ref_name.clone(), r.rtype.clone());
+    model.kinds.insert(r.ref_name.clone(), kind_of(&r.rtype));
     kms::consumers(r, model);
     match r.framework {
         Framework::Terraform => tags::terraform::taggable(r, x.meta(), model),

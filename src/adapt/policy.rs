@@ -12,6 +12,7 @@ pub(in crate::adapt) mod terraform {
         model.policy_documents.push(NamedPolicyDocument {
             meta: x.meta(),
             document: PolicyDocument::from_policy_document_body(b, h),
+            rendered: "json",
         });
     }
 

@@ -117,7 +117,7 @@ pub fn of(model: &Model) -> Vec<Subject> {
             )
         });
         let mut s = subject("kms-consumer", &c.meta).not_applicable(&["KMS007"], per_request);
-        if c.value.has_unknown() && c.key.is_none() {
+        if c.key.is_maybe() {
             s.unknown.push(("key", c.attribute, c.value.span));
         }
         out.push(s);

@@ -4,7 +4,7 @@
 use super::policy::{json_value, PolicyDocument};
 use super::value::{bool_of, field};
 use super::Link;
-use super::{Model, ResourceMeta, Val};
+use super::{Model, ResourceKind, ResourceMeta, Val};
 use crate::source::Span;
 use crate::value::{Kind, Part, Reference, Value};
 
@@ -52,7 +52,8 @@ pub struct ApiPolicy {
     pub carrier: String,
     /// `None` when not statically known.
     pub document: Option<PolicyDocument>,
-    /// `data.aws_iam_policy_document.X.json`, resolved by [`Model::link_api_policies`].
+    /// The reference that gives the policy, resolved by [`Model::link_api_policies`] when
+    /// it names what a policy document renders ([`NamedPolicyDocument::rendered`]).
     pub rendered_by: Option<Reference>,
     /// The policy value.
     pub span: Span,
@@ -62,10 +63,7 @@ pub struct ApiPolicy {
 impl ApiPolicy {
     /// Reads a policy value: a document, or a reference to a policy document data source.
     pub fn from_value(carrier: &str, v: &Value) -> ApiPolicy {
-        let rendered_by = v
-            .as_ref()
-            .filter(|r| r.attr == "json" && is_policy_document(&r.resource))
-            .cloned();
+        let rendered_by = v.as_ref().cloned();
         ApiPolicy {
             carrier: carrier.to_string(),
             document: PolicyDocument::from_value(v),
@@ -74,15 +72,6 @@ impl ApiPolicy {
             from: v.from,
         }
     }
-}
-
-fn is_policy_document(resource: &str) -> bool {
-    super::display_name(resource)
-        .rsplit_once("data.")
-        .is_some_and(|(prefix, rest)| {
-            (prefix.is_empty() || prefix.ends_with('.'))
-                && rest.starts_with("aws_iam_policy_document.")
-        })
 }
 
 /// A REST API (API Gateway v1).
@@ -99,8 +88,6 @@ pub struct RestApi {
     /// The API may carry a policy that cannot be read (an OpenAPI body not statically
     /// known).
     pub policy_unknown: bool,
-    /// Where a resource policy is written for this API, as its format names it.
-    pub policy_attr: &'static str,
 }
 
 /// What an adapter reads from a REST API, in either format.
@@ -114,8 +101,6 @@ pub struct RestApiSettings<'a> {
     pub body: Option<&'a Value>,
     /// The OpenAPI definition comes from elsewhere (a file, S3).
     pub body_elsewhere: bool,
-    /// Where a resource policy is written (see [`RestApi::policy_attr`]).
-    pub policy_attr: &'static str,
 }
 
 impl RestApi {
@@ -156,7 +141,6 @@ impl RestApi {
             execute_api_disabled,
             policies: policy.into_iter().collect(),
             policy_unknown: body_unknown,
-            policy_attr: s.policy_attr,
             meta,
         }
     }
@@ -188,8 +172,9 @@ pub struct ApiStage {
     pub api: Option<Value>,
     pub name: Val<String>,
     /// The REST API of the same configuration it belongs to (an index into
-    /// [`Model::rest_apis`]), linked when the model is finished.
-    pub rest_api: Option<usize>,
+    /// [`Model::rest_apis`]), linked when the model is finished (`Maybe`: its API is not
+    /// statically known, and may be one of them).
+    pub rest_api: Link<usize>,
     /// Whether a WAF association of the same configuration protects it, linked when the
     /// model is finished (`Maybe`: one may, its target is not statically known).
     pub waf: Link,
@@ -201,7 +186,7 @@ impl ApiStage {
             meta,
             api,
             name,
-            rest_api: None,
+            rest_api: Link::None,
             waf: Link::None,
         }
     }
@@ -393,11 +378,7 @@ fn stage_arn_pieces(parts: &[Part]) -> Option<(ArnPiece<'_>, ArnPiece<'_>)> {
 impl Model {
     /// Links each CloudFront origin to the API Gateway it may point at.
     pub fn link_api_origins(&mut self) {
-        let of = |o: Option<bool>| match o {
-            Some(true) => Link::Linked,
-            None => Link::Maybe,
-            Some(false) => Link::None,
-        };
+        let of = Link::from;
         let links: Vec<Vec<(Link, Link)>> = self
             .cloudfront_distributions
             .iter()
@@ -424,28 +405,37 @@ impl Model {
 
     /// Links each stage to its REST API and to the WAF associations that protect it.
     pub fn link_api_stages(&mut self) {
-        let links: Vec<(Option<usize>, Link)> = self
+        let links: Vec<(Link<usize>, Link)> = self
             .api_stages
             .iter()
             .map(|stage| {
-                let Some(i) = self.rest_apis.iter().position(|a| {
-                    self.refers_to(&stage.meta, stage.api.as_ref(), &a.meta) == Some(true)
-                }) else {
-                    return (None, Link::None);
+                let mut maybe = false;
+                let found = self.rest_apis.iter().position(|a| {
+                    match self.refers_to(&stage.meta, stage.api.as_ref(), &a.meta) {
+                        Some(true) => true,
+                        None => {
+                            maybe = true;
+                            false
+                        }
+                        Some(false) => false,
+                    }
+                });
+                let Some(i) = found else {
+                    return (Link::of(None, maybe), Link::None);
                 };
                 let api = &self.rest_apis[i];
                 let mut waf = Link::None;
                 for w in &self.waf_associations {
                     match self.waf_protects(w, stage, api) {
                         Some(true) => {
-                            waf = Link::Linked;
+                            waf = Link::Linked(());
                             break;
                         }
                         None => waf = Link::Maybe,
                         Some(false) => {}
                     }
                 }
-                (Some(i), waf)
+                (Link::Linked(i), waf)
             })
             .collect();
         for (stage, (api, waf)) in self.api_stages.iter_mut().zip(links) {
@@ -670,7 +660,11 @@ impl Model {
             if let Some(r) = &p.rendered_by {
                 p.document = docs
                     .iter()
-                    .find(|d| d.meta.ref_name == r.resource && model.same_scope(&d.meta, meta))
+                    .find(|d| {
+                        d.meta.ref_name == r.resource
+                            && d.rendered == r.attr
+                            && model.same_scope(&d.meta, meta)
+                    })
                     .and_then(|d| d.document.clone());
             }
         };
@@ -692,23 +686,20 @@ impl Model {
     }
 }
 
-/// A Terraform `aws_iam_policy_document` data source.
+/// A policy document of its own resource (a data source that renders one).
 #[derive(Debug, Clone)]
 pub struct NamedPolicyDocument {
     pub meta: ResourceMeta,
     pub document: Option<PolicyDocument>,
+    /// The attribute that holds the rendered document (references to it give the policy).
+    pub rendered: &'static str,
 }
 
 /// Whether a CloudFront origin domain is an API Gateway endpoint: a reference to an API
 /// Gateway resource, or a string containing `.execute-api.`. `None` when it may be.
 pub fn is_api_domain(model: &Model, dist: &ResourceMeta, domain: &Value) -> Option<bool> {
     let is_api_ref = |r: &Reference| {
-        let ty = super::display_name(&r.resource)
-            .rsplit('.')
-            .nth(1)
-            .unwrap_or("");
-        ty.starts_with("aws_api_gateway_")
-            || ty.starts_with("aws_apigatewayv2_")
+        matches!(model.kind(&r.resource), ResourceKind::ApiGateway { .. })
             || model
                 .rest_apis
                 .iter()
@@ -747,12 +738,7 @@ pub fn is_api_domain(model: &Model, dist: &ResourceMeta, domain: &Value) -> Opti
 /// containing `.execute-api.`. `None` when it may be.
 pub fn is_default_api_domain(model: &Model, dist: &ResourceMeta, domain: &Value) -> Option<bool> {
     let is_custom_domain = |r: &Reference| {
-        let ty = super::display_name(&r.resource)
-            .rsplit('.')
-            .nth(1)
-            .unwrap_or("");
-        ty == "aws_api_gateway_domain_name"
-            || ty == "aws_apigatewayv2_domain_name"
+        model.kind(&r.resource) == (ResourceKind::ApiGateway { domain_name: true })
             || model
                 .api_domain_names
                 .iter()

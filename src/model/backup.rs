@@ -514,7 +514,7 @@ fn names_resource(v: &Value, scope: &Scope, r: &TaggableResource) -> Option<bool
         Kind::Str(s) if s == "*" => Some(true),
         Kind::Str(s) => {
             let service = s.strip_prefix("arn:")?.split(':').nth(1)?;
-            if service.contains('*') || Some(service) == arn_service(&r.meta.rtype) {
+            if service.contains('*') || Some(service) == r.meta.arn_service {
                 None
             } else {
                 Some(false)
@@ -523,26 +523,4 @@ fn names_resource(v: &Value, scope: &Scope, r: &TaggableResource) -> Option<bool
         Kind::Ref(reference) => Some(r.scope == *scope && reference.resource == r.meta.ref_name),
         _ => None,
     }
-}
-
-/// The service part of a resource type's ARNs.
-fn arn_service(rtype: &str) -> Option<&'static str> {
-    Some(match rtype {
-        "aws_db_instance"
-        | "aws_rds_cluster"
-        | "aws_docdb_cluster"
-        | "aws_neptune_cluster"
-        | "AWS::RDS::DBInstance"
-        | "AWS::RDS::DBCluster"
-        | "AWS::DocDB::DBCluster"
-        | "AWS::Neptune::DBCluster" => "rds",
-        "aws_dynamodb_table" | "AWS::DynamoDB::Table" => "dynamodb",
-        "aws_ebs_volume" | "aws_instance" | "AWS::EC2::Volume" | "AWS::EC2::Instance" => "ec2",
-        "aws_efs_file_system" | "AWS::EFS::FileSystem" => "elasticfilesystem",
-        "aws_redshift_cluster" | "AWS::Redshift::Cluster" => "redshift",
-        "aws_s3_bucket" | "AWS::S3::Bucket" => "s3",
-        "aws_timestreamwrite_table" | "AWS::Timestream::Table" => "timestream",
-        t if t.starts_with("aws_fsx_") || t == "AWS::FSx::FileSystem" => "fsx",
-        _ => return None,
-    })
 }

@@ -1,6 +1,6 @@
 //! KMS keys and aliases.
 
-use super::{How, Model, ResourceMeta, Val};
+use super::{How, Link, Model, ResourceKind, ResourceMeta, Val};
 
 /// The key spec of symmetric encryption keys, the only spec KMS rotates automatically.
 pub const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
@@ -54,8 +54,17 @@ pub struct KmsKey {
     /// `PrimaryKeyArn`). A replica shares its primary's origin, spec, usage and automatic
     /// rotation: its rotation is not its own to set.
     pub primary: Option<Value>,
-    /// The primary key resource, when the tree defines it (filled by linking).
-    pub primary_key: Option<String>,
+    /// The primary key resource (its reference name), linked when the model is finished
+    /// (`Maybe`: the primary's ARN is not statically known).
+    pub primary_key: Link<String>,
+}
+
+/// The key instance a link reaches: the key's reference name and, when the reference
+/// names one, its `count`/`for_each` instance (`["s3"]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyTarget {
+    pub key: String,
+    pub instance: Option<String>,
 }
 
 /// Why KMS refuses to rotate a key automatically, and where the tree says so.
@@ -82,7 +91,29 @@ impl RotationUnsupported {
     }
 }
 
+impl KmsAlias {
+    /// The reference name of the key resource the alias targets, when linked.
+    pub fn target_key(&self) -> Option<&str> {
+        self.key.linked().map(|t| t.key.as_str())
+    }
+
+    /// The instance of the key it targets, when the target names one.
+    pub fn target_instance(&self) -> Option<&str> {
+        self.key.linked().and_then(|t| t.instance.as_deref())
+    }
+
+    /// Whether the target could not be resolved statically.
+    pub fn target_unknown(&self) -> bool {
+        self.key.is_maybe()
+    }
+}
+
 impl KmsKey {
+    /// The primary key resource of a replica, when linked.
+    pub fn primary_key(&self) -> Option<&str> {
+        self.primary_key.linked().map(String::as_str)
+    }
+
     /// Whether this key is a multi-Region replica of another key.
     pub fn is_replica(&self) -> bool {
         self.primary.is_some()
@@ -157,24 +188,22 @@ pub struct KmsAlias {
     pub name: Val<String>,
     /// The key the alias points at, as written (a reference or a literal id/ARN).
     pub target: Option<Value>,
-    /// The key resource the alias targets, when the tree defines it (filled by linking).
-    pub target_key: Option<String>,
-    /// The instance of that key (`["s3"]`), when the target names one.
-    pub target_instance: Option<String>,
-    /// Whether the target could not be resolved statically.
-    pub target_unknown: bool,
-    /// How a consumer writes a reference to this alias, as its format writes it.
-    pub written: AliasReference,
+    /// The key resource the alias targets, linked when the model is finished (`Maybe`:
+    /// the target is not statically known; `None`: a key id or ARN written out).
+    pub key: Link<KeyTarget>,
 }
 
-/// How a consumer refers to an alias, in the format of the configuration that defines
-/// it (the adapter says: rules do not know formats).
-#[derive(Debug, Clone, Default)]
-pub struct AliasReference {
-    /// From the same configuration (`use aws_kms_alias.a.arn`, `use !Ref A`).
-    pub local: String,
-    /// From another configuration, where the format needs an export for it.
-    pub elsewhere: Option<String>,
+/// What the tool that deploys a resource does on later runs with an alias written in an
+/// attribute the service resolves at creation, where it compares what is written with the
+/// key ARN the service stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AliasAtCreation {
+    /// It plans to replace the resource.
+    Replaced,
+    /// It shows a difference.
+    Diff,
+    /// Nothing: the stored key ARN stays, whatever the alias points at later.
+    Stored,
 }
 
 /// When a service resolves an alias: on every request (repointing the alias reaches new
@@ -237,26 +266,38 @@ pub struct KeyConsumer {
     pub value: Value,
     /// Filled in by linking.
     pub reference: KeyRef,
-    /// The key resource the consumer uses, when the tree defines it (its reference name).
-    pub key: Option<String>,
-    /// The instance of that key (`["s3"]`), when the value names one.
-    pub key_instance: Option<String>,
-    /// The alias resource the consumer names, when it names one in the tree.
-    pub alias: Option<String>,
+    /// The key resource the consumer uses, linked when the model is finished (`Maybe`:
+    /// its value is not statically known).
+    pub key: Link<KeyTarget>,
+    /// The alias resource the consumer names (its reference name), linked when the model
+    /// is finished (`Maybe`: its value is not statically known).
+    pub alias: Link<String>,
     /// What an alias written in this at-creation attribute does, where the tool that
-    /// deploys it compares what is written with what the service stored (Terraform
-    /// does; a CloudFormation stack keeps the value it was given, so none is said).
-    pub alias_at_creation: Option<&'static str>,
-    /// What to do when the key is defined in another configuration that this one
-    /// imports (a CloudFormation stack's export), where that needs more than an alias.
-    pub key_elsewhere: Option<&'static str>,
+    /// deploys it compares what is written with what the service stored (`None` where it
+    /// keeps the value it was given).
+    pub alias_at_creation: Option<AliasAtCreation>,
 }
 
 impl KeyConsumer {
+    /// The reference name of the key resource the consumer uses, when linked.
+    pub fn key(&self) -> Option<&str> {
+        self.key.linked().map(|t| t.key.as_str())
+    }
+
+    /// The instance of that key, when the value names one.
+    pub fn key_instance(&self) -> Option<&str> {
+        self.key.linked().and_then(|t| t.instance.as_deref())
+    }
+
+    /// The reference name of the alias resource the consumer names, when linked.
+    pub fn alias(&self) -> Option<&str> {
+        self.alias.linked().map(String::as_str)
+    }
+
     /// Whether this consumer may use this key instance.
     pub fn uses(&self, key: &KmsKey) -> bool {
-        self.key.as_deref() == Some(key.meta.ref_name.as_str())
-            && super::same_instance(self.key_instance.as_deref(), key.meta.instance())
+        self.key() == Some(key.meta.ref_name.as_str())
+            && super::same_instance(self.key_instance(), key.meta.instance())
     }
 }
 
@@ -315,18 +356,10 @@ pub fn classify_literal(s: &str) -> KeyRef {
     KeyRef::Unknown
 }
 
-/// Resource types of customer keys: references to them name a key (a raw key reference).
-const KEY_TYPES: &[&str] = &[
-    "aws_kms_key",
-    "aws_kms_external_key",
-    "aws_kms_replica_key",
-    "aws_kms_replica_external_key",
-    "AWS::KMS::Key",
-    "AWS::KMS::ReplicaKey",
-];
-/// Resource types of keys that can be the primary of multi-Region replicas.
-const PRIMARY_TYPES: &[&str] = &["aws_kms_key", "aws_kms_external_key", "AWS::KMS::Key"];
-const ALIAS_TYPES: &[&str] = &["aws_kms_alias", "AWS::KMS::Alias"];
+/// Whether a reference names a customer key of the configuration: a raw key reference.
+fn is_key(model: &Model, name: &str) -> bool {
+    matches!(model.kind(name), ResourceKind::KmsKey { .. })
+}
 
 /// Resolves alias targets and consumer references within each root module or template
 /// (names that another one defines are resolved with [`AliasNames`]).
@@ -335,15 +368,7 @@ pub fn link(model: &mut Model) {
     for i in 0..model.kms_aliases.len() {
         let target = model.kms_aliases[i].target.clone();
         let (key, instance) = match target.as_ref().map(|t| &t.kind) {
-            Some(Kind::Ref(r))
-                if KEY_TYPES.contains(
-                    &model
-                        .types
-                        .get(&r.resource)
-                        .map(String::as_str)
-                        .unwrap_or(""),
-                ) =>
-            {
+            Some(Kind::Ref(r)) if is_key(model, &r.resource) => {
                 (Some(r.resource.clone()), r.instance.clone())
             }
             _ => (None, None),
@@ -352,9 +377,7 @@ pub fn link(model: &mut Model) {
             && target
                 .as_ref()
                 .is_none_or(|t| t.has_unknown() || t.as_str().is_none());
-        model.kms_aliases[i].target_key = key;
-        model.kms_aliases[i].target_instance = instance;
-        model.kms_aliases[i].target_unknown = unknown;
+        model.kms_aliases[i].key = Link::of(key.map(|key| KeyTarget { key, instance }), unknown);
     }
     index(model);
     // Alias names by root module or template: the first alias of a name, by location.
@@ -372,12 +395,12 @@ pub fn link(model: &mut Model) {
         let (reference, key, alias) = classify(model, &c.value, |name| {
             named.get(&(root.to_string(), name.to_string())).cloned()
         });
-        let key_instance = key_instance_of(model, &c.value, key.as_deref());
+        let instance = key_instance_of(model, &c.value, key.as_deref());
+        let maybe = c.value.has_unknown();
         let c = &mut model.kms_consumers[i];
         c.reference = reference;
-        c.key = key;
-        c.key_instance = key_instance;
-        c.alias = alias;
+        c.key = Link::of(key.map(|key| KeyTarget { key, instance }), maybe);
+        c.alias = Link::of(alias, maybe);
     }
 }
 
@@ -401,9 +424,8 @@ fn link_replicas(model: &mut Model) {
         let Some(Kind::Ref(r)) = k.primary.as_ref().map(|v| &v.kind) else {
             continue;
         };
-        let rtype = model.types.get(&r.resource).map(String::as_str);
         if !matches!(r.attr.as_str(), "arn" | "Arn")
-            || !rtype.is_some_and(|t| PRIMARY_TYPES.contains(&t))
+            || model.kind(&r.resource) != (ResourceKind::KmsKey { primary: true })
         {
             continue;
         }
@@ -420,10 +442,15 @@ fn link_replicas(model: &mut Model) {
             p.usage.clone(),
         );
         let k = &mut model.kms_keys[i];
-        k.primary_key = Some(name);
+        k.primary_key = Link::Linked(name);
         inherit(&mut k.origin, &origin);
         inherit(&mut k.spec, &spec);
         inherit(&mut k.usage, &usage);
+    }
+    for k in &mut model.kms_keys {
+        if !k.primary_key.is_linked() && k.primary.as_ref().is_some_and(Value::has_unknown) {
+            k.primary_key = Link::Maybe;
+        }
     }
 }
 
@@ -451,8 +478,12 @@ pub fn index(model: &mut Model) {
         .collect();
     model.aliases_by_key = HashMap::new();
     for (i, a) in model.kms_aliases.iter().enumerate() {
-        if let Some(k) = &a.target_key {
-            model.aliases_by_key.entry(k.clone()).or_default().push(i);
+        if let Some(k) = a.target_key() {
+            model
+                .aliases_by_key
+                .entry(k.to_string())
+                .or_default()
+                .push(i);
         }
     }
 }
@@ -495,10 +526,9 @@ impl AliasNames {
         for a in &model.kms_aliases {
             if let Some(n) = a.name.known() {
                 let kept = a
-                    .target_key
-                    .as_ref()
+                    .target_key()
                     .filter(|k| keep_key(k))
-                    .map(|k| Box::new((a.meta.ref_name.clone(), k.clone())));
+                    .map(|k| Box::new((a.meta.ref_name.clone(), k.to_string())));
                 self.insert(
                     hash(n),
                     Named::Alias {
@@ -549,7 +579,7 @@ impl AliasNames {
 /// define it: `alias/name` as a literal, not linked.
 pub fn foreign_name(c: &KeyConsumer) -> Option<&str> {
     match (&c.reference, &c.alias, &c.value.kind) {
-        (KeyRef::AliasName(n), None, Kind::Str(_)) => Some(n),
+        (KeyRef::AliasName(n), Link::None, Kind::Str(_)) => Some(n),
         _ => None,
     }
 }
@@ -560,8 +590,11 @@ pub fn link_names(model: &mut Model, names: &AliasNames) {
         let Some((alias, key)) = foreign_name(c).and_then(|n| names.get(n)) else {
             continue;
         };
-        c.key = Some(key.to_string());
-        c.alias = Some(alias.to_string());
+        c.key = Link::Linked(KeyTarget {
+            key: key.to_string(),
+            instance: None,
+        });
+        c.alias = Link::Linked(alias.to_string());
     }
 }
 
@@ -570,11 +603,7 @@ pub fn link_names(model: &mut Model, names: &AliasNames) {
 fn key_instance_of(model: &Model, v: &Value, key: Option<&str>) -> Option<String> {
     let Kind::Ref(r) = &v.kind else { return None };
     key?;
-    if model
-        .types
-        .get(&r.resource)
-        .is_some_and(|t| KEY_TYPES.contains(&t.as_str()))
-    {
+    if is_key(model, &r.resource) {
         return r.instance.clone();
     }
     // An alias: the instance its target names (the first alias instance that matches).
@@ -583,7 +612,7 @@ fn key_instance_of(model: &Model, v: &Value, key: Option<&str>) -> Option<String
         .iter()
         .filter(|a| a.meta.ref_name == r.resource)
         .find(|a| super::same_instance(a.meta.instance(), r.instance.as_deref()))
-        .and_then(|a| a.target_instance.clone())
+        .and_then(|a| a.target_instance().map(str::to_string))
 }
 
 /// What a consumer's value names: `(reference kind, key resource, alias resource)`.
@@ -592,13 +621,16 @@ fn classify(
     v: &Value,
     alias_named: impl Fn(&str) -> Option<String>,
 ) -> (KeyRef, Option<String>, Option<String>) {
-    let rtype = |name: &str| model.types.get(name).map(String::as_str).unwrap_or("");
-    let alias_key = |alias: &str| model.alias(alias).and_then(|a| a.target_key.clone());
+    let alias_key = |alias: &str| {
+        model
+            .alias(alias)
+            .and_then(|a| a.target_key().map(str::to_string))
+    };
     match &v.kind {
         Kind::Ref(r) => {
-            let t = rtype(&r.resource);
+            let kind = model.kind(&r.resource);
             let attr = r.attr.as_str();
-            if KEY_TYPES.contains(&t)
+            if matches!(kind, ResourceKind::KmsKey { .. })
                 && matches!(attr, "arn" | "key_id" | "id" | "Arn" | "KeyId" | "Ref")
             {
                 return (
@@ -607,7 +639,7 @@ fn classify(
                     None,
                 );
             }
-            if ALIAS_TYPES.contains(&t) {
+            if kind == ResourceKind::KmsAlias {
                 return match attr {
                     "target_key_arn" | "target_key_id" => {
                         let key = alias_key(&r.resource);
@@ -627,14 +659,14 @@ fn classify(
                     _ => (KeyRef::Unknown, None, None),
                 };
             }
-            match (t, attr) {
-                ("data.aws_kms_alias", "target_key_arn" | "target_key_id") => {
+            match (kind, attr) {
+                (ResourceKind::KmsAliasLookup, "target_key_arn" | "target_key_id") => {
                     (KeyRef::RawKeyResource(r.resource.clone()), None, None)
                 }
-                ("data.aws_kms_alias", "arn" | "name" | "id") => {
+                (ResourceKind::KmsAliasLookup, "arn" | "name" | "id") => {
                     (KeyRef::AliasResource(r.resource.clone()), None, None)
                 }
-                ("data.aws_kms_key", "arn" | "id" | "key_id") => {
+                (ResourceKind::KmsKeyLookup, "arn" | "id" | "key_id") => {
                     (KeyRef::RawKeyResource(r.resource.clone()), None, None)
                 }
                 _ => (KeyRef::Unknown, None, None),
@@ -683,9 +715,7 @@ fn classify(
             }
             if lits.contains(":key/") {
                 let key = parts.iter().find_map(|p| match p {
-                    Part::Ref(r) if KEY_TYPES.contains(&rtype(&r.resource)) => {
-                        Some(r.resource.clone())
-                    }
+                    Part::Ref(r) if is_key(model, &r.resource) => Some(r.resource.clone()),
                     _ => None,
                 });
                 return match key {

@@ -37,18 +37,96 @@ pub struct ResourceMeta {
     /// The module instance or template the resource belongs to.
     pub scope: String,
     pub tags: Tags,
+    /// The service part of the resource's ARNs (`rds`, `s3`), when the adapters know it.
+    pub arn_service: Option<&'static str>,
+    /// How the resource is written, as an opaque name that selects a rule document's
+    /// snippets (one of the rules' `frameworks`).
+    pub dialect: &'static str,
 }
 
-/// A link between two resources of one configuration, made once when the model is
-/// finished.
+/// What a resource is, as far as links between resources need to know: the adapters say,
+/// by resource type, and the model links by kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Link {
+pub enum ResourceKind {
+    /// A KMS key of the configuration; `primary`: one that can be the primary key of
+    /// multi-Region replicas (not itself a replica).
+    KmsKey {
+        primary: bool,
+    },
+    KmsAlias,
+    /// A KMS key looked up by a data source.
+    KmsKeyLookup,
+    /// A KMS alias looked up by a data source.
+    KmsAliasLookup,
+    /// An API Gateway resource (an API, a stage, a deployment, ...); `domain_name`: a
+    /// custom domain name.
+    ApiGateway {
+        domain_name: bool,
+    },
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+/// A link from one resource to another of one configuration, made once when the model is
+/// finished: linked (to what: a key's reference name, an index into a collection, or
+/// nothing more to say), maybe linked (a reference or ARN that is not statically known),
+/// or not linked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Link<T = ()> {
     /// Nothing links them.
     #[default]
     None,
     /// A link may exist: a reference or ARN that is not statically known.
     Maybe,
-    Linked,
+    Linked(T),
+}
+
+impl<T> Link<T> {
+    /// What it is linked to, when it is.
+    pub fn linked(&self) -> Option<&T> {
+        match self {
+            Link::Linked(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn is_linked(&self) -> bool {
+        matches!(self, Link::Linked(_))
+    }
+
+    pub fn is_maybe(&self) -> bool {
+        matches!(self, Link::Maybe)
+    }
+
+    /// Linked to this, or `Maybe` when `maybe` says a link may exist, or `None`.
+    pub fn of(linked: Option<T>, maybe: bool) -> Link<T> {
+        match linked {
+            Some(t) => Link::Linked(t),
+            None if maybe => Link::Maybe,
+            None => Link::None,
+        }
+    }
+
+    /// The same state, without what it is linked to.
+    pub fn state(&self) -> Link {
+        match self {
+            Link::None => Link::None,
+            Link::Maybe => Link::Maybe,
+            Link::Linked(_) => Link::Linked(()),
+        }
+    }
+}
+
+/// Whether a statement holds (`Some(true)`: linked), may hold (`None`: maybe) or not.
+impl From<Option<bool>> for Link {
+    fn from(o: Option<bool>) -> Link {
+        match o {
+            Some(true) => Link::Linked(()),
+            None => Link::Maybe,
+            Some(false) => Link::None,
+        }
+    }
 }
 
 /// Whether two instance keys may name the same instance (`None`: the whole resource, or a
@@ -215,9 +293,8 @@ macro_rules! collections {
 
 #[derive(Debug, Default)]
 pub struct Model {
-    /// Every resource's reference name to its type (`aws_kms_key.a` → `aws_kms_key`),
-    /// for resolving references.
-    pub types: BTreeMap<String, String>,
+    /// Every resource's reference name to its kind, for resolving references.
+    pub kinds: BTreeMap<String, ResourceKind>,
     pub kms_keys: Vec<KmsKey>,
     pub kms_aliases: Vec<KmsAlias>,
     pub kms_consumers: Vec<KeyConsumer>,
@@ -259,11 +336,11 @@ pub struct Model {
 }
 
 /// What templates that import values need of the resources other templates export: their
-/// types (so that references to them classify), exported aliases (so that a consumer of
+/// kinds (so that references to them classify), exported aliases (so that a consumer of
 /// one reaches its key) and the aliases of exported keys (labels).
 #[derive(Debug, Default)]
 pub struct Exported {
-    types: std::collections::HashMap<String, String>,
+    kinds: std::collections::HashMap<String, ResourceKind>,
     aliases: Vec<KmsAlias>,
     /// Indexes of `aliases` by their reference name and by their target key's.
     by_ref: std::collections::HashMap<String, Vec<usize>>,
@@ -274,16 +351,16 @@ impl Exported {
     pub fn of(model: &Model) -> Exported {
         let refs = &model.exported;
         let mut out = Exported {
-            types: model
-                .types
+            kinds: model
+                .kinds
                 .iter()
                 .filter(|(r, _)| refs.contains(*r))
-                .map(|(r, t)| (r.clone(), t.clone()))
+                .map(|(r, k)| (r.clone(), *k))
                 .collect(),
             ..Exported::default()
         };
         for a in &model.kms_aliases {
-            let key = a.target_key.as_ref().filter(|k| refs.contains(*k));
+            let key = a.target_key().filter(|k| refs.contains(*k));
             if refs.contains(&a.meta.ref_name) || key.is_some() {
                 out.push(a.clone());
             }
@@ -297,14 +374,14 @@ impl Exported {
             .entry(a.meta.ref_name.clone())
             .or_default()
             .push(i);
-        if let Some(k) = &a.target_key {
-            self.by_ref.entry(k.clone()).or_default().push(i);
+        if let Some(k) = a.target_key() {
+            self.by_ref.entry(k.to_string()).or_default().push(i);
         }
         self.aliases.push(a);
     }
 
     pub fn merge(&mut self, other: Exported) {
-        self.types.extend(other.types);
+        self.kinds.extend(other.kinds);
         for a in other.aliases {
             self.push(a);
         }
@@ -341,7 +418,7 @@ impl Model {
             };
         }
         collections!(concat);
-        // What is left (reference types, and any collection `collections!` missed).
+        // What is left (reference kinds, and any collection `collections!` missed).
         for p in parts {
             out.merge(p);
         }
@@ -355,14 +432,14 @@ impl Model {
             ($($field:ident),*) => {
                 // Destructured in full: a new field must be listed in `collections!`.
                 let Model {
-                    types,
+                    kinds,
                     alias_by_name: _,
                     aliases_by_key: _,
                     imported_aliases,
                     exported,
                     $($field),*
                 } = other;
-                self.types.extend(types);
+                self.kinds.extend(kinds);
                 self.imported_aliases.extend(imported_aliases);
                 self.exported.extend(exported);
                 $(self.$field.extend($field);)*
@@ -444,6 +521,12 @@ impl Model {
         model
     }
 
+    /// The kind of the resource a reference names ([`ResourceKind::Other`] when it is not
+    /// one of this model).
+    pub fn kind(&self, ref_name: &str) -> ResourceKind {
+        self.kinds.get(ref_name).copied().unwrap_or_default()
+    }
+
     pub fn key(&self, ref_name: &str) -> Option<&KmsKey> {
         self.kms_keys.iter().find(|k| k.meta.ref_name == ref_name)
     }
@@ -463,7 +546,7 @@ impl Model {
     ) -> impl Iterator<Item = &'a KmsAlias> + 'a {
         let instance = key.meta.instance();
         self.aliases_of(&key.meta.ref_name)
-            .filter(move |a| same_instance(a.target_instance.as_deref(), instance))
+            .filter(move |a| same_instance(a.target_instance(), instance))
     }
 
     pub fn alias(&self, ref_name: &str) -> Option<&KmsAlias> {
@@ -482,7 +565,7 @@ impl Model {
         let imported = self
             .imported_aliases
             .iter()
-            .filter(move |a| a.target_key.as_deref() == Some(key));
+            .filter(move |a| a.target_key() == Some(key));
         self.aliases_by_key
             .get(key)
             .into_iter()
@@ -495,7 +578,7 @@ impl Model {
     /// model's keys and aliases name (references to resources it does not define: they come
     /// through `Fn::ImportValue`).
     pub fn import(&mut self, exported: &Exported) {
-        if exported.types.is_empty() {
+        if exported.kinds.is_empty() {
             return;
         }
         let foreign: std::collections::BTreeSet<String> = self
@@ -505,14 +588,14 @@ impl Model {
             .chain(self.kms_aliases.iter().filter_map(|a| a.target.as_ref()))
             .flat_map(|v| v.references())
             .map(|r| &r.resource)
-            .filter(|r| !self.types.contains_key(*r))
+            .filter(|r| !self.kinds.contains_key(*r))
             .cloned()
             .collect();
         let mut aliases: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
         for r in foreign {
             aliases.extend(exported.by_ref.get(&r).into_iter().flatten());
-            if let Some(t) = exported.types.get(&r) {
-                self.types.insert(r, t.clone());
+            if let Some(k) = exported.kinds.get(&r) {
+                self.kinds.insert(r, *k);
             }
         }
         self.imported_aliases
@@ -527,14 +610,11 @@ mod names {
     #[test]
     fn local_names_drop_the_module_path_and_keep_data() {
         assert_eq!(
-            local_name("envs/dev//module.kms.aws_kms_alias.this"),
-            "aws_kms_alias.this"
+            local_name("envs/dev//module.kms.kms_alias.this"),
+            "kms_alias.this"
         );
-        assert_eq!(local_name("aws_kms_alias.a"), "aws_kms_alias.a");
-        assert_eq!(
-            local_name("module.m.data.aws_kms_alias.a"),
-            "data.aws_kms_alias.a"
-        );
-        assert_eq!(local_name("data.aws_kms_alias.a"), "data.aws_kms_alias.a");
+        assert_eq!(local_name("kms_alias.a"), "kms_alias.a");
+        assert_eq!(local_name("module.m.data.kms_alias.a"), "data.kms_alias.a");
+        assert_eq!(local_name("data.kms_alias.a"), "data.kms_alias.a");
     }
 }

@@ -939,7 +939,7 @@ mod tests {
         let lit = |s: &str| Part::Lit(s.into());
         let arn = || {
             Part::Ref(Box::new(crate::value::Reference {
-                resource: "aws_api_gateway_rest_api.private".into(),
+                resource: "rest_api.private".into(),
                 attr: "execution_arn".into(),
                 instance: None,
             }))

@@ -47,6 +47,11 @@ pub struct RuleMeta {
     /// Parameters with their defaults (`[rules.<ID>]` in the configuration).
     #[serde(default)]
     pub params: toml::Table,
+    /// Phrases of help and messages that depend on how a resource is written: by name,
+    /// then by the dialect the adapters give the resource (`ResourceMeta::dialect`, one of
+    /// `frameworks`), with `{placeholders}` the rule fills in.
+    #[serde(default)]
+    pub snippets: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     #[serde(skip)]
     pub body: String,
 }
@@ -92,6 +97,20 @@ impl RuleMeta {
         let mut meta: RuleMeta = toml::from_str(&rest[..end]).map_err(|e| e.to_string())?;
         meta.body = rest[end + 5..].trim_start().to_string();
         Ok(meta)
+    }
+
+    /// A snippet in a dialect, its `{placeholders}` filled in (empty when the document has
+    /// none: tests/meta.rs checks that every snippet a rule uses is there for every
+    /// dialect).
+    pub fn snippet(&self, name: &str, dialect: &str, args: &[(&str, &str)]) -> String {
+        let Some(text) = self.snippets.get(name).and_then(|d| d.get(dialect)) else {
+            return String::new();
+        };
+        let mut out = text.clone();
+        for (k, v) in args {
+            out = out.replace(&format!("{{{k}}}"), v);
+        }
+        out
     }
 
     /// A finding of this rule at its default severity.

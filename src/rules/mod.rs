@@ -64,6 +64,17 @@ impl<P> Context<'_, P> {
         self.meta.enforces_policy(self.settings)
     }
 
+    /// The rule document's snippet `name` in the dialect of the resource it is about,
+    /// its `{placeholders}` filled in ([`RuleMeta::snippet`]).
+    pub fn snippet(
+        &self,
+        name: &str,
+        about: &crate::model::ResourceMeta,
+        args: &[(&str, &str)],
+    ) -> String {
+        self.meta.snippet(name, about.dialect, args)
+    }
+
     /// The rule's summary in the facts of the group (created empty on first use).
     pub fn summary<'f, S: Summary>(&self, facts: &'f mut TreeFacts) -> &'f mut S {
         facts.summaries.get_mut(self.id)

@@ -155,13 +155,9 @@ impl TreeFacts {
         let worth = |k: &str| all_keys || own.get(k).copied().unwrap_or(true);
         self.alias_names.add(model, worth);
         for a in &model.kms_aliases {
-            if let Some(k) = a
-                .target_key
-                .as_ref()
-                .filter(|k| !own.contains_key(k.as_str()))
-            {
+            if let Some(k) = a.target_key().filter(|k| !own.contains_key(k)) {
                 self.foreign_aliases.push(ForeignAlias {
-                    key: k.clone(),
+                    key: k.to_string(),
                     address: a.meta.address.clone(),
                     header: a.meta.header,
                 });

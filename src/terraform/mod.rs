@@ -251,6 +251,49 @@ enum Repetition<'b> {
     },
 }
 
+/// The most instances a resource's `count` makes.
+const MAX_RESOURCE_COUNT: usize = 1000;
+/// The most instances a module call's `count` makes: each one evaluates the whole module
+/// (its resources and its own calls), so fewer than of a resource.
+const MAX_MODULE_COUNT: usize = 100;
+
+impl Repetition<'_> {
+    /// The `count` or `for_each` that makes no instance (`count = 0`, an empty
+    /// `for_each`), with its value.
+    fn switch(&self) -> Option<(&Expr, &Value)> {
+        match self {
+            Repetition::Count { n: 0, expr, value } => Some((expr, value)),
+            Repetition::Each { items, expr, value } if items.is_empty() => Some((expr, value)),
+            _ => None,
+        }
+    }
+
+    /// The instances of a `count` or a `for_each`: each one's key (`[0]`, `["s3"]`) and its
+    /// `count.index` or `each.key`/`each.value` bindings (empty for `One` and `Unknown`).
+    fn instances(self) -> Vec<(String, Vec<(String, Value)>)> {
+        match self {
+            Repetition::One | Repetition::Unknown => Vec::new(),
+            Repetition::Count { n, expr, .. } => (0..n)
+                .map(|i| {
+                    let mut m = BTreeMap::new();
+                    m.insert(
+                        "index".to_string(),
+                        Value::new(Kind::Number(i as f64), expr.span),
+                    );
+                    (
+                        format!("[{i}]"),
+                        vec![("count".into(), Value::new(Kind::Map(m), expr.span))],
+                    )
+                })
+                .collect(),
+            Repetition::Each { items, expr, .. } => items
+                .into_iter()
+                .map(|(k, v)| (format!("[{}]", quote(&k)), each(&k, v, expr.span)))
+                .collect(),
+        }
+    }
+}
+
 /// An instance to evaluate: its address, its `count`/`each` bindings, and whether it may
 /// not exist.
 type PendingInstance = (String, Vec<(String, Value)>, bool);
@@ -634,15 +677,16 @@ impl<'p, 'a> Instance<'p, 'a> {
         }
     }
 
-    /// How a resource block repeats: its `count` (at most 1,000 instances) or the keys and
-    /// values of its `for_each`, evaluated; one expansion for its instances and for
-    /// references to it as a whole.
-    fn repetition<'b>(&self, block: &'b Block) -> Repetition<'b> {
+    /// How a resource block or a module call repeats: its `count` (at most `max_count`
+    /// instances) or the keys and values of its `for_each`, evaluated; one expansion for
+    /// the instances of resources and module calls, and for references to a resource as a
+    /// whole.
+    fn repetition<'b>(&self, block: &'b Block, max_count: usize) -> Repetition<'b> {
         if let Some(count) = block.body.attr("count") {
             let value = Evaluator::new(self).eval_attr(&count.expr);
             return match value.as_number() {
                 Some(n) if n >= 0.0 => Repetition::Count {
-                    n: (n as usize).min(1000),
+                    n: (n as usize).min(max_count),
                     expr: &count.expr,
                     value,
                 },
@@ -683,40 +727,15 @@ impl<'p, 'a> Instance<'p, 'a> {
         let mut instances: Vec<PendingInstance> = Vec::new();
         // The switch that leaves the resource out: `count = 0`, an empty `for_each`.
         let mut switched_off = None;
-        match self.repetition(block) {
+        match self.repetition(block, MAX_RESOURCE_COUNT) {
             Repetition::One => instances.push((address.clone(), Vec::new(), false)),
             Repetition::Unknown => instances.push((address.clone(), Vec::new(), true)),
-            Repetition::Count { n, expr, value } => {
-                if n == 0 {
-                    switched_off = Some((expr.span, switch_origin(self, expr, &value)));
+            repeated => {
+                if let Some((expr, value)) = repeated.switch() {
+                    switched_off = Some((expr.span, switch_origin(self, expr, value)));
                 }
-                for i in 0..n {
-                    let idx = Value::new(Kind::Number(i as f64), expr.span);
-                    let mut m = BTreeMap::new();
-                    m.insert("index".to_string(), idx);
-                    instances.push((
-                        format!("{address}[{i}]"),
-                        vec![("count".into(), Value::new(Kind::Map(m), expr.span))],
-                        false,
-                    ));
-                }
-            }
-            Repetition::Each { items, expr, value } => {
-                if items.is_empty() {
-                    switched_off = Some((expr.span, switch_origin(self, expr, &value)));
-                }
-                for (k, val) in items {
-                    let mut m = BTreeMap::new();
-                    m.insert(
-                        "key".to_string(),
-                        Value::new(Kind::Str(k.clone()), expr.span),
-                    );
-                    m.insert("value".to_string(), val);
-                    instances.push((
-                        format!("{address}[{}]", quote(&k)),
-                        vec![("each".into(), Value::new(Kind::Map(m), expr.span))],
-                        false,
-                    ));
+                for (key, bindings) in repeated.instances() {
+                    instances.push((format!("{address}{key}"), bindings, false));
                 }
             }
         }
@@ -924,44 +943,14 @@ impl<'p, 'a> Instance<'p, 'a> {
         Value::new(Kind::Map(out), span)
     }
 
+    /// Each instance of a module call with `count` or `for_each` evaluated as its own call
+    /// (its resources get their keys); one call without keys when they are not statically
+    /// known.
     fn instantiate_repeated(&self, name: &str, block: &Block, child: &'p Module<'a>) -> Value {
-        let mut keys: Vec<(String, Vec<(String, Value)>)> = Vec::new();
-        if let Some(c) = block.body.attr("count") {
-            if let Some(n) = Evaluator::new(self).eval_attr(&c.expr).as_number() {
-                for i in 0..(n.max(0.0) as usize).min(100) {
-                    let mut m = BTreeMap::new();
-                    m.insert(
-                        "index".into(),
-                        Value::new(Kind::Number(i as f64), c.expr.span),
-                    );
-                    keys.push((
-                        format!("[{i}]"),
-                        vec![("count".into(), Value::new(Kind::Map(m), c.expr.span))],
-                    ));
-                }
-            } else {
-                keys.push((String::new(), Vec::new()));
-            }
-        } else if let Some(fe) = block.body.attr("for_each") {
-            let v = Evaluator::new(self).eval_attr(&fe.expr);
-            match &v.kind {
-                Kind::Map(m) => {
-                    for (k, x) in m {
-                        keys.push((format!("[{}]", quote(k)), each(k, x.clone(), fe.expr.span)));
-                    }
-                }
-                Kind::List(l) if l.iter().all(|x| x.to_plain_string().is_some()) => {
-                    for x in l {
-                        let k = x.to_plain_string().unwrap_or_default();
-                        keys.push((
-                            format!("[{}]", quote(&k)),
-                            each(&k, x.clone(), fe.expr.span),
-                        ));
-                    }
-                }
-                _ => keys.push((String::new(), Vec::new())),
-            }
-        }
+        let keys = match self.repetition(block, MAX_MODULE_COUNT) {
+            Repetition::One | Repetition::Unknown => vec![(String::new(), Vec::new())],
+            repeated => repeated.instances(),
+        };
         for (key, bindings) in keys {
             let inst = self.child(
                 child,
@@ -1223,7 +1212,7 @@ impl Scope for Instance<'_, '_> {
             .iter()
             .find(|b| b.kind == kind && b.labels[0] == rtype && b.labels[1] == name)?;
         self.local_depth.set(self.local_depth.get() + 1);
-        let keys = match self.repetition(block) {
+        let keys = match self.repetition(block, MAX_RESOURCE_COUNT) {
             Repetition::Count { n, .. } => Some((0..n).map(|i| format!("[{i}]")).collect()),
             Repetition::Each { items, .. } => Some(
                 items

@@ -50,7 +50,7 @@ impl Rule for PublicEndpointWithoutResourcePolicy {
                 d = d.with_label(api.endpoint_types.span, "endpoint type set here");
             }
             d = d.with_origin(api.endpoint_types.from);
-            let policy_attr = api.policy_attr;
+            let policy_attr = cx.snippet("policy-place", &api.meta, &[]);
             let disable = format!("`{}`", api.execute_api_disabled.attr);
             let d = d.with_address(name.clone()).with_help(format!(
                 "attach a resource policy ({policy_attr}) that admits only the expected callers, for example a `Deny` of `execute-api:Invoke` outside your source IP ranges or VPC endpoints; or a regional WAF web ACL on the stage that admits only requests carrying CloudFront's origin-verify header; or set {disable} to true when the API is served through a custom domain"

@@ -14,7 +14,7 @@ impl Rule for StageWithoutWaf {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model;
         for stage in &model.api_stages {
-            let Some(api) = stage.rest_api.map(|i| &model.rest_apis[i]) else {
+            let Some(api) = stage.rest_api.linked().map(|&i| &model.rest_apis[i]) else {
                 continue;
             };
             if !matches!(

@@ -17,7 +17,7 @@ impl Rule for ApiOriginNotHttpsOnly {
                 let Some(domain) = &origin.domain else {
                     continue;
                 };
-                if origin.api != Link::Linked {
+                if !origin.api.is_linked() {
                     continue;
                 }
                 let Some(policy) = origin.protocol_policy.known() else {
@@ -39,7 +39,7 @@ impl Rule for ApiOriginNotHttpsOnly {
                 );
                 d = d.with_origin(origin.protocol_policy.from);
                 let safety = match origin.default_api {
-                    Link::Linked => Safety::Safe,
+                    Link::Linked(()) => Safety::Safe,
                     _ => Safety::Unsafe,
                 };
                 let change =

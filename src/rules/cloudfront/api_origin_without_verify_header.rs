@@ -2,7 +2,6 @@
 //! that sends no custom header the API could verify. See `rules/CFR001.md`.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Link;
 use crate::rules::{Context, Rule};
 use serde::Deserialize;
 
@@ -25,7 +24,7 @@ impl Rule for ApiOriginWithoutVerifyHeader {
                 let Some(domain) = &origin.domain else {
                     continue;
                 };
-                if origin.api != Link::Linked {
+                if !origin.api.is_linked() {
                     continue;
                 }
                 let Some(headers) = &origin.headers else {

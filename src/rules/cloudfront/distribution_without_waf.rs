@@ -2,7 +2,6 @@
 //! web ACL. See `rules/CFR004.md`.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Link;
 use crate::rules::{Context, NoParams, Rule};
 
 pub struct DistributionWithoutWaf;
@@ -18,7 +17,7 @@ impl Rule for DistributionWithoutWaf {
             if acl.is_explicit() && acl.known().is_none_or(|id| !id.is_empty()) {
                 continue;
             }
-            let api = dist.origins.iter().find(|o| o.api == Link::Linked);
+            let api = dist.origins.iter().find(|o| o.api.is_linked());
             if api.is_none() && !cx.policy() {
                 continue;
             }

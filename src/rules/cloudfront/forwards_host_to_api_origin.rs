@@ -6,7 +6,6 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Change, Fix, Literal};
 use crate::model::cloudfront::{CacheBehavior, ResolvedOriginRequestPolicy};
 use crate::model::CloudFrontDistribution;
-use crate::model::Link;
 use crate::rules::{Context, NoParams, Rule};
 use crate::source::Span;
 
@@ -60,7 +59,7 @@ impl Rule for ForwardsHostToApiOrigin {
                 let Some(domain) = &origin.domain else {
                     continue;
                 };
-                if origin.default_api != Link::Linked {
+                if !origin.default_api.is_linked() {
                     continue;
                 }
                 let origin_id = origin.id.known().map(String::as_str).unwrap_or_default();

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{self, Change, Fix, Literal};
-use crate::model::kms::Resolution;
+use crate::model::kms::{AliasAtCreation, Resolution};
 use crate::rules::{Context, NoParams, Rule};
 use crate::value::Kind;
 
@@ -53,6 +53,11 @@ impl Rule for AliasInCreateTimeAttribute {
             let Some(effect) = c.alias_at_creation else {
                 continue;
             };
+            let effect = match effect {
+                AliasAtCreation::Replaced => cx.snippet("alias-at-creation-replaced", &c.meta, &[]),
+                AliasAtCreation::Diff => cx.snippet("alias-at-creation-diff", &c.meta, &[]),
+                AliasAtCreation::Stored => cx.snippet("alias-at-creation-stored", &c.meta, &[]),
+            };
             if c.resolution != Resolution::AtCreation || !c.reference.is_alias() {
                 continue;
             }
@@ -65,7 +70,7 @@ impl Rule for AliasInCreateTimeAttribute {
                     ),
                 )
                 .with_address(c.meta.address.clone())
-                .with_help("reference the key ARN behind the alias: data.aws_kms_alias.<name>.target_key_arn");
+                .with_help(cx.snippet("key-behind-alias", &c.meta, &[]));
             if let Some(from) = c.value.from {
                 d = d.with_label(from, "alias set here");
             }

@@ -106,10 +106,10 @@ impl Rule for DisabledKeyInUse {
             });
         }
         for c in &model.kms_consumers {
-            let target = match (kms::foreign_name(c), &c.key) {
+            let target = match (kms::foreign_name(c), c.key()) {
                 (Some(name), _) => Elsewhere::AliasName(name.to_string()),
                 (None, Some(k)) if root_of(k) != root_of(&c.meta.ref_name) => {
-                    Elsewhere::Key(k.clone())
+                    Elsewhere::Key(k.to_string())
                 }
                 _ => continue,
             };

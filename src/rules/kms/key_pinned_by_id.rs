@@ -21,9 +21,8 @@ impl Rule for KeyPinnedById {
             // Under `recommended`, only a key whose rotation means a new key or new
             // material: an AWS-generated key that rotates keeps its id and ARN.
             if !policy
-                && c.key
-                    .as_deref()
-                    .and_then(|k| cx.model.key_instance(k, c.key_instance.as_deref()))
+                && c.key()
+                    .and_then(|k| cx.model.key_instance(k, c.key_instance()))
                     .and_then(|k| k.rotation_needs_new_key())
                     != Some(true)
             {
@@ -59,16 +58,23 @@ impl Rule for KeyPinnedById {
                         a.meta.header,
                         format!("alias for this key: {}", a.meta.address),
                     );
-                    let attr = match &a.written.elsewhere {
-                        Some(elsewhere) if a.meta.scope != c.meta.scope => elsewhere.clone(),
-                        _ => a.written.local.clone(),
-                    };
-                    d = d.with_help(attr);
+                    let local = format!(
+                        "{}{}",
+                        crate::model::local_name(&a.meta.ref_name),
+                        a.meta.instance().unwrap_or("")
+                    );
+                    let names = [
+                        ("local", local.as_str()),
+                        ("name", crate::model::display_name(&a.meta.ref_name)),
+                    ];
+                    d = d.with_help(if a.meta.scope != c.meta.scope {
+                        cx.snippet("alias-reference-elsewhere", &a.meta, &names)
+                    } else {
+                        cx.snippet("alias-reference", &a.meta, &names)
+                    });
                 }
-                None if c.key_elsewhere.is_some()
-                    && c.key.as_deref().is_some_and(|k| cx.model.key(k).is_none()) =>
-                {
-                    d = d.with_help(c.key_elsewhere.unwrap_or_default());
+                None if c.key().is_some_and(|k| cx.model.key(k).is_none()) => {
+                    d = d.with_help(cx.snippet("key-elsewhere", &c.meta, &[]));
                 }
                 None => {
                     d = d.with_help("create an alias for the key and reference the alias (`alias/<name>` or its ARN)");

@@ -17,7 +17,7 @@ fn unaliased<'a>(cx: &'a Context<'_>) -> impl Iterator<Item = &'a KmsKey> + 'a {
         .model
         .kms_aliases
         .iter()
-        .filter(|a| a.target_unknown)
+        .filter(|a| a.target_unknown())
         .map(|a| a.meta.scope.as_str())
         .collect();
     // Under `recommended`, only keys whose rotation means a new key or new material.

@@ -21,7 +21,7 @@ pub fn describe_reference(c: &KeyConsumer) -> String {
         KeyRef::RawKeyResource(k) => format!(
             "KMS key {}{}",
             display_name(k),
-            c.key_instance.as_deref().unwrap_or("")
+            c.key_instance().unwrap_or("")
         ),
         KeyRef::RawKeyLiteral(s) => format!("KMS key `{s}`"),
         KeyRef::AliasName(s) | KeyRef::AliasArn(s) | KeyRef::AwsManagedAlias(s) => {
@@ -34,12 +34,10 @@ pub fn describe_reference(c: &KeyConsumer) -> String {
 
 /// The alias resources that target the consumer's key, for labels and help.
 pub fn aliases_for<'m>(model: &'m Model, c: &'m KeyConsumer) -> Vec<&'m crate::model::KmsAlias> {
-    match &c.key {
+    match c.key() {
         Some(k) => model
             .aliases_of(k)
-            .filter(|a| {
-                crate::model::same_instance(a.target_instance.as_deref(), c.key_instance.as_deref())
-            })
+            .filter(|a| crate::model::same_instance(a.target_instance(), c.key_instance()))
             .collect(),
         None => Vec::new(),
     }
