@@ -171,12 +171,7 @@ fn format_type_literals(code: &str) -> Vec<String> {
 
 #[test]
 fn the_model_names_no_resource_type_of_a_format() {
-    // The lists of taggable and backup-eligible types are still kept in the model.
-    let listed = ["tags.rs"];
     for (rel, code) in sources(&common::root().join("src/model")) {
-        if listed.contains(&rel.as_str()) {
-            continue;
-        }
         let found = format_type_literals(&code);
         assert!(
             found.is_empty(),
