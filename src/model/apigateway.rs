@@ -706,6 +706,7 @@ pub fn is_api_domain(model: &Model, dist: &ResourceMeta, domain: &Value) -> Opti
                 .map(|a| &a.meta)
                 .chain(model.http_apis.iter().map(|a| &a.meta))
                 .chain(model.api_stages.iter().map(|s| &s.meta))
+                .chain(model.api_domain_names.iter().map(|d| &d.meta))
                 .any(|m| m.ref_name == r.resource && model.same_scope(m, dist))
     };
     match &domain.kind {
