@@ -29,7 +29,7 @@ pub(in crate::adapt) mod terraform {
         SelectionCondition, SelectionTag, Target, VaultKey, VaultLock,
     };
     use crate::model::value::{bool_of, field, num_of, string_of};
-    use crate::model::{Model, ResourceMeta, Tags, Val};
+    use crate::model::{Link, Model, ResourceMeta, Tags, Val};
     use crate::resource::ResourceInstance;
 
     /// `aws_backup_vault_lock_configuration`.
@@ -72,9 +72,8 @@ pub(in crate::adapt) mod terraform {
             VaultKey::of,
         ),
         force_destroy: field(b, "force_destroy", h, Some(false), bool_of),
-        locks: Vec::new(),
-        switched_off_locks: Vec::new(),
-        lock_uncertain: false,
+        locks: Link::None,
+        switched_off_locks: Link::None,
     });
     }
 
@@ -90,7 +89,7 @@ pub(in crate::adapt) mod terraform {
             span: h,
             switch: r.switched_off,
             target: b.get("backup_vault_name").and_then(Target::of),
-            vaults: Vec::new(),
+            vaults: Link::None,
             min_retention_days: field(b, "min_retention_days", h, None, num_of),
             max_retention_days: field(b, "max_retention_days", h, None, num_of),
             changeable_for_days: field(b, "changeable_for_days", h, None, num_of),
@@ -134,7 +133,7 @@ pub(in crate::adapt) mod terraform {
                         name: field(rule, "rule_name", rule.span, None, string_of),
                         target: target.and_then(Target::of),
                         target_span: target.map(|t| t.span).unwrap_or(rule.span),
-                        vaults: Vec::new(),
+                        vaults: Link::None,
                         delete_after,
                         cold_storage_after,
                     }
@@ -185,7 +184,7 @@ pub(in crate::adapt) mod terraform {
             meta,
             scope: crate::adapt::scope_of(r),
             plan: b.get("plan_id").and_then(Target::of),
-            plans: Vec::new(),
+            plans: Link::None,
             tags,
             conditions,
             resources: value_list(b.get("resources")),
@@ -212,7 +211,7 @@ pub(in crate::adapt) mod cloudformation {
         SelectionCondition, SelectionTag, Target, VaultKey, VaultLock,
     };
     use crate::model::value::{field, num_of, string_of};
-    use crate::model::{Model, Val};
+    use crate::model::{Link, Model, Val};
 
     use crate::value::Value;
 
@@ -230,7 +229,7 @@ pub(in crate::adapt) mod cloudformation {
                 scope: crate::adapt::scope_of(r),
                 span: lc.span,
                 target: Some(Target::Resource(r.ref_name.clone())),
-                vaults: Vec::new(),
+                vaults: Link::None,
                 min_retention_days: lock_field(lc, "MinRetentionDays"),
                 max_retention_days: lock_field(lc, "MaxRetentionDays"),
                 changeable_for_days: lock_field(lc, "ChangeableForDays"),
@@ -250,9 +249,8 @@ pub(in crate::adapt) mod cloudformation {
             VaultKey::of,
         ),
         force_destroy: Val::default(Some(false), h),
-        locks: Vec::new(),
-        switched_off_locks: Vec::new(),
-        lock_uncertain: false,
+        locks: Link::None,
+        switched_off_locks: Link::None,
     });
     }
 
@@ -300,7 +298,7 @@ pub(in crate::adapt) mod cloudformation {
                             name: field(rule, "RuleName", rule.span, None, string_of),
                             target: target.and_then(Target::of),
                             target_span: target.map(|t| t.span).unwrap_or(rule.span),
-                            vaults: Vec::new(),
+                            vaults: Link::None,
                             delete_after,
                             cold_storage_after,
                         }
@@ -358,7 +356,7 @@ pub(in crate::adapt) mod cloudformation {
             meta: crate::adapt::tags::cloudformation::tagged_meta(r),
             scope: crate::adapt::scope_of(r),
             plan: b.get("BackupPlanId").and_then(Target::of),
-            plans: Vec::new(),
+            plans: Link::None,
             tags,
             conditions,
             resources: value_list(sel.get("Resources")).filter(|_| !unknown),
