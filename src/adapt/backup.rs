@@ -60,21 +60,20 @@ pub(in crate::adapt) mod terraform {
         let (r, meta) = (x.r, x.meta());
         let (b, h) = (&r.body, r.header);
         model.backup_vaults.push(BackupVault {
-        how_to_lock: "add an `aws_backup_vault_lock_configuration` for this vault, with `min_retention_days` and `changeable_for_days` (compliance mode)",
-        meta,
-        scope: crate::adapt::scope_of(r),
-        name: field(b, "name", h, None, string_of),
-        key: field(
-            b,
-            "kms_key_arn",
-            h,
-            Some(VaultKey::ServiceDefault),
-            VaultKey::of,
-        ),
-        force_destroy: field(b, "force_destroy", h, Some(false), bool_of),
-        locks: Link::None,
-        switched_off_locks: Link::None,
-    });
+            meta,
+            scope: crate::adapt::scope_of(r),
+            name: field(b, "name", h, None, string_of),
+            key: field(
+                b,
+                "kms_key_arn",
+                h,
+                Some(VaultKey::ServiceDefault),
+                VaultKey::of,
+            ),
+            force_destroy: field(b, "force_destroy", h, Some(false), bool_of),
+            locks: Link::None,
+            switched_off_locks: Link::None,
+        });
     }
 
     pub(in crate::adapt) fn vault_lock_of(
@@ -236,22 +235,20 @@ pub(in crate::adapt) mod cloudformation {
             });
         }
         model.backup_vaults.push(BackupVault {
-        how_to_lock:
-            "add `LockConfiguration` with `MinRetentionDays` and `ChangeableForDays` (compliance mode)",
-        meta,
-        scope: crate::adapt::scope_of(r),
-        name: field(b, "BackupVaultName", h, None, string_of),
-        key: field(
-            b,
-            "EncryptionKeyArn",
-            h,
-            Some(VaultKey::ServiceDefault),
-            VaultKey::of,
-        ),
-        force_destroy: Val::default(Some(false), h),
-        locks: Link::None,
-        switched_off_locks: Link::None,
-    });
+            meta,
+            scope: crate::adapt::scope_of(r),
+            name: field(b, "BackupVaultName", h, None, string_of),
+            key: field(
+                b,
+                "EncryptionKeyArn",
+                h,
+                Some(VaultKey::ServiceDefault),
+                VaultKey::of,
+            ),
+            force_destroy: Val::default(Some(false), h),
+            locks: Link::None,
+            switched_off_locks: Link::None,
+        });
     }
 
     /// A lock setting; set but unknown when the whole `LockConfiguration` is unknown.

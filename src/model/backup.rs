@@ -80,8 +80,6 @@ impl VaultKey {
 
 #[derive(Debug, Clone)]
 pub struct BackupVault {
-    /// How a lock is added to this vault, as its format writes it.
-    pub how_to_lock: &'static str,
     pub meta: ResourceMeta,
     pub scope: Scope,
     pub name: Val<String>,

@@ -45,7 +45,7 @@ impl Rule for VaultWithoutLock {
             // period ends. The help shows what to add.
             let help = format!(
                 "{}{}",
-                vault.how_to_lock,
+                cx.snippet("how-to-lock", &vault.meta, &[]),
                 crate::fix::suggest::vault_lock(&vault.meta)
             );
             out.push(
