@@ -29,7 +29,7 @@ pub(in crate::adapt) mod terraform {
         SelectionCondition, SelectionTag, Target, VaultKey, VaultLock,
     };
     use crate::model::value::{bool_of, field, num_of, string_of};
-    use crate::model::{Model, ResourceMeta, Tags, Val};
+    use crate::model::{Link, Model, ResourceMeta, Tags, Val};
     use crate::resource::ResourceInstance;
 
     /// `aws_backup_vault_lock_configuration`.
@@ -60,22 +60,20 @@ pub(in crate::adapt) mod terraform {
         let (r, meta) = (x.r, x.meta());
         let (b, h) = (&r.body, r.header);
         model.backup_vaults.push(BackupVault {
-        how_to_lock: "add an `aws_backup_vault_lock_configuration` for this vault, with `min_retention_days` and `changeable_for_days` (compliance mode)",
-        meta,
-        scope: crate::adapt::scope_of(r),
-        name: field(b, "name", h, None, string_of),
-        key: field(
-            b,
-            "kms_key_arn",
-            h,
-            Some(VaultKey::ServiceDefault),
-            VaultKey::of,
-        ),
-        force_destroy: field(b, "force_destroy", h, Some(false), bool_of),
-        locks: Vec::new(),
-        switched_off_locks: Vec::new(),
-        lock_uncertain: false,
-    });
+            meta,
+            scope: crate::adapt::scope_of(r),
+            name: field(b, "name", h, None, string_of),
+            key: field(
+                b,
+                "kms_key_arn",
+                h,
+                Some(VaultKey::ServiceDefault),
+                VaultKey::of,
+            ),
+            force_destroy: field(b, "force_destroy", h, Some(false), bool_of),
+            locks: Link::None,
+            switched_off_locks: Link::None,
+        });
     }
 
     pub(in crate::adapt) fn vault_lock_of(
@@ -90,7 +88,7 @@ pub(in crate::adapt) mod terraform {
             span: h,
             switch: r.switched_off,
             target: b.get("backup_vault_name").and_then(Target::of),
-            vaults: Vec::new(),
+            vaults: Link::None,
             min_retention_days: field(b, "min_retention_days", h, None, num_of),
             max_retention_days: field(b, "max_retention_days", h, None, num_of),
             changeable_for_days: field(b, "changeable_for_days", h, None, num_of),
@@ -134,7 +132,7 @@ pub(in crate::adapt) mod terraform {
                         name: field(rule, "rule_name", rule.span, None, string_of),
                         target: target.and_then(Target::of),
                         target_span: target.map(|t| t.span).unwrap_or(rule.span),
-                        vaults: Vec::new(),
+                        vaults: Link::None,
                         delete_after,
                         cold_storage_after,
                     }
@@ -185,7 +183,7 @@ pub(in crate::adapt) mod terraform {
             meta,
             scope: crate::adapt::scope_of(r),
             plan: b.get("plan_id").and_then(Target::of),
-            plans: Vec::new(),
+            plans: Link::None,
             tags,
             conditions,
             resources: value_list(b.get("resources")),
@@ -212,7 +210,7 @@ pub(in crate::adapt) mod cloudformation {
         SelectionCondition, SelectionTag, Target, VaultKey, VaultLock,
     };
     use crate::model::value::{field, num_of, string_of};
-    use crate::model::{Model, Val};
+    use crate::model::{Link, Model, Val};
 
     use crate::value::Value;
 
@@ -230,30 +228,27 @@ pub(in crate::adapt) mod cloudformation {
                 scope: crate::adapt::scope_of(r),
                 span: lc.span,
                 target: Some(Target::Resource(r.ref_name.clone())),
-                vaults: Vec::new(),
+                vaults: Link::None,
                 min_retention_days: lock_field(lc, "MinRetentionDays"),
                 max_retention_days: lock_field(lc, "MaxRetentionDays"),
                 changeable_for_days: lock_field(lc, "ChangeableForDays"),
             });
         }
         model.backup_vaults.push(BackupVault {
-        how_to_lock:
-            "add `LockConfiguration` with `MinRetentionDays` and `ChangeableForDays` (compliance mode)",
-        meta,
-        scope: crate::adapt::scope_of(r),
-        name: field(b, "BackupVaultName", h, None, string_of),
-        key: field(
-            b,
-            "EncryptionKeyArn",
-            h,
-            Some(VaultKey::ServiceDefault),
-            VaultKey::of,
-        ),
-        force_destroy: Val::default(Some(false), h),
-        locks: Vec::new(),
-        switched_off_locks: Vec::new(),
-        lock_uncertain: false,
-    });
+            meta,
+            scope: crate::adapt::scope_of(r),
+            name: field(b, "BackupVaultName", h, None, string_of),
+            key: field(
+                b,
+                "EncryptionKeyArn",
+                h,
+                Some(VaultKey::ServiceDefault),
+                VaultKey::of,
+            ),
+            force_destroy: Val::default(Some(false), h),
+            locks: Link::None,
+            switched_off_locks: Link::None,
+        });
     }
 
     /// A lock setting; set but unknown when the whole `LockConfiguration` is unknown.
@@ -300,7 +295,7 @@ pub(in crate::adapt) mod cloudformation {
                             name: field(rule, "RuleName", rule.span, None, string_of),
                             target: target.and_then(Target::of),
                             target_span: target.map(|t| t.span).unwrap_or(rule.span),
-                            vaults: Vec::new(),
+                            vaults: Link::None,
                             delete_after,
                             cold_storage_after,
                         }
@@ -358,7 +353,7 @@ pub(in crate::adapt) mod cloudformation {
             meta: crate::adapt::tags::cloudformation::tagged_meta(r),
             scope: crate::adapt::scope_of(r),
             plan: b.get("BackupPlanId").and_then(Target::of),
-            plans: Vec::new(),
+            plans: Link::None,
             tags,
             conditions,
             resources: value_list(sel.get("Resources")).filter(|_| !unknown),

@@ -4,7 +4,7 @@
 
 use super::adapt;
 use crate::model::kms::{KeyOrigin, Resolution};
-use crate::model::{How, Model, Val};
+use crate::model::{How, Link, Model, Val};
 
 /// The Terraform snippet evaluated as one root module and adapted.
 fn terraform(src: &str) -> (Model, String) {
@@ -235,6 +235,159 @@ resource "aws_cloudfront_distribution" "set" {
     let e = &m.cloudfront_distributions[1];
     assert_eq!(e.web_acl.how, How::Default);
     assert_eq!(e.web_acl.attr, "WebACLId");
+}
+
+/// The addresses a backup link reaches, or its state.
+fn reached<T>(
+    link: Link<Vec<&T>>,
+    meta: impl Fn(&T) -> &crate::model::ResourceMeta,
+) -> Link<Vec<String>> {
+    match link {
+        Link::Linked(v) => Link::Linked(v.into_iter().map(|x| meta(x).address.clone()).collect()),
+        Link::Maybe => Link::Maybe,
+        Link::None => Link::None,
+    }
+}
+
+#[test]
+fn backup_links_reach_what_is_named_or_say_why_not() {
+    let (mut m, _) = terraform(
+        r#"variable "vault" {}
+variable "lock" {}
+resource "aws_backup_vault" "a" {
+  name = "a"
+}
+resource "aws_backup_vault" "b" {
+  name = "b"
+}
+resource "aws_backup_vault" "c" {
+  name = "c"
+}
+resource "aws_backup_vault_lock_configuration" "a" {
+  backup_vault_name  = aws_backup_vault.a.name
+  min_retention_days = 7
+}
+resource "aws_backup_vault_lock_configuration" "b" {
+  count              = var.lock ? 1 : 0
+  backup_vault_name  = "b"
+  min_retention_days = 7
+}
+resource "aws_backup_vault_lock_configuration" "elsewhere" {
+  backup_vault_name  = "elsewhere"
+  min_retention_days = 7
+}
+resource "aws_backup_plan" "p" {
+  name = "p"
+  rule {
+    rule_name         = "known"
+    target_vault_name = aws_backup_vault.c.name
+  }
+  rule {
+    rule_name         = "unknown"
+    target_vault_name = var.vault
+  }
+}
+resource "aws_backup_selection" "s" {
+  name         = "s"
+  iam_role_arn = "arn:aws:iam::111122223333:role/backup"
+  plan_id      = aws_backup_plan.p.id
+}
+resource "aws_backup_selection" "other" {
+  name         = "other"
+  iam_role_arn = "arn:aws:iam::111122223333:role/backup"
+  plan_id      = "0123abcd"
+}
+"#,
+    );
+    m.finish();
+    let vault = |name: &str| {
+        m.backup_vaults
+            .iter()
+            .find(|v| v.meta.address == name)
+            .expect("a vault")
+    };
+    let lock = |name: &str| {
+        m.vault_locks
+            .iter()
+            .find(|l| l.meta.address.starts_with(name))
+            .expect("a lock")
+    };
+    let locks_on = |name: &str| reached(m.locks_on(vault(name)), |l| &l.meta);
+    let vaults_of = |l| reached(m.vaults_of_lock(l), |v| &v.meta);
+    assert_eq!(
+        locks_on("aws_backup_vault.a"),
+        Link::Linked(vec!["aws_backup_vault_lock_configuration.a".to_string()])
+    );
+    // A lock that may not exist: the vault may be locked.
+    assert_eq!(locks_on("aws_backup_vault.b"), Link::Maybe);
+    assert_eq!(
+        vaults_of(lock("aws_backup_vault_lock_configuration.b")),
+        Link::Linked(vec!["aws_backup_vault.b".to_string()])
+    );
+    assert_eq!(locks_on("aws_backup_vault.c"), Link::None);
+    assert_eq!(
+        m.locked_vault(lock("aws_backup_vault_lock_configuration.a"))
+            .map(|v| v.meta.address.as_str()),
+        Some("aws_backup_vault.a")
+    );
+    // A vault name of no vault of the configuration.
+    assert_eq!(
+        vaults_of(lock("aws_backup_vault_lock_configuration.elsewhere")),
+        Link::None
+    );
+
+    let rules = m.backup_plans[0].rules.as_ref().expect("known rules");
+    assert_eq!(
+        reached(m.vaults_of_rule(&rules[0]), |v| &v.meta),
+        Link::Linked(vec!["aws_backup_vault.c".to_string()])
+    );
+    assert_eq!(
+        reached(m.vaults_of_rule(&rules[1]), |v| &v.meta),
+        Link::Maybe
+    );
+
+    let selection = |name: &str| {
+        let s = m
+            .backup_selections
+            .iter()
+            .find(|s| s.meta.address == name)
+            .expect("a selection");
+        reached(m.plans_of(s), |p| &p.meta)
+    };
+    assert_eq!(
+        selection("aws_backup_selection.s"),
+        Link::Linked(vec!["aws_backup_plan.p".to_string()])
+    );
+    // A plan id written out is a plan of another configuration.
+    assert_eq!(selection("aws_backup_selection.other"), Link::None);
+}
+
+#[test]
+fn a_lock_that_may_not_exist_may_lock_its_vault_and_one_of_no_known_vault_any_vault() {
+    let (mut m, _) = template(
+        "Parameters:\n  Lock:\n    Type: String\nConditions:\n  On: !Equals [!Ref Lock, 'yes']\nResources:\n  V:\n    Type: AWS::Backup::BackupVault\n    Properties:\n      BackupVaultName: v\n      LockConfiguration: !If [On, {MinRetentionDays: 7}, !Ref AWS::NoValue]\n  W:\n    Type: AWS::Backup::BackupVault\n    Properties:\n      BackupVaultName: w\n",
+    );
+    m.finish();
+    assert_eq!(m.locks_on(&m.backup_vaults[0]).state(), Link::Maybe);
+    assert_eq!(m.locks_on(&m.backup_vaults[1]).state(), Link::None);
+    let (mut m, _) = terraform(
+        r#"variable "vault" {}
+resource "aws_backup_vault" "a" {
+  name = "a"
+}
+resource "aws_backup_vault" "b" {
+  name = "b"
+}
+resource "aws_backup_vault_lock_configuration" "l" {
+  backup_vault_name  = var.vault
+  min_retention_days = 7
+}
+"#,
+    );
+    m.finish();
+    assert_eq!(m.vaults_of_lock(&m.vault_locks[0]).state(), Link::Maybe);
+    assert_eq!(m.locks_on(&m.backup_vaults[0]).state(), Link::Maybe);
+    assert_eq!(m.locks_on(&m.backup_vaults[1]).state(), Link::Maybe);
 }
 
 #[test]

@@ -1,15 +1,18 @@
 //! AWS Backup: vaults, vault locks, plans and selections, and the links between them.
 //!
-//! The adapters fill the collections; [`link`] then resolves which vault a lock or a plan
-//! rule names and which plan a selection belongs to, by reference or by known vault name.
+//! The adapters fill the collections; [`link`] then links each lock and plan rule to the
+//! vaults it names and each selection to its plan, by reference or by known vault name,
+//! and each vault to the locks on it: links the rules read through the model's accessors
+//! ([`Model::locks_on`], [`Model::locked_vault`], [`Model::vaults_of_rule`], ...).
 
-use super::{Model, ResourceMeta, TaggableResource, Val};
+use super::{Link, Model, ResourceMeta, TaggableResource, Val};
 use crate::source::{FileId, Span};
 use crate::value::{Kind, Part, Value};
+use std::collections::HashMap;
 
 /// Where references and names resolve: one Terraform root module (with the modules it
 /// calls), or one CloudFormation template (logical ids are local to it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// The root module's directory.
     Terraform(String),
@@ -77,22 +80,20 @@ impl VaultKey {
 
 #[derive(Debug, Clone)]
 pub struct BackupVault {
-    /// How a lock is added to this vault, as its format writes it.
-    pub how_to_lock: &'static str,
     pub meta: ResourceMeta,
     pub scope: Scope,
     pub name: Val<String>,
     pub key: Val<VaultKey>,
     /// `force_destroy` (Terraform): the vault may be destroyed with its recovery points.
     pub force_destroy: Val<bool>,
-    /// Indexes into [`Model::vault_locks`] of the locks on this vault (set by [`link`]).
-    pub locks: Vec<usize>,
-    /// Indexes into [`Model::switched_off_locks`] of the locks that would lock this vault
-    /// but are not created (set by [`link`]).
-    pub switched_off_locks: Vec<usize>,
-    /// Whether a lock in scope may apply to this vault without being known to: its target
-    /// or its presence is not statically known.
-    pub lock_uncertain: bool,
+    /// The locks on this vault (indexes into [`Model::vault_locks`]), linked when the
+    /// model is finished: `Linked` with every lock known to lock it, `Maybe` when a lock
+    /// in scope may lock it without being known to (its target or its presence is not
+    /// statically known, so the locks on the vault are not), `None` when no lock does.
+    pub locks: Link<Vec<usize>>,
+    /// The locks that would lock this vault but are not created (indexes into
+    /// [`Model::switched_off_locks`]), linked when the model is finished.
+    pub switched_off_locks: Link<Vec<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -104,8 +105,11 @@ pub struct VaultLock {
     pub span: Span,
     /// The vault, as named; `None` when not statically known.
     pub target: Option<Target>,
-    /// Indexes into [`Model::backup_vaults`] (set by [`link`]).
-    pub vaults: Vec<usize>,
+    /// The vaults it names (indexes into [`Model::backup_vaults`]: several for the
+    /// instances of a `for_each` it does not pair with), linked when the model is finished
+    /// (`Maybe`: its target is not statically known; `None`: it names no vault of the
+    /// configuration).
+    pub vaults: Link<Vec<usize>>,
     pub min_retention_days: Val<f64>,
     pub max_retention_days: Val<f64>,
     /// Absent: governance mode; set: compliance mode once the grace period has passed.
@@ -142,8 +146,10 @@ pub struct PlanRule {
     /// The target vault, as named; `None` when not statically known.
     pub target: Option<Target>,
     pub target_span: Span,
-    /// Indexes into [`Model::backup_vaults`] (set by [`link`]).
-    pub vaults: Vec<usize>,
+    /// The vaults it names (indexes into [`Model::backup_vaults`]), linked when the model
+    /// is finished (`Maybe`: its target is not statically known; `None`: it names no vault
+    /// of the configuration).
+    pub vaults: Link<Vec<usize>>,
     /// Days until recovery points are deleted; no value: kept until deleted by hand.
     pub delete_after: Val<f64>,
     pub cold_storage_after: Val<f64>,
@@ -155,8 +161,10 @@ pub struct BackupSelection {
     pub scope: Scope,
     /// The plan, as referenced; `None` when not statically known.
     pub plan: Option<Target>,
-    /// Indexes into [`Model::backup_plans`] (set by [`link`]).
-    pub plans: Vec<usize>,
+    /// The plans it names (indexes into [`Model::backup_plans`] of its group's model),
+    /// linked when the model is finished (`Maybe`: its plan is not statically known;
+    /// `None`: it names no plan of the configuration, or a plan id written out).
+    pub plans: Link<Vec<usize>>,
     /// Tag matches, OR'ed with each other and with `resources`; `None` when unknown.
     pub tags: Option<Vec<SelectionTag>>,
     /// Conditions, AND'ed; `None` when unknown.
@@ -217,132 +225,237 @@ pub struct SelectionCondition {
 /// The prefix condition keys need to name a tag.
 pub const RESOURCE_TAG_PREFIX: &str = "aws:ResourceTag/";
 
-/// Resolves vault and plan references. Called once, after sorting.
+/// Links locks, plan rules and selections to what they name, and vaults to the locks on
+/// them. Called once, after sorting.
 pub fn link(model: &mut Model) {
-    let vaults: Vec<VaultKeys> = model
-        .backup_vaults
+    let index = VaultIndex::of(&model.backup_vaults);
+    let lock_links: Vec<Link<Vec<usize>>> = model
+        .vault_locks
         .iter()
-        .map(|v| VaultKeys {
-            scope: v.scope.clone(),
-            ref_name: v.meta.ref_name.clone(),
-            address: v.meta.address.clone(),
-            name: v.name.known().cloned(),
-        })
+        .map(|l| index.find(&model.backup_vaults, l.target.as_ref(), &l.scope, &l.meta))
         .collect();
-
-    for li in 0..model.vault_locks.len() {
-        let lock = &model.vault_locks[li];
-        let found = match &lock.target {
-            Some(t) => find_vaults(&vaults, &lock.scope, t, &lock.meta),
-            None => Vec::new(),
-        };
-        let uncertain = lock.target.is_none() || lock.meta.maybe_absent;
-        if lock.target.is_none() {
-            // It may name any vault of its module.
-            let (scope, module) = (lock.scope.clone(), module_prefix(&lock.meta.ref_name));
-            let module = module.to_string();
-            for v in model
-                .backup_vaults
-                .iter_mut()
-                .filter(|v| v.scope == scope && module_prefix(&v.meta.ref_name) == module)
-            {
-                v.lock_uncertain = true;
-            }
-        }
-        for &vi in &found {
-            let v = &mut model.backup_vaults[vi];
-            if uncertain {
-                v.lock_uncertain = true;
-            } else {
-                v.locks.push(li);
-            }
-        }
-        model.vault_locks[li].vaults = found;
-    }
-
-    for li in 0..model.switched_off_locks.len() {
-        let lock = &model.switched_off_locks[li];
-        let found = match &lock.target {
-            Some(t) => find_vaults(&vaults, &lock.scope, t, &lock.meta),
-            None => Vec::new(),
-        };
-        for vi in found {
-            model.backup_vaults[vi].switched_off_locks.push(li);
-        }
-    }
-
-    for plan in &mut model.backup_plans {
-        for rule in plan.rules.iter_mut().flatten() {
-            if let Some(t) = &rule.target {
-                rule.vaults = find_vaults(&vaults, &plan.scope, t, &plan.meta);
-            }
-        }
-    }
-
-    let plans: Vec<(Scope, String)> = model
+    let switched_off_links: Vec<Link<Vec<usize>>> = model
+        .switched_off_locks
+        .iter()
+        .map(|l| index.find(&model.backup_vaults, l.target.as_ref(), &l.scope, &l.meta))
+        .collect();
+    let rule_links: Vec<Vec<Link<Vec<usize>>>> = model
         .backup_plans
         .iter()
-        .map(|p| (p.scope.clone(), p.meta.ref_name.clone()))
-        .collect();
-    for sel in &mut model.backup_selections {
-        if let Some(Target::Resource(r)) = &sel.plan {
-            sel.plans = plans
+        .map(|p| {
+            p.rules
                 .iter()
-                .enumerate()
-                .filter(|(_, (s, ref_name))| *s == sel.scope && ref_name == r)
-                .map(|(i, _)| i)
-                .collect();
+                .flatten()
+                .map(|r| index.find(&model.backup_vaults, r.target.as_ref(), &p.scope, &p.meta))
+                .collect()
+        })
+        .collect();
+
+    // The locks on each vault, and the vaults a lock may lock without being known to.
+    let n = model.backup_vaults.len();
+    let mut on: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut uncertain = vec![false; n];
+    for (li, (lock, link)) in model.vault_locks.iter().zip(&lock_links).enumerate() {
+        match link {
+            // It may name any vault of its module.
+            Link::Maybe => {
+                let module = module_prefix(&lock.meta.ref_name);
+                for &vi in index.of_module(&lock.scope, module) {
+                    uncertain[vi] = true;
+                }
+            }
+            Link::Linked(found) => {
+                for &vi in found {
+                    if lock.meta.maybe_absent {
+                        uncertain[vi] = true;
+                    } else {
+                        on[vi].push(li);
+                    }
+                }
+            }
+            Link::None => {}
         }
     }
-}
-
-/// What a vault is found by.
-struct VaultKeys {
-    scope: Scope,
-    ref_name: String,
-    address: String,
-    name: Option<String>,
-}
-
-/// The vaults a target names, seen from a resource in `scope`.
-fn find_vaults(
-    vaults: &[VaultKeys],
-    scope: &Scope,
-    target: &Target,
-    from: &ResourceMeta,
-) -> Vec<usize> {
-    let found: Vec<usize> = vaults
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| {
-            v.scope == *scope
-                && match target {
-                    Target::Resource(r) => *r == v.ref_name,
-                    Target::Name(n) => v.name.as_ref() == Some(n),
-                }
-        })
-        .map(|(i, _)| i)
-        .collect();
-    if found.len() < 2 {
-        return found;
+    let mut switched_off: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (li, link) in switched_off_links.iter().enumerate() {
+        for &vi in link.linked().into_iter().flatten() {
+            switched_off[vi].push(li);
+        }
     }
-    // `for_each` pairs: `lock["a"]` names `vault[each.key]`, which is `vault["a"]`.
-    let key = from
-        .address
-        .strip_prefix(from.ref_name.as_str())
-        .unwrap_or("");
-    let same_key: Vec<usize> = found
+    drop(index);
+
+    for (lock, link) in model.vault_locks.iter_mut().zip(lock_links) {
+        lock.vaults = link;
+    }
+    for (lock, link) in model.switched_off_locks.iter_mut().zip(switched_off_links) {
+        lock.vaults = link;
+    }
+    for (plan, links) in model.backup_plans.iter_mut().zip(rule_links) {
+        for (rule, link) in plan.rules.iter_mut().flatten().zip(links) {
+            rule.vaults = link;
+        }
+    }
+    let vaults = model.backup_vaults.iter_mut();
+    for ((v, (locks, maybe)), off) in vaults.zip(on.into_iter().zip(uncertain)).zip(switched_off) {
+        v.locks = if maybe {
+            Link::Maybe
+        } else {
+            Link::of((!locks.is_empty()).then_some(locks), false)
+        };
+        v.switched_off_locks = Link::of((!off.is_empty()).then_some(off), false);
+    }
+
+    let mut plans: HashMap<(&Scope, &str), Vec<usize>> = HashMap::new();
+    for (i, p) in model.backup_plans.iter().enumerate() {
+        plans
+            .entry((&p.scope, p.meta.ref_name.as_str()))
+            .or_default()
+            .push(i);
+    }
+    let plan_links: Vec<Link<Vec<usize>>> = model
+        .backup_selections
         .iter()
-        .copied()
-        .filter(|&i| {
-            !key.is_empty()
-                && vaults[i].address.strip_prefix(vaults[i].ref_name.as_str()) == Some(key)
+        .map(|sel| match &sel.plan {
+            Some(Target::Resource(r)) => {
+                Link::of(plans.get(&(&sel.scope, r.as_str())).cloned(), false)
+            }
+            // A plan id written out: a plan of another configuration.
+            Some(Target::Name(_)) => Link::None,
+            None => Link::Maybe,
         })
         .collect();
-    if same_key.is_empty() {
-        found
-    } else {
-        same_key
+    drop(plans);
+    for (sel, link) in model.backup_selections.iter_mut().zip(plan_links) {
+        sel.plans = link;
+    }
+}
+
+/// The vaults of a model by what they are found by, each list in the model's order.
+struct VaultIndex<'a> {
+    by_ref: HashMap<(&'a Scope, &'a str), Vec<usize>>,
+    by_name: HashMap<(&'a Scope, &'a str), Vec<usize>>,
+    by_module: HashMap<(&'a Scope, &'a str), Vec<usize>>,
+}
+
+impl<'a> VaultIndex<'a> {
+    fn of(vaults: &'a [BackupVault]) -> VaultIndex<'a> {
+        let mut index = VaultIndex {
+            by_ref: HashMap::new(),
+            by_name: HashMap::new(),
+            by_module: HashMap::new(),
+        };
+        for (i, v) in vaults.iter().enumerate() {
+            let ref_name = v.meta.ref_name.as_str();
+            index
+                .by_ref
+                .entry((&v.scope, ref_name))
+                .or_default()
+                .push(i);
+            if let Some(name) = v.name.known() {
+                index.by_name.entry((&v.scope, name)).or_default().push(i);
+            }
+            index
+                .by_module
+                .entry((&v.scope, module_prefix(ref_name)))
+                .or_default()
+                .push(i);
+        }
+        index
+    }
+
+    /// The vaults of a module.
+    fn of_module(&self, scope: &'a Scope, module: &'a str) -> &[usize] {
+        self.by_module
+            .get(&(scope, module))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The vaults a target names, seen from a resource in `scope`: `Maybe` when the
+    /// target is not statically known.
+    fn find(
+        &self,
+        vaults: &[BackupVault],
+        target: Option<&'a Target>,
+        scope: &'a Scope,
+        from: &ResourceMeta,
+    ) -> Link<Vec<usize>> {
+        let found = match target {
+            None => return Link::Maybe,
+            Some(Target::Resource(r)) => self.by_ref.get(&(scope, r.as_str())),
+            Some(Target::Name(n)) => self.by_name.get(&(scope, n.as_str())),
+        };
+        let Some(found) = found else {
+            return Link::None;
+        };
+        if found.len() < 2 {
+            return Link::Linked(found.clone());
+        }
+        // `for_each` pairs: `lock["a"]` names `vault[each.key]`, which is `vault["a"]`.
+        let key = from
+            .address
+            .strip_prefix(from.ref_name.as_str())
+            .unwrap_or("");
+        let same_key: Vec<usize> = found
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let v = &vaults[i].meta;
+                !key.is_empty() && v.address.strip_prefix(v.ref_name.as_str()) == Some(key)
+            })
+            .collect();
+        Link::Linked(if same_key.is_empty() {
+            found.clone()
+        } else {
+            same_key
+        })
+    }
+}
+
+/// What the indexes of a link name in their collection.
+fn reach<'a, T>(link: &Link<Vec<usize>>, items: &'a [T]) -> Link<Vec<&'a T>> {
+    match link {
+        Link::None => Link::None,
+        Link::Maybe => Link::Maybe,
+        Link::Linked(ix) => Link::Linked(ix.iter().filter_map(|&i| items.get(i)).collect()),
+    }
+}
+
+/// The backup links of a finished model.
+impl Model {
+    /// The locks on a vault: `Linked` with every lock known to lock it, `Maybe` when a
+    /// lock may lock it without being known to, `None` when no lock does.
+    pub fn locks_on(&self, vault: &BackupVault) -> Link<Vec<&VaultLock>> {
+        reach(&vault.locks, &self.vault_locks)
+    }
+
+    /// The first of the locks that would lock a vault but are switched off by their
+    /// `count`/`for_each` or condition.
+    pub fn switched_off_lock_on(&self, vault: &BackupVault) -> Option<&VaultLock> {
+        let first = *vault.switched_off_locks.linked()?.first()?;
+        self.switched_off_locks.get(first)
+    }
+
+    /// The vaults a lock names (created or switched off).
+    pub fn vaults_of_lock(&self, lock: &VaultLock) -> Link<Vec<&BackupVault>> {
+        reach(&lock.vaults, &self.backup_vaults)
+    }
+
+    /// The vault a lock locks, when it names exactly one.
+    pub fn locked_vault(&self, lock: &VaultLock) -> Option<&BackupVault> {
+        match lock.vaults.linked()?.as_slice() {
+            [vi] => self.backup_vaults.get(*vi),
+            _ => None,
+        }
+    }
+
+    /// The vaults a plan rule sends its recovery points to.
+    pub fn vaults_of_rule(&self, rule: &PlanRule) -> Link<Vec<&BackupVault>> {
+        reach(&rule.vaults, &self.backup_vaults)
+    }
+
+    /// The plans a selection belongs to.
+    pub fn plans_of(&self, selection: &BackupSelection) -> Link<Vec<&BackupPlan>> {
+        reach(&selection.plans, &self.backup_plans)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::backup::{BackupPlan, PlanRule, VaultLock};
-use crate::model::Val;
+use crate::model::{Link, Val};
 use crate::rules::{Context, Rule};
 use crate::value::format_number;
 use serde::Deserialize;
@@ -81,12 +81,12 @@ fn check_lock(
 /// The locks on every vault a rule targets, when all of them are known.
 fn target_locks<'a>(cx: &Context<'a, Params>, rule: &PlanRule) -> Vec<&'a VaultLock> {
     let mut locks = Vec::new();
-    for &vi in &rule.vaults {
-        let vault = &cx.model.backup_vaults[vi];
-        if vault.lock_uncertain {
-            return Vec::new();
+    for vault in cx.model.vaults_of_rule(rule).linked().into_iter().flatten() {
+        match cx.model.locks_on(vault) {
+            Link::Maybe => return Vec::new(),
+            Link::Linked(on) => locks.extend(on),
+            Link::None => {}
         }
-        locks.extend(vault.locks.iter().map(|&li| &cx.model.vault_locks[li]));
     }
     locks
 }
@@ -125,9 +125,9 @@ fn check_rule(
         .unwrap_or_default();
     let delete_after = &rule.delete_after;
     let locks = target_locks(cx, rule);
-    let vault_of = |lock: &VaultLock| match lock.vaults.as_slice() {
-        [vi] => cx.model.backup_vaults[*vi].meta.address.clone(),
-        _ => lock.meta.address.clone(),
+    let vault_of = |lock: &VaultLock| match cx.model.locked_vault(lock) {
+        Some(vault) => vault.meta.address.clone(),
+        None => lock.meta.address.clone(),
     };
     let lock_label = |d: Diagnostic, lock: &VaultLock, v: &Val<f64>, what: &str| {
         d.with_label(

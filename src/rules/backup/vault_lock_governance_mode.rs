@@ -48,14 +48,12 @@ impl Rule for VaultLockGovernanceMode {
             };
             // A lock of its own (Terraform) points at its vault; a lock that is a property
             // of the vault (CloudFormation) is already shown in it.
-            if let [vi] = lock.vaults.as_slice() {
-                if let Some(vault) = cx.model.backup_vaults.get(*vi) {
-                    if vault.meta.header != lock.meta.header {
-                        d = d.with_label(
-                            vault.meta.header,
-                            format!("the locked vault: {}", vault.meta.address),
-                        );
-                    }
+            if let Some(vault) = cx.model.locked_vault(lock) {
+                if vault.meta.header != lock.meta.header {
+                    d = d.with_label(
+                        vault.meta.header,
+                        format!("the locked vault: {}", vault.meta.address),
+                    );
                 }
             }
             out.push(d.with_address(name.clone()));

@@ -2,6 +2,7 @@
 //! See `rules/BKP001.md`.
 
 use crate::diagnostic::Diagnostic;
+use crate::model::Link;
 use crate::rules::{Context, NoParams, Rule};
 
 pub struct VaultWithoutLock;
@@ -13,7 +14,7 @@ impl Rule for VaultWithoutLock {
         let policy = cx.policy();
         for vault in &cx.model.backup_vaults {
             // A lock that may exist, or whose vault is not known, may be this vault's.
-            if !vault.locks.is_empty() || vault.lock_uncertain {
+            if cx.model.locks_on(vault).state() != Link::None {
                 continue;
             }
             // `force_destroy = true` declares the vault disposable, recovery points and
@@ -23,10 +24,7 @@ impl Rule for VaultWithoutLock {
                 continue;
             }
             let name = &vault.meta.address;
-            let off = vault
-                .switched_off_locks
-                .first()
-                .map(|&i| &cx.model.switched_off_locks[i]);
+            let off = cx.model.switched_off_lock_on(vault);
             if let Some((off, (switch, from))) = off.and_then(|l| Some((l, l.switch?))) {
                 let what = &off.meta.address;
                 let mut d = cx
@@ -47,7 +45,7 @@ impl Rule for VaultWithoutLock {
             // period ends. The help shows what to add.
             let help = format!(
                 "{}{}",
-                vault.how_to_lock,
+                cx.snippet("how-to-lock", &vault.meta, &[]),
                 crate::fix::suggest::vault_lock(&vault.meta)
             );
             out.push(
