@@ -479,6 +479,8 @@ fn references_through_locals_are_followed_in_the_source() {
     // (known only after apply); consumer → key through two locals.
     assert!(h.iter().all(|x| x.0 != "not-evaluated"), "{h:#?}");
     assert!(h.iter().all(|x| x.0 != "KMS005"), "{h:#?}");
+    // A local that writes a literal: the plan's value stands, judged as in source.
+    assert_eq!(find(&h, "KMS001", "aws_sqs_queue.jobs").len(), 1, "{h:#?}");
     let text = iacguard::inventory::render_text(&iacguard::inventory::build(&r, &o.settings));
     for (key, alias) in [
         ("aws_kms_key.app ", "alias/app"),
@@ -492,7 +494,7 @@ fn references_through_locals_are_followed_in_the_source() {
     }
     assert!(
         text.contains(
-            "re-encrypt when the key is replaced:\n  aws_ebs_volume.db kms_key_id (main.tf:24)"
+            "re-encrypt when the key is replaced:\n  aws_ebs_volume.db kms_key_id (main.tf:26)"
         ),
         "{text}"
     );

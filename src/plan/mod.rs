@@ -969,7 +969,15 @@ impl<'a> Reader<'a, '_> {
         }
         if let Some(local) = through {
             let found = self.resolve_refs(&expanded, module, instance, depth + 1);
-            if found.is_none() && self.blocked.borrow().is_none() {
+            // A local that names resources, but not one: what it links to is not known. One
+            // that names none (a literal, variables) leaves the plan's value as it is.
+            let names_resources = expanded.iter().any(|s| {
+                matches!(
+                    refs::target(s),
+                    Target::Resource { .. } | Target::ModuleOutput { .. } | Target::Module(_)
+                )
+            });
+            if found.is_none() && names_resources && self.blocked.borrow().is_none() {
                 self.blocked.replace(Some(local));
             }
             return found;

@@ -5,6 +5,8 @@ locals {
   app_key_arn = local.app_key_ref.arn
   app_key_ref = aws_kms_key.app
   logs_key    = aws_kms_key.logs.arn
+  # A literal: the plan's value stands.
+  shared_key = "arn:aws:kms:eu-west-1:111122223333:key/0000aaaa-11bb-22cc-33dd-444444eeeeee"
 }
 
 resource "aws_kms_key" "app" {
@@ -32,4 +34,9 @@ resource "aws_kms_key" "logs" {
 resource "aws_kms_alias" "logs" {
   name          = "alias/logs"
   target_key_id = local.logs_key
+}
+
+resource "aws_sqs_queue" "jobs" {
+  name              = "jobs"
+  kms_master_key_id = local.shared_key
 }
