@@ -1,7 +1,10 @@
-//! Plan benchmark: generates a Terraform plan JSON of 10,000 resource instances (about
-//! 50 MB, one line, as `terraform show -json` writes it) in child modules, with the
-//! configuration section, planned values and updates carrying their prior values, and
-//! measures `check` on it.
+//! Plan benchmark: generates a Terraform plan JSON of 10,000 resource instances (54 MB,
+//! one line, as `terraform show -json` writes it) in child modules, with what real plans
+//! carry: the configuration section with its expressions, planned values, key, bucket and
+//! queue policies, `tags_all` with the provider's default tags, the `*_unknown` and
+//! `*_sensitive` masks, a third of updates carrying their prior values, the prior state
+//! and the relevant attributes; and measures `check` on it. The plan is the same on every
+//! run.
 //!
 //! `cargo bench --bench plan` (release profile). `IACGUARD_BENCH_RESOURCES=N` sets the
 //! size; `IACGUARD_BENCH_PLAN_GENERATE=path` only writes the plan there (for the peers'
@@ -25,7 +28,7 @@ fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
 
 /// A key policy of realistic size (a few statements).
 fn policy(i: usize) -> String {
-    let statements: Vec<Value> = (0..6)
+    let statements: Vec<Value> = (0..7)
         .map(|s| {
             json!({
                 "Sid": format!("Statement{s}"),
@@ -40,12 +43,45 @@ fn policy(i: usize) -> String {
     json!({"Version": "2012-10-17", "Statement": statements}).to_string()
 }
 
+/// A `*_sensitive` mask marking nothing: the value's maps and lists, emptied.
+fn mask(v: &Value) -> Value {
+    match v {
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .filter(|(_, x)| x.is_object() || x.is_array())
+                .map(|(k, x)| (k.clone(), mask(x)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(mask).collect()),
+        _ => json!(false),
+    }
+}
+
+/// The provider's `default_tags` of module instance `m`.
+fn default_tags(m: usize) -> Value {
+    json!({"ManagedBy": "terraform", "Repository": "github.com/example/platform",
+      "Stack": format!("svc{m}"), "DataClassification": "internal"})
+}
+
+/// The planned and prior values of one module instance's resources.
+struct Module {
+    changes: Vec<Value>,
+    planned: Vec<Value>,
+    /// The prior state of the resources updated.
+    prior: Vec<Value>,
+}
+
 /// One module's resources: a key, its alias, a bucket and its encryption, a vault and
-/// its lock, and taggable queues; `n` instances in all.
-fn module_changes(m: usize, n: usize, out: &mut Vec<Value>, planned: &mut Vec<Value>) {
+/// taggable queues; `n` instances in all.
+fn module_changes(m: usize, n: usize, out: &mut Module) {
     let module = format!("module.svc[\"svc{m}\"]");
     let tags =
         json!({"Environment": "prod", "Owner": format!("team-{}", m % 7), "CostCenter": "cc-42"});
+    // `tags_all`: the tags merged with the provider's `default_tags`.
+    let mut tags_all = default_tags(m);
+    if let (Some(all), Some(own)) = (tags_all.as_object_mut(), tags.as_object()) {
+        all.extend(own.clone());
+    }
     for i in 0..n {
         let (rtype, name, mut after, unknown) = match i % 6 {
             0 => (
@@ -55,7 +91,7 @@ fn module_changes(m: usize, n: usize, out: &mut Vec<Value>, planned: &mut Vec<Va
                   "customer_master_key_spec": "SYMMETRIC_DEFAULT", "deletion_window_in_days": 30,
                   "description": format!("key {i} of svc{m}"), "enable_key_rotation": i % 12 != 0,
                   "is_enabled": true, "key_usage": "ENCRYPT_DECRYPT", "policy": policy(i),
-                  "tags": tags, "tags_all": tags, "timeouts": null, "xks_key_id": null}),
+                  "tags": tags, "tags_all": tags_all, "timeouts": null, "xks_key_id": null}),
                 json!({"arn": true, "id": true, "key_id": true, "multi_region": true, "rotation_period_in_days": true}),
             ),
             1 => (
@@ -68,7 +104,7 @@ fn module_changes(m: usize, n: usize, out: &mut Vec<Value>, planned: &mut Vec<Va
                 "aws_s3_bucket",
                 format!("b{i}"),
                 json!({"bucket": format!("svc{m}-bucket-{i}"), "force_destroy": false, "policy": policy(i),
-                  "tags": tags, "tags_all": tags, "timeouts": null}),
+                  "tags": tags, "tags_all": tags_all, "timeouts": null}),
                 json!({"arn": true, "id": true, "versioning": true, "server_side_encryption_configuration": true}),
             ),
             3 => (
@@ -80,20 +116,21 @@ fn module_changes(m: usize, n: usize, out: &mut Vec<Value>, planned: &mut Vec<Va
             4 => (
                 "aws_backup_vault",
                 format!("v{i}"),
-                json!({"force_destroy": false, "name": format!("svc{m}-vault-{i}"), "tags": tags, "tags_all": tags, "timeouts": null}),
+                json!({"force_destroy": false, "name": format!("svc{m}-vault-{i}"), "tags": tags, "tags_all": tags_all, "timeouts": null}),
                 json!({"arn": true, "id": true, "kms_key_arn": true, "recovery_points": true}),
             ),
             _ => (
                 "aws_sqs_queue",
                 format!("q{i}"),
                 json!({"name": format!("svc{m}-queue-{i}"), "delay_seconds": 0, "max_message_size": 262144,
-                  "message_retention_seconds": 345600, "policy": policy(i), "tags": tags, "tags_all": tags}),
+                  "message_retention_seconds": 345600, "policy": policy(i), "tags": tags, "tags_all": tags_all}),
                 json!({"arn": true, "id": true, "kms_master_key_id": true, "url": true}),
             ),
         };
         let address = format!("{module}.{rtype}.{name}");
+        let masks = mask(&after);
         // A third are updates: their prior value comes with them.
-        let update = i % 3 == 0;
+        let update = (i / 6) % 3 == 0;
         if update {
             if let Some(o) = after.as_object_mut() {
                 o.insert(
@@ -109,16 +146,54 @@ fn module_changes(m: usize, n: usize, out: &mut Vec<Value>, planned: &mut Vec<Va
             "actions": if update { json!(["update"]) } else { json!(["create"]) },
             "before": if update { after.clone() } else { Value::Null },
             "after": after,
-            "after_unknown": if update { json!({}) } else { unknown },
-            "before_sensitive": if update { json!({}) } else { json!(false) },
-            "after_sensitive": {"tags": {}, "tags_all": {}},
+            // The masks repeat the value's maps and lists, as Terraform writes them.
+            "after_unknown": if update { masks.clone() } else { unknown },
+            "before_sensitive": if update { masks.clone() } else { json!(false) },
+            "after_sensitive": masks,
         });
-        planned.push(
+        out.planned.push(
             json!({"address": address, "mode": "managed", "type": rtype, "name": name,
             "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
-            "values": change["after"], "sensitive_values": {"tags": {}, "tags_all": {}}}),
+            "values": change["after"], "sensitive_values": change["after_sensitive"]}),
         );
-        out.push(
+        if update {
+            // What the state holds: the same values, with the attributes the provider
+            // computed.
+            let mut values = change["before"].clone();
+            if let Some(o) = values.as_object_mut() {
+                o.insert("region".into(), json!("eu-west-1"));
+                o.insert("tags_all".into(), tags_all.clone());
+                if rtype == "aws_s3_bucket" {
+                    let bucket = format!("svc{m}-bucket-{i}");
+                    o.insert("acceleration_status".into(), json!(""));
+                    o.insert(
+                        "bucket_domain_name".into(),
+                        json!(format!("{bucket}.s3.amazonaws.com")),
+                    );
+                    o.insert(
+                        "bucket_regional_domain_name".into(),
+                        json!(format!("{bucket}.s3.eu-west-1.amazonaws.com")),
+                    );
+                    o.insert("hosted_zone_id".into(), json!("Z1BKCTXD74EZPE"));
+                    o.insert("object_lock_enabled".into(), json!(false));
+                    o.insert("request_payer".into(), json!("BucketOwner"));
+                    o.insert("grant".into(), json!([{"id": "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "permissions": ["FULL_CONTROL"], "type": "CanonicalUser", "uri": ""}]));
+                    o.insert(
+                        "versioning".into(),
+                        json!([{"enabled": false, "mfa_delete": false}]),
+                    );
+                    o.insert("server_side_encryption_configuration".into(), json!([{"rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": "", "sse_algorithm": "AES256"}], "bucket_key_enabled": false}]}]));
+                }
+            }
+            out.prior.push(
+                json!({"address": address, "mode": "managed", "type": rtype, "name": name,
+                "index": null, "provider_name": "registry.terraform.io/hashicorp/aws",
+                "schema_version": 0, "values": values,
+                "sensitive_values": {"tags": {}, "tags_all": {}},
+                "depends_on": [format!("{module}.data.aws_iam_policy_document.key")]}),
+            );
+        }
+        out.changes.push(
             json!({"address": address, "module_address": module, "mode": "managed",
             "type": rtype, "name": name, "provider_name": "registry.terraform.io/hashicorp/aws",
             "change": change}),
@@ -171,24 +246,61 @@ fn module_configuration(n: usize) -> Value {
 fn generate(resources: usize) -> String {
     let per_module = 100;
     let modules = resources.div_ceil(per_module);
-    let mut changes = Vec::new();
+    let mut out = Module {
+        changes: Vec::new(),
+        planned: Vec::new(),
+        prior: Vec::new(),
+    };
     let mut children = Vec::new();
+    let mut prior_children = Vec::new();
     for m in 0..modules {
         let n = per_module.min(resources - m * per_module);
-        let mut planned = Vec::new();
-        module_changes(m, n, &mut changes, &mut planned);
-        children.push(json!({"address": format!("module.svc[\"svc{m}\"]"), "resources": planned}));
+        module_changes(m, n, &mut out);
+        let address = format!("module.svc[\"svc{m}\"]");
+        children.push(json!({"address": address, "resources": std::mem::take(&mut out.planned)}));
+        prior_children
+            .push(json!({"address": address, "resources": std::mem::take(&mut out.prior)}));
     }
     let configuration = json!({
-        "provider_config": {"aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws", "expressions": {"region": {"constant_value": "eu-west-1"}}}},
-        "root_module": {"module_calls": {"svc": {"source": "./modules/svc", "for_each_expression": {"references": ["local.services"]}, "expressions": {"name": {"references": ["each.key"]}}, "module": module_configuration(per_module)}}}
+        "provider_config": {"aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws",
+          "expressions": {"region": {"constant_value": "eu-west-1"},
+            "default_tags": [{"tags": {"references": ["local.default_tags"]}}]}}},
+        "root_module": {
+          "module_calls": {"svc": {"source": "./modules/svc",
+            "for_each_expression": {"references": ["local.services"]},
+            "expressions": {"name": {"references": ["each.key"]},
+              "tags": {"references": ["each.value.tags", "each.value"]},
+              "policy": {"references": ["data.aws_iam_policy_document.shared.json", "data.aws_iam_policy_document.shared"]}},
+            "module": module_configuration(per_module)}},
+          "resources": [{"address": "data.aws_iam_policy_document.shared", "mode": "data",
+            "type": "aws_iam_policy_document", "name": "shared", "provider_config_key": "aws",
+            "expressions": {"statement": [{"actions": {"constant_value": ["kms:Decrypt"]},
+              "resources": {"constant_value": ["*"]}}]}, "schema_version": 0}],
+          "variables": {"environment": {"default": "prod", "description": "the environment"}}}
     });
+    // The attributes of other resources the changes depend on.
+    let relevant: Vec<Value> = out
+        .changes
+        .iter()
+        .filter(|c| c["type"] == "aws_kms_alias")
+        .map(|c| {
+            let key = c["address"]
+                .as_str()
+                .unwrap_or("")
+                .replace("aws_kms_alias", "aws_kms_key");
+            json!({"resource": key, "attribute": ["key_id"]})
+        })
+        .collect();
+    let prior_state = json!({"format_version": "1.0", "terraform_version": "1.9.8",
+        "values": {"root_module": {"child_modules": prior_children}}});
     // In the order `terraform show -json` writes (serde_json's objects sort their keys).
     format!(
-        "{{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.8\",\"planned_values\":{},\"resource_changes\":{},\"configuration\":{},\"timestamp\":\"2026-11-30T10:00:00Z\",\"applyable\":true,\"complete\":true,\"errored\":false}}",
+        "{{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.8\",\"variables\":{{\"environment\":{{\"value\":\"prod\"}}}},\"planned_values\":{},\"resource_changes\":{},\"prior_state\":{},\"configuration\":{},\"relevant_attributes\":{},\"timestamp\":\"2026-11-30T10:00:00Z\",\"applyable\":true,\"complete\":true,\"errored\":false}}",
         json!({"root_module": {"child_modules": children}}),
-        Value::Array(changes),
-        configuration
+        Value::Array(out.changes),
+        prior_state,
+        configuration,
+        Value::Array(relevant)
     )
 }
 

@@ -358,6 +358,14 @@ impl Server {
             .values()
             .map(|d| (d.path.clone(), d.text.clone()))
             .collect();
+        // A plan in the editor is analysed on its own: its findings are placed in it, at
+        // the values they judge (beside its source they would be placed there).
+        if let Scope::Template(path) = scope {
+            scan_options.isolate_files = self
+                .documents
+                .values()
+                .any(|d| &d.path == path && crate::plan::looks_like_plan(&d.text));
+        }
         let scanned =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::scan(&scan_options)));
         let report = match scanned {

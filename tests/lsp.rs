@@ -524,3 +524,121 @@ fn invalid_configuration_is_shown_in_its_file_and_the_defaults_apply() {
     assert!(codes(&params).contains(&"KMS002".into()), "{params}");
     assert!(client.shutdown().success());
 }
+
+/// A copy of the plan fixture `keys` (its source and its plan) in a new directory.
+fn plan_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/plans/keys");
+    for f in ["main.tf", "variables.tf", "tfplan.json"] {
+        std::fs::copy(fixture.join(f), dir.path().join(f)).expect("copy");
+    }
+    dir
+}
+
+/// (rule, 0-based line, severity) of each diagnostic published.
+fn published(params: &Value) -> Vec<(String, u64, u64)> {
+    let mut v: Vec<(String, u64, u64)> = params["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap_or_default(),
+                d["severity"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// (rule, 0-based line, LSP severity) of the findings `iacguard check --format json`
+/// places in the file `name`, running in `dir` with `args`.
+fn checked(dir: &Path, args: &[&str], name: &str) -> Vec<(String, u64, u64)> {
+    #[allow(deprecated)]
+    let bin = assert_cmd::cargo::cargo_bin("iacguard");
+    let out = Command::new(bin)
+        .current_dir(dir)
+        .args(["check", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("run iacguard");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    let mut v: Vec<(String, u64, u64)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["path"] == name)
+        .map(|f| {
+            let severity = match f["severity"].as_str() {
+                Some("error") => 1,
+                Some("warning") => 2,
+                _ => 3,
+            };
+            (
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                f["start"]["line"].as_u64().unwrap_or_default() - 1,
+                severity,
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_plan_opened_in_the_editor_gets_its_findings_placed_in_it() {
+    let dir = plan_project();
+    let plan = dir.path().join("tfplan.json");
+    let text = std::fs::read_to_string(&plan).expect("read");
+    let mut client = Client::start();
+    client.open(&uri(&plan), "json", &text);
+    let params = client.diagnostics(&uri(&plan));
+    let got = published(&params);
+    // What the plan says on its own, placed in it.
+    let alone = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(&plan, alone.path().join("tfplan.json")).expect("copy");
+    let want = checked(alone.path(), &["tfplan.json"], "tfplan.json");
+    assert_eq!(got, want, "{params}");
+    assert!(got.iter().any(|d| d.0 == "KMS002"), "{params}");
+    assert!(got.iter().any(|d| d.0 == "not-evaluated"), "{params}");
+    // At `"enable_key_rotation": false` in the change's `after`.
+    let kms002 = with_code(&params, "KMS002");
+    let line = kms002["range"]["start"]["line"].as_u64().expect("line") as usize;
+    assert_eq!(
+        text.lines().nth(line).map(str::trim),
+        Some("\"enable_key_rotation\": false,"),
+        "{kms002}"
+    );
+    // The plan's secrets are not in what is published.
+    assert!(!params
+        .to_string()
+        .contains("c2VjcmV0LWtleS1tYXRlcmlhbC1kby1ub3QtcHJpbnQ="));
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn a_terraform_file_beside_a_plan_gets_what_check_gives_for_it() {
+    let dir = plan_project();
+    let main = dir.path().join("main.tf");
+    let text = std::fs::read_to_string(&main).expect("read");
+    let mut client = Client::start();
+    client.open(&uri(&main), "terraform", &text);
+    let params = client.diagnostics(&uri(&main));
+    let got = published(&params);
+    let want = checked(dir.path(), &["."], "main.tf");
+    assert_eq!(got, want, "{params}");
+    // The plan's values won: the key material is known (an error), where the source alone
+    // cannot know it (a warning).
+    assert!(got.iter().any(|d| d.0 == "KMS009" && d.2 == 1), "{params}");
+    // With the plan open too, each keeps its own.
+    let plan = dir.path().join("tfplan.json");
+    let plan_text = std::fs::read_to_string(&plan).expect("read");
+    client.open(&uri(&plan), "json", &plan_text);
+    let in_plan = client.diagnostics(&uri(&plan));
+    assert!(codes(&in_plan).contains(&"KMS002".to_string()), "{in_plan}");
+    client.change(&uri(&main), 2, &text);
+    assert_eq!(published(&client.diagnostics(&uri(&main))), want);
+    assert!(client.shutdown().success());
+}

@@ -401,3 +401,189 @@ fn a_finding_placed_in_a_plan_has_no_fix() {
     assert!(!in_plan.is_empty());
     assert!(in_plan.iter().all(|d| d.fix.is_none()));
 }
+
+/// The text report of a scan.
+fn text_of(r: &Report) -> String {
+    let mut text = codespan_reporting::term::termcolor::Buffer::no_color();
+    report::text::render(r, &mut text).expect("render");
+    String::from_utf8_lossy(text.as_slice()).into_owned()
+}
+
+#[test]
+fn the_not_evaluated_note_of_a_plan_is_kept_when_only_the_plan_is_named() {
+    // With its source beside it: the note is placed in the source, and labelled at the
+    // attribute's `after_unknown` mark in the plan.
+    let dir = fixture("keys");
+    let r = scan_plans(&dir, &[dir.join("tfplan.json")], &[], Profile::Recommended);
+    let notes: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "not-evaluated")
+        .collect();
+    assert_eq!(notes.len(), 1, "{:#?}", hits(&r));
+    let note = notes[0];
+    assert_eq!(r.sources.get(note.primary.file).name, "main.tf");
+    let in_plan: Vec<_> = note
+        .labels
+        .iter()
+        .filter(|l| r.sources.get(l.span.file).name == "tfplan.json")
+        .collect();
+    assert_eq!(in_plan.len(), 1, "{:#?}", note.labels);
+    assert_eq!(r.sources.text(in_plan[0].span), "true");
+    let line = r
+        .sources
+        .get(in_plan[0].span.file)
+        .position(in_plan[0].span.start as usize)
+        .line;
+    let plan_text = std::fs::read_to_string(dir.join("tfplan.json")).expect("read");
+    assert!(
+        plan_text
+            .lines()
+            .nth(line - 1)
+            .is_some_and(|l| l.contains("\"rotation_period_in_days\": true")),
+        "line {line}"
+    );
+    assert!(report::summary(&r).contains("1 security-relevant attribute could not be evaluated"));
+    // Without it: placed in the plan.
+    let (_tmp, r) = plan_alone("keys", Profile::Recommended);
+    let notes: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "not-evaluated")
+        .collect();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(r.sources.get(notes[0].primary.file).name, "tfplan.json");
+    assert_eq!(r.sources.text(notes[0].primary), "true");
+}
+
+#[test]
+fn references_through_locals_are_followed_in_the_source() {
+    let options = |dir: &Path, paths: Vec<PathBuf>, plans: Vec<PathBuf>| ScanOptions {
+        paths,
+        root: dir.to_path_buf(),
+        threads: 1,
+        settings: settings(Profile::Strict),
+        plans,
+        keep_keys: true,
+        ..ScanOptions::default()
+    };
+    let dir = fixture("locals");
+    let o = options(&dir, vec![dir.clone()], vec![dir.join("tfplan.json")]);
+    let r = scan(&o);
+    assert_eq!(
+        r.plans,
+        vec![("tfplan.json".to_string(), Some(String::new()))]
+    );
+    let h = hits(&r);
+    // alias → key through `local.app_key_id` (known: an existing key) and `local.logs_key`
+    // (known only after apply); consumer → key through two locals.
+    assert!(h.iter().all(|x| x.0 != "not-evaluated"), "{h:#?}");
+    assert!(h.iter().all(|x| x.0 != "KMS005"), "{h:#?}");
+    // A local that writes a literal: the plan's value stands, judged as in source.
+    assert_eq!(find(&h, "KMS001", "aws_sqs_queue.jobs").len(), 1, "{h:#?}");
+    let text = iacguard::inventory::render_text(&iacguard::inventory::build(&r, &o.settings));
+    for (key, alias) in [
+        ("aws_kms_key.app ", "alias/app"),
+        ("aws_kms_key.logs ", "alias/logs"),
+    ] {
+        let block = text
+            .split("\n\n")
+            .find(|b| b.starts_with(key))
+            .expect("the key");
+        assert!(block.contains(&format!("aliases: {alias}")), "{block}");
+    }
+    assert!(
+        text.contains(
+            "re-encrypt when the key is replaced:\n  aws_ebs_volume.db kms_key_id (main.tf:26)"
+        ),
+        "{text}"
+    );
+    // Without the source: the links are not known, never a finding, and the note names
+    // each attribute and the local.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let plan = tmp.path().join("tfplan.json");
+    std::fs::copy(dir.join("tfplan.json"), &plan).expect("copy");
+    let o = options(tmp.path(), vec![plan], vec![]);
+    let r = scan(&o);
+    let h = hits(&r);
+    assert!(h.iter().all(|x| x.0 != "KMS005"), "{h:#?}");
+    let note = r
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "not-evaluated")
+        .expect("the note");
+    for what in [
+        "`target_key_id` of aws_kms_alias.app (through `local.app_key_id`",
+        "`kms_key_id` of aws_ebs_volume.db (through `local.app_key_arn`",
+        "`target_key_id` of aws_kms_alias.logs (through `local.logs_key`",
+    ] {
+        assert!(note.message.contains(what), "{}", note.message);
+    }
+    let text = iacguard::inventory::render_text(&iacguard::inventory::build(&r, &o.settings));
+    assert!(
+        !text.contains("re-encrypt when the key is replaced:\n  aws_ebs_volume.db"),
+        "{text}"
+    );
+}
+
+#[test]
+fn key_material_placed_in_the_source_is_redacted_as_the_source_alone_redacts_it() {
+    // Through a variable: the source shows `var.byok_material`, which is no secret; the
+    // plan's value is blanked where it is.
+    let with = with_source("keys", Profile::Recommended);
+    let dir = fixture("keys");
+    let line = "key_material_base64 = var.byok_material";
+    let text = text_of(&with);
+    assert!(text.contains(line), "{text}");
+    assert!(!text.contains(SECRET) && !text.contains(SECRET_DECODED));
+    for out in [report::json::render(&with), report::sarif::render(&with)] {
+        assert!(
+            !out.contains(SECRET) && !out.contains(SECRET_DECODED),
+            "{out}"
+        );
+    }
+    // A literal in the source: blanked there, as the source alone blanks it.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for f in ["main.tf", "variables.tf", "tfplan.json"] {
+        std::fs::copy(dir.join(f), tmp.path().join(f)).expect("copy");
+    }
+    let main = std::fs::read_to_string(tmp.path().join("main.tf")).expect("read");
+    std::fs::write(
+        tmp.path().join("main.tf"),
+        main.replace("var.byok_material", &format!("\"{SECRET}\"")),
+    )
+    .expect("write");
+    let blanked = format!("key_material_base64 = \"{}\"", "*".repeat(SECRET.len()));
+    let plan = tmp.path().join("tfplan.json");
+    let src_only_dir = tempfile::tempdir().expect("tempdir");
+    for f in ["main.tf", "variables.tf"] {
+        std::fs::copy(tmp.path().join(f), src_only_dir.path().join(f)).expect("copy");
+    }
+    let src_only = scan_plans(
+        src_only_dir.path(),
+        &[src_only_dir.path().to_path_buf()],
+        &[],
+        Profile::Recommended,
+    );
+    let with = scan_plans(
+        tmp.path(),
+        &[tmp.path().to_path_buf()],
+        &[plan],
+        Profile::Recommended,
+    );
+    assert_eq!(with.plans.len(), 1);
+    for r in [&src_only, &with] {
+        assert_eq!(
+            find(&hits(r), "KMS009", "aws_kms_external_key.byok").len(),
+            1
+        );
+        let text = text_of(r);
+        assert!(text.contains(&blanked), "{text}");
+        for out in [text, report::json::render(r), report::sarif::render(r)] {
+            assert!(
+                !out.contains(SECRET) && !out.contains(SECRET_DECODED),
+                "{out}"
+            );
+        }
+    }
+}

@@ -24,7 +24,8 @@ pub(crate) struct PlanInput {
 }
 
 /// Takes the plans out of the walk's files, with those given by `--plan`; a plan named on
-/// the command line brings the configuration of its directory (its source).
+/// the command line brings the configuration of its directory (its source), unless named
+/// files are analysed on their own ([`ScanOptions::isolate_files`]).
 pub(crate) fn take_plans(walk: &mut Walk, options: &ScanOptions) -> Vec<PlanInput> {
     let mut plans = Vec::new();
     let mut candidates: Vec<(Discovered, bool)> = Vec::new();
@@ -60,7 +61,7 @@ pub(crate) fn take_plans(walk: &mut Walk, options: &ScanOptions) -> Vec<PlanInpu
     for (f, explicit) in candidates {
         match read_plan_text(&f, explicit, options) {
             Some(text) => {
-                if explicit {
+                if explicit && !options.isolate_files {
                     if let Some(dir) = f.path.parent() {
                         for m in discover::module_files(&options.root, dir, &exclude) {
                             if !kept.iter().any(|k: &Discovered| k.name == m.name) {

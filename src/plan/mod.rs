@@ -19,6 +19,7 @@ use crate::syntax::tree::{Node, NodeKind};
 use crate::value::{Kind, Reference, Value};
 use refs::Target;
 use source::{SourceTree, Written};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Largest plan file read (plans of large configurations run to hundreds of megabytes;
@@ -226,16 +227,41 @@ pub fn read(plan: &Node, placement: &Placement<'_>) -> Planned {
         afters: &afters,
         analysed: &analysed,
         root: &placement.root,
-        unevaluated: BTreeSet::new(),
+        source: placement.source.as_ref(),
+        unevaluated: BTreeMap::new(),
+        blocked: RefCell::new(None),
+        reasons: HashMap::new(),
     };
     for p in &planned {
-        if let Some(r) = reader.instance(p, placement.source.as_ref()) {
+        if let Some(r) = reader.instance(p) {
             out.objects.push((r.address.clone(), p.header));
             out.instances.push(r);
         }
     }
     out.diagnostics
-        .extend(crate::terraform::unevaluated_notes(reader.unevaluated));
+        .extend(unevaluated_notes(reader.unevaluated));
+    out
+}
+
+/// The `not-evaluated` notes, one per module: where the source is in the tree, placed
+/// there, with a label at the first attribute's place in the plan (so the note belongs to
+/// the plan when only the plan is named).
+fn unevaluated_notes(found: BTreeMap<(String, Span, String), Span>) -> Vec<Diagnostic> {
+    let mut by_dir: BTreeMap<String, BTreeMap<(String, Span, String), Span>> = BTreeMap::new();
+    for (k, in_plan) in found {
+        by_dir.entry(k.0.clone()).or_default().insert(k, in_plan);
+    }
+    let mut out = Vec::new();
+    for items in by_dir.into_values() {
+        let first_in_plan = items.values().next().copied();
+        let notes = crate::terraform::unevaluated_notes(items.into_keys().collect());
+        for mut d in notes {
+            if let Some(at) = first_in_plan.filter(|s| s.file != d.primary.file) {
+                d = d.with_label(at, "in the plan");
+            }
+            out.push(d);
+        }
+    }
     out
 }
 
@@ -478,7 +504,15 @@ struct Reader<'a, 'p> {
     afters: &'p HashMap<&'a str, &'a Node>,
     analysed: &'p BTreeSet<&'a str>,
     root: &'p str,
-    unevaluated: BTreeSet<(String, Span, String)>,
+    /// The configuration's source, when it is in the tree.
+    source: Option<&'p SourceTree<'p>>,
+    /// The attributes not evaluated (module, span, what), with their place in the plan.
+    unevaluated: BTreeMap<(String, Span, String), Span>,
+    /// The local value the last reference could not be followed through.
+    blocked: RefCell<Option<String>>,
+    /// Why a value (by its span) is not known, when it is not that the plan leaves it
+    /// to apply.
+    reasons: HashMap<Span, String>,
 }
 
 /// Where one value sits: in the plan, and in the source when it is written there.
@@ -501,11 +535,8 @@ impl<'w> At<'w> {
 }
 
 impl<'a> Reader<'a, '_> {
-    fn instance(
-        &mut self,
-        p: &Planned1<'a>,
-        source: Option<&SourceTree<'_>>,
-    ) -> Option<ResourceInstance> {
+    fn instance(&mut self, p: &Planned1<'a>) -> Option<ResourceInstance> {
+        let source = self.source;
         let module = ModuleInstance {
             calls: refs::module_path(&p.module_address)?,
         };
@@ -564,7 +595,7 @@ impl<'a> Reader<'a, '_> {
         } else {
             p.local.split('.').next().unwrap_or("").to_string()
         };
-        self.note_unknown(&rtype, &body, p.address, &path);
+        self.note_unknown(&rtype, &body, p, &path);
         let prefix = module.prefix();
         Some(ResourceInstance {
             framework: Framework::Terraform,
@@ -583,8 +614,28 @@ impl<'a> Reader<'a, '_> {
 
     /// Counts the security-relevant attributes the plan leaves unknown (see
     /// `adapt::security_attributes`), for the `not-evaluated` note.
-    fn note_unknown(&mut self, rtype: &str, body: &Value, address: &str, module: &str) {
+    fn note_unknown(&mut self, rtype: &str, body: &Value, p: &Planned1<'a>, module: &str) {
         use std::sync::atomic::Ordering::Relaxed;
+        // The attribute's place in the plan: its `after_unknown` mark, else its value, else
+        // the resource's object.
+        let in_plan = |path: &str| {
+            let at = |n: Option<&'a Node>| {
+                let n = n?;
+                match path.split_once('.') {
+                    None => n.get(path),
+                    Some((b, a)) => n
+                        .get(b)
+                        .and_then(|v| match &v.kind {
+                            NodeKind::Seq(items) => items.first(),
+                            _ => Some(v),
+                        })
+                        .and_then(|v| v.get(a)),
+                }
+                .filter(|v| !matches!(v.kind, NodeKind::Bool(false)))
+                .map(|v| v.span)
+            };
+            at(p.unknown).or_else(|| at(p.after)).unwrap_or(p.header)
+        };
         for path in crate::adapt::security_attributes(rtype) {
             let v = match path.split_once('.') {
                 None => body.get(path),
@@ -604,11 +655,18 @@ impl<'a> Reader<'a, '_> {
                 continue;
             }
             crate::terraform::SECURITY_ATTRIBUTES[1].fetch_add(1, Relaxed);
-            self.unevaluated.insert((
-                format!("{}//{module}", self.root),
-                v.span,
-                format!("`{path}` of {address} (known only after apply)"),
-            ));
+            let why = self
+                .reasons
+                .get(&v.span)
+                .map_or("known only after apply", String::as_str);
+            self.unevaluated.insert(
+                (
+                    format!("{}//{module}", self.root),
+                    v.span,
+                    format!("`{path}` of {} ({why})", p.address),
+                ),
+                in_plan(path),
+            );
         }
     }
 
@@ -641,7 +699,10 @@ impl<'a> Reader<'a, '_> {
             };
             return match self.reference_of(cfg, name, ctx, None) {
                 Some(r) => Value::new(Kind::Ref(Box::new(r)), span),
-                None => Value::unknown(span),
+                None => {
+                    self.note_blocked(span);
+                    Value::unknown(span)
+                }
             };
         }
         let Some(after) = after else {
@@ -656,7 +717,29 @@ impl<'a> Reader<'a, '_> {
             },
             NodeKind::Str(s) => match self.reference_of(cfg, name, ctx, Some(s)) {
                 Some(r) => Value::new(Kind::Ref(Box::new(r)), span),
-                None => Value::new(Kind::Str(s.clone()), span),
+                // Through a local not followed to one resource, an argument that links
+                // names no one can tell: not a literal of the source.
+                None if links(name) && self.note_blocked(span) => Value::unknown(span),
+                None => {
+                    let mut v = Value::new(Kind::Str(s.clone()), span);
+                    // A secret placed on a source expression that does not write it (a
+                    // variable, a local): it was set in the plan, where it is blanked.
+                    let secret = matches!(
+                        sensitive,
+                        Some(Node {
+                            kind: NodeKind::Bool(true),
+                            ..
+                        })
+                    );
+                    let literal = match at.written {
+                        Some(Written::Expr(e)) => source::is_literal(e),
+                        _ => false,
+                    };
+                    if secret && ctx.in_source && !literal {
+                        v.from = Some(at.plan);
+                    }
+                    v
+                }
             },
             NodeKind::Invalid => Value::unknown(span),
             NodeKind::Seq(items) => {
@@ -770,6 +853,7 @@ impl<'a> Reader<'a, '_> {
         ctx: &Ctx<'_>,
         known: Option<&str>,
     ) -> Option<Reference> {
+        self.blocked.replace(None);
         let Cfg::Expr(e) = cfg else {
             return None;
         };
@@ -829,13 +913,76 @@ impl<'a> Reader<'a, '_> {
         instance: &str,
         depth: usize,
     ) -> Option<(ModuleInstance, Target)> {
+        let strings: Vec<String> = seq(expr.get("references"))
+            .iter()
+            .filter_map(Node::as_str)
+            .map(str::to_string)
+            .collect();
+        self.resolve_refs(&strings, module, instance, depth)
+    }
+
+    /// Whether the last value was not followed through a local; if so, why is kept for the
+    /// note.
+    fn note_blocked(&mut self, span: Span) -> bool {
+        let Some(local) = self.blocked.take() else {
+            return false;
+        };
+        let why = if self.source.is_some() {
+            format!("through `local.{local}`, which does not name one resource")
+        } else {
+            format!("through `local.{local}`: a plan does not hold the expressions of locals")
+        };
+        self.reasons.insert(span, why);
+        true
+    }
+
+    /// [`Self::resolve`] over reference strings; a local is followed through the module's
+    /// `locals` in the source.
+    fn resolve_refs(
+        &self,
+        strings: &[String],
+        module: &ModuleInstance,
+        instance: &str,
+        depth: usize,
+    ) -> Option<(ModuleInstance, Target)> {
         if depth > 16 {
             return None;
         }
-        let strings: Vec<&str> = seq(expr.get("references"))
-            .iter()
-            .filter_map(Node::as_str)
-            .collect();
+        let mut through: Option<String> = None;
+        let mut expanded: Vec<String> = Vec::new();
+        for s in strings {
+            let Target::Local(local) = refs::target(s) else {
+                expanded.push(s.clone());
+                continue;
+            };
+            let calls: Vec<&str> = module.calls.iter().map(|(n, _)| n.as_str()).collect();
+            match self.source.and_then(|src| src.local(&calls, &local)) {
+                Some(e) => {
+                    expanded.extend(source::references(e));
+                    through.get_or_insert(local);
+                }
+                None => {
+                    self.blocked.replace(Some(local));
+                    return None;
+                }
+            }
+        }
+        if let Some(local) = through {
+            let found = self.resolve_refs(&expanded, module, instance, depth + 1);
+            // A local that names resources, but not one: what it links to is not known. One
+            // that names none (a literal, variables) leaves the plan's value as it is.
+            let names_resources = expanded.iter().any(|s| {
+                matches!(
+                    refs::target(s),
+                    Target::Resource { .. } | Target::ModuleOutput { .. } | Target::Module(_)
+                )
+            });
+            if found.is_none() && names_resources && self.blocked.borrow().is_none() {
+                self.blocked.replace(Some(local));
+            }
+            return found;
+        }
+        let strings = expanded;
         let targets: Vec<Target> = strings.iter().map(|s| refs::target(s)).collect();
         let each_key = targets.contains(&Target::OwnKey);
         // Terraform lists `a.b["k"].c`, then `a.b["k"]`, then `a.b`: the first of a
@@ -850,7 +997,7 @@ impl<'a> Reader<'a, '_> {
                 (a, b) => a == b,
             };
             match t {
-                Target::OwnKey | Target::Other | Target::Module(_) => {}
+                Target::OwnKey | Target::Other | Target::Module(_) | Target::Local(_) => {}
                 _ if subjects.iter().any(same) => {}
                 _ => subjects.push(t),
             }
@@ -931,9 +1078,16 @@ impl<'a> Reader<'a, '_> {
                 };
                 Some((m, t))
             }
-            Target::OwnKey | Target::Other | Target::Module(_) => None,
+            Target::OwnKey | Target::Other | Target::Module(_) | Target::Local(_) => None,
         }
     }
+}
+
+/// Whether an argument links its resource to another (by its id or ARN).
+fn links(argument: &str) -> bool {
+    matches!(argument, "id" | "arn" | "bucket")
+        || argument.ends_with("_id")
+        || argument.ends_with("_arn")
 }
 
 /// Whether a resource attribute names the resource (what links resources), rather than a

@@ -84,9 +84,12 @@ pub enum Target {
     Module(String),
     /// A variable of this module (its value is the caller's argument).
     Variable(String),
+    /// A local value of this module (the plan does not hold its expression; the module's
+    /// source does).
+    Local(String),
     /// `each.key` or `count.index`: the key of the referencing instance.
     OwnKey,
-    /// Anything else: locals, `each.value`, `count.index`, `path.*`, a whole module.
+    /// Anything else: `each.value`, `path.*`, `terraform.*`, `self`.
     Other,
 }
 
@@ -110,7 +113,11 @@ pub fn target(text: &str) -> Target {
         },
         Some("each") if name(1) == Some("key") && steps.len() == 2 => Target::OwnKey,
         Some("count") if name(1) == Some("index") && steps.len() == 2 => Target::OwnKey,
-        Some("local" | "each" | "count" | "path" | "terraform" | "self") | None => Target::Other,
+        Some("local") => match name(1) {
+            Some(l) => Target::Local(l.to_string()),
+            None => Target::Other,
+        },
+        Some("each" | "count" | "path" | "terraform" | "self") | None => Target::Other,
         Some("module") => {
             let Some(call) = name(1) else {
                 return Target::Other;
@@ -230,7 +237,8 @@ mod tests {
         );
         assert_eq!(target("var.key"), Target::Variable("key".into()));
         assert_eq!(target("each.key"), Target::OwnKey);
-        assert_eq!(target("local.x"), Target::Other);
+        assert_eq!(target("local.x"), Target::Local("x".into()));
+        assert_eq!(target(r#"local.x["k"]"#), Target::Local("x".into()));
         assert_eq!(target("module.kms"), Target::Module("kms".into()));
         assert_eq!(
             target(r#"module.kms.arns["s3"]"#),

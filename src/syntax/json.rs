@@ -29,6 +29,20 @@ fn strict() -> ParseOptions {
 }
 
 pub fn parse(text: &str, file: FileId) -> Parsed {
+    // Well-formed JSON (nearly every file) is read in one pass; the rest with the full
+    // parser, which says what is wrong.
+    if let Some(root) = super::json_fast::parse(text, file) {
+        return Parsed {
+            root: Some(root),
+            errors: Vec::new(),
+            duplicates: Vec::new(),
+        };
+    }
+    parse_slow(text, file)
+}
+
+/// [`parse`] with `jsonc-parser`: errors and duplicate keys reported.
+pub(super) fn parse_slow(text: &str, file: FileId) -> Parsed {
     let (depth, at) = bracket_depth(text);
     if depth > MAX_DEPTH {
         return Parsed {
@@ -70,6 +84,9 @@ pub fn parse(text: &str, file: FileId) -> Parsed {
     }
 }
 
+/// Objects up to this many keys find a duplicate by scanning their entries.
+const SMALL_OBJECT: usize = 16;
+
 fn convert(value: Value<'_>, file: FileId, duplicates: &mut Vec<super::DuplicateKey>) -> Node {
     let sp = |r: jsonc_parser::common::Range| Span::new(file, r.start, r.end);
     match value {
@@ -101,16 +118,29 @@ fn convert(value: Value<'_>, file: FileId, duplicates: &mut Vec<super::Duplicate
         Value::Object(o) => {
             let span = sp(o.range);
             let mut entries: Vec<Entry> = Vec::with_capacity(o.properties.len());
-            // A map, not a scan of `entries`: an object with many keys stays linear.
-            let mut seen: std::collections::HashMap<String, usize> =
-                std::collections::HashMap::new();
+            // A scan of `entries` for a small object; a map past a few keys, so that an
+            // object with many keys stays linear.
+            let mut seen: Option<std::collections::HashMap<String, usize>> = None;
             for p in o.properties {
                 let (key, key_span) = match p.name {
                     ObjectPropName::String(s) => (s.value.into_owned(), sp(s.range)),
                     ObjectPropName::Word(w) => (w.value.to_string(), sp(w.range)),
                 };
                 let value = convert(p.value, file, duplicates);
-                if let Some(&index) = seen.get(&key) {
+                if seen.is_none() && entries.len() >= SMALL_OBJECT {
+                    seen = Some(
+                        entries
+                            .iter()
+                            .enumerate()
+                            .map(|(i, e)| (e.key.clone(), i))
+                            .collect(),
+                    );
+                }
+                let earlier = match &seen {
+                    Some(map) => map.get(&key).copied(),
+                    None => entries.iter().position(|e| e.key == key),
+                };
+                if let Some(index) = earlier {
                     // CloudFormation deploys the last value, in the earlier one's place.
                     let entry: &mut Entry = &mut entries[index];
                     duplicates.push(super::DuplicateKey {
@@ -122,7 +152,9 @@ fn convert(value: Value<'_>, file: FileId, duplicates: &mut Vec<super::Duplicate
                     entry.value = value;
                     continue;
                 }
-                seen.insert(key.clone(), entries.len());
+                if let Some(map) = &mut seen {
+                    map.insert(key.clone(), entries.len());
+                }
                 entries.push(Entry {
                     key,
                     key_span,
@@ -171,6 +203,18 @@ mod tests {
         assert_eq!(d.key, "a");
         assert_eq!(d.earlier.start as usize, text.find("\"a\"").unwrap());
         assert_eq!(d.span.start as usize, text.rfind("\"a\"").unwrap());
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_large_objects_too() {
+        let keys: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        let text = format!("{{{}, \"k3\": 99, \"k39\": 100}}", keys.join(", "));
+        let p = parse(&text, 0);
+        let root = p.root.expect("root");
+        assert_eq!(root.entries().len(), 40);
+        assert_eq!(p.duplicates.len(), 2);
+        assert_eq!(&text[root.get("k3").unwrap().span.range()], "99");
+        assert_eq!(&text[root.get("k39").unwrap().span.range()], "100");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod hcl;
 pub mod json;
+mod json_fast;
 pub mod tree;
 pub mod yaml;
 
