@@ -218,7 +218,6 @@ pub(in crate::adapt) mod cloudformation {
     use crate::model::apigateway::{
         ApiDomainName, EndpointType, RestApiSettings, WebAcl, WebAclRule,
     };
-    use crate::model::policy::PolicyDocument;
     use crate::model::value::{bool_of, field, string_of};
     use crate::model::{
         ApiPolicy, ApiStage, DomainMapping, HttpApi, Model, RestApi, Val, WafAssociation,
@@ -404,7 +403,7 @@ pub(in crate::adapt) mod cloudformation {
         });
         let policy = b.path(&["Auth", "ResourcePolicy"]).map(|p| ApiPolicy {
             carrier: r.address.clone(),
-            document: PolicyDocument::from_sam_resource_policy(p),
+            document: crate::adapt::policy::sam::sam_resource_policy(p),
             rendered_by: None,
             span: p.span,
             from: p.from,
