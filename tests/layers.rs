@@ -196,3 +196,61 @@ fn the_checker_sees_imports() {
     assert_eq!(found, modules);
     assert!(imports("use std::a;", &modules).is_empty());
 }
+
+/// The names that a format gives the attributes of references that link resources (a
+/// key's `arn`, `Fn::GetAtt` `Arn`, `Ref`, an alias's `target_key_id`, a SAM API's
+/// `Stage`): the adapters say what each gives (`model::RefAttr`).
+const REFERENCE_ATTRIBUTES: &[&str] = &[
+    "arn",
+    "id",
+    "key_id",
+    "name",
+    "target_key_arn",
+    "target_key_id",
+    "Arn",
+    "KeyId",
+    "Ref",
+    "Stage",
+];
+
+/// The code of a file outside its unit tests (an inline `#[cfg(test)]` module ends it).
+fn outside_tests(code: &str) -> &str {
+    code.find("#[cfg(test)]").map_or(code, |at| &code[..at])
+}
+
+/// The string literals of a file's code that are reference attribute names of a format.
+fn reference_attribute_literals(code: &str) -> Vec<String> {
+    let code = outside_tests(code);
+    code.match_indices('"')
+        .filter(|(i, _)| !code[..*i].ends_with('\\'))
+        .map(|(i, _)| &code[i + 1..])
+        .filter_map(|rest| {
+            REFERENCE_ATTRIBUTES
+                .iter()
+                .find(|a| rest.strip_prefix(**a).is_some_and(|r| r.starts_with('"')))
+        })
+        .map(|a| a.to_string())
+        .collect()
+}
+
+#[test]
+fn the_model_names_no_reference_attribute_of_a_format() {
+    for (rel, code) in sources(&common::root().join("src/model")) {
+        let found = reference_attribute_literals(&code);
+        assert!(
+            found.is_empty(),
+            "src/model/{rel} reads reference attributes by a format's names (the adapters say what they give): {found:?}"
+        );
+    }
+}
+
+#[test]
+fn the_reference_attribute_checker_sees_literals() {
+    let code = r#"if matches!(r.attr.as_str(), "arn" | "Arn") { f("Ref", "target_key_id", "\"", "arns", "Stage name") }
+#[cfg(test)]
+mod tests { const A: &str = "KeyId"; }"#;
+    assert_eq!(
+        reference_attribute_literals(code),
+        ["arn", "Arn", "Ref", "target_key_id"]
+    );
+}

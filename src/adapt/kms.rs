@@ -191,7 +191,7 @@ pub(in crate::adapt) mod terraform {
     use crate::adapt::In;
     use crate::model::kms::KeyOrigin;
     use crate::model::value::{bool_of, field, num_of, string_of};
-    use crate::model::{KmsAlias, KmsKey, Link, Model, ResourceKind, Val};
+    use crate::model::{KmsAlias, KmsKey, Link, Model, RefAttr, RefAttrs, ResourceKind, Val};
     use crate::resource::ResourceInstance;
     use crate::value::Value;
 
@@ -318,24 +318,71 @@ pub(in crate::adapt) mod terraform {
         ("aws_kms_alias", kms_alias),
     ];
 
-    /// What the Terraform resource types of KMS are, for links between resources.
-    pub(in crate::adapt) const KINDS: &[(&str, ResourceKind)] = &[
-        ("aws_kms_key", ResourceKind::KmsKey { primary: true }),
+    /// What a key's reference attributes give: its ARN, its key id (`key_id`, and `id`).
+    const KEY_ATTRS: RefAttrs = &[
+        ("arn", RefAttr::Arn),
+        ("key_id", RefAttr::Id),
+        ("id", RefAttr::Id),
+    ];
+    /// What an alias's reference attributes give: its ARN, its name (`name`, and `id`),
+    /// the key it targets.
+    const ALIAS_ATTRS: RefAttrs = &[
+        ("arn", RefAttr::Arn),
+        ("name", RefAttr::Name),
+        ("id", RefAttr::Id),
+        ("target_key_arn", RefAttr::AliasTargetKey),
+        ("target_key_id", RefAttr::AliasTargetKey),
+    ];
+    /// What a key data source's reference attributes give: the key's ARN and id.
+    const KEY_LOOKUP_ATTRS: RefAttrs = &[
+        ("arn", RefAttr::Arn),
+        ("id", RefAttr::Id),
+        ("key_id", RefAttr::Id),
+    ];
+    /// What an alias data source's reference attributes give: the alias's ARN and name,
+    /// the key it targets.
+    const ALIAS_LOOKUP_ATTRS: RefAttrs = &[
+        ("arn", RefAttr::Arn),
+        ("name", RefAttr::Name),
+        ("id", RefAttr::Id),
+        ("target_key_arn", RefAttr::AliasTargetKey),
+        ("target_key_id", RefAttr::AliasTargetKey),
+    ];
+
+    /// What the Terraform resource types of KMS are, for links between resources, and what
+    /// the attributes of references to them give.
+    pub(in crate::adapt) const KINDS: &[(&str, ResourceKind, RefAttrs)] = &[
+        (
+            "aws_kms_key",
+            ResourceKind::KmsKey { primary: true },
+            KEY_ATTRS,
+        ),
         (
             "aws_kms_external_key",
             ResourceKind::KmsKey { primary: true },
+            KEY_ATTRS,
         ),
         (
             "aws_kms_replica_key",
             ResourceKind::KmsKey { primary: false },
+            KEY_ATTRS,
         ),
         (
             "aws_kms_replica_external_key",
             ResourceKind::KmsKey { primary: false },
+            KEY_ATTRS,
         ),
-        ("aws_kms_alias", ResourceKind::KmsAlias),
-        ("data.aws_kms_key", ResourceKind::KmsKeyLookup),
-        ("data.aws_kms_alias", ResourceKind::KmsAliasLookup),
+        ("aws_kms_alias", ResourceKind::KmsAlias, ALIAS_ATTRS),
+        (
+            "data.aws_kms_key",
+            ResourceKind::KmsKeyLookup,
+            KEY_LOOKUP_ATTRS,
+        ),
+        (
+            "data.aws_kms_alias",
+            ResourceKind::KmsAliasLookup,
+            ALIAS_LOOKUP_ATTRS,
+        ),
     ];
 }
 
@@ -344,7 +391,7 @@ pub(in crate::adapt) mod cloudformation {
     use crate::adapt::In;
     use crate::model::kms::KeyOrigin;
     use crate::model::value::{bool_of, field, num_of, string_of};
-    use crate::model::{KmsAlias, KmsKey, Link, Model, ResourceKind, Val};
+    use crate::model::{KmsAlias, KmsKey, Link, Model, RefAttr, RefAttrs, ResourceKind, Val};
     use crate::value::Value;
 
     /// `AWS::KMS::Key`.
@@ -438,13 +485,29 @@ pub(in crate::adapt) mod cloudformation {
         ("AWS::KMS::Alias", kms_alias),
     ];
 
-    /// What the CloudFormation resource types of KMS are, for links between resources.
-    pub(in crate::adapt) const KINDS: &[(&str, ResourceKind)] = &[
-        ("AWS::KMS::Key", ResourceKind::KmsKey { primary: true }),
+    /// What a key's reference attributes give: `Fn::GetAtt` `Arn` its ARN, `KeyId` and
+    /// `Ref` its key id.
+    const KEY_ATTRS: RefAttrs = &[
+        ("Arn", RefAttr::Arn),
+        ("KeyId", RefAttr::Id),
+        ("Ref", RefAttr::Id),
+    ];
+    /// What an alias's reference gives: `Ref` its name.
+    const ALIAS_ATTRS: RefAttrs = &[("Ref", RefAttr::Name)];
+
+    /// What the CloudFormation resource types of KMS are, for links between resources, and
+    /// what the attributes of references to them give.
+    pub(in crate::adapt) const KINDS: &[(&str, ResourceKind, RefAttrs)] = &[
+        (
+            "AWS::KMS::Key",
+            ResourceKind::KmsKey { primary: true },
+            KEY_ATTRS,
+        ),
         (
             "AWS::KMS::ReplicaKey",
             ResourceKind::KmsKey { primary: false },
+            KEY_ATTRS,
         ),
-        ("AWS::KMS::Alias", ResourceKind::KmsAlias),
+        ("AWS::KMS::Alias", ResourceKind::KmsAlias, ALIAS_ATTRS),
     ];
 }

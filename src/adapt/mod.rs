@@ -12,7 +12,7 @@ mod policy;
 mod tags;
 
 use crate::model::backup::Scope;
-use crate::model::{Model, ResourceKind, ResourceMeta, Tags};
+use crate::model::{Linkable, Model, ResourceMeta, Tags};
 use crate::resource::{Framework, ResourceInstance};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -189,22 +189,22 @@ fn table() -> &'static HashMap<&'static str, Adapter> {
     })
 }
 
-/// What each resource type is, for links between resources: the services' `KINDS` tables,
-/// and the families of types they name by prefix.
-fn kind_of(rtype: &str) -> ResourceKind {
-    static KINDS: OnceLock<HashMap<&'static str, ResourceKind>> = OnceLock::new();
+/// What each resource type is, for links between resources, and what the attributes of
+/// references to it give: the services' `KINDS` tables, and the families of types they
+/// name by prefix.
+fn linkable(rtype: &str) -> Linkable {
+    static KINDS: OnceLock<HashMap<&'static str, Linkable>> = OnceLock::new();
     let kinds = KINDS.get_or_init(|| {
         [kms::terraform::KINDS, kms::cloudformation::KINDS]
             .into_iter()
             .flatten()
-            .map(|(t, k)| (*t, *k))
+            .map(|(t, kind, attrs)| (*t, Linkable { kind: *kind, attrs }))
             .collect()
     });
-    kinds
-        .get(rtype)
-        .copied()
-        .or_else(|| apigateway::terraform::kind(rtype))
-        .unwrap_or_default()
+    kinds.get(rtype).copied().unwrap_or_else(|| Linkable {
+        kind: apigateway::terraform::kind(rtype).unwrap_or_default(),
+        attrs: &[],
+    })
 }
 
 /// Adapts one resource instance: as a taggable resource when it takes tags, as the
@@ -212,7 +212,7 @@ fn kind_of(rtype: &str) -> ResourceKind {
 pub fn adapt(r: &ResourceInstance, model: &mut Model) {
     let x = In { r };
     // Every resource, for reference resolution.
-    model.kinds.insert(r.ref_name.clone(), kind_of(&r.rtype));
+    model.kinds.insert(r.ref_name.clone(), linkable(&r.rtype));
     kms::consumers(r, model);
     match r.framework {
         Framework::Terraform => tags::terraform::taggable(r, x.meta(), model),

@@ -411,3 +411,153 @@ fn every_type_has_one_adapter() {
     }
     assert_eq!(seen.len(), super::table().len());
 }
+
+/// How a consumer's key links: its reference kind (`key`, `alias`, or `-`), the resource
+/// it names, and the key and alias it reaches.
+fn consumer_link(m: &Model, rtype: &str) -> (&'static str, String, Option<String>, Option<String>) {
+    use crate::model::{display_name, KeyRef};
+    let c = m
+        .kms_consumers
+        .iter()
+        .find(|c| c.meta.rtype == rtype)
+        .expect("the resource consumes a key");
+    let (kind, named) = match &c.reference {
+        KeyRef::RawKeyResource(r) => ("key", display_name(r).to_string()),
+        KeyRef::AliasResource(r) => ("alias", display_name(r).to_string()),
+        KeyRef::Unknown => ("-", String::new()),
+        other => panic!("not a reference: {other:?}"),
+    };
+    (
+        kind,
+        named,
+        c.key().map(|k| display_name(k).to_string()),
+        c.alias.linked().map(|a| display_name(a).to_string()),
+    )
+}
+
+#[test]
+fn a_reference_through_each_attribute_of_each_format_links_by_what_it_gives() {
+    let some = |s: &str| Some(s.to_string());
+    let tf = |value: &str| {
+        let (mut m, _) = terraform(&format!(
+            r#"resource "aws_kms_key" "k" {{}}
+resource "aws_kms_alias" "a" {{
+  name          = "alias/app"
+  target_key_id = aws_kms_key.k.key_id
+}}
+data "aws_kms_key" "d" {{
+  key_id = "alias/shared"
+}}
+data "aws_kms_alias" "l" {{
+  name = "alias/other"
+}}
+resource "aws_sqs_queue" "q" {{
+  kms_master_key_id = {value}
+}}
+"#
+        ));
+        m.finish();
+        let (kind, named, key, alias) = consumer_link(&m, "aws_sqs_queue");
+        (kind, named, key, alias)
+    };
+    for attr in ["arn", "key_id", "id"] {
+        assert_eq!(
+            tf(&format!("aws_kms_key.k.{attr}")),
+            ("key", "aws_kms_key.k".into(), some("aws_kms_key.k"), None),
+            "aws_kms_key.k.{attr}"
+        );
+    }
+    for attr in ["arn", "name", "id"] {
+        assert_eq!(
+            tf(&format!("aws_kms_alias.a.{attr}")),
+            (
+                "alias",
+                "aws_kms_alias.a".into(),
+                some("aws_kms_key.k"),
+                some("aws_kms_alias.a")
+            ),
+            "aws_kms_alias.a.{attr}"
+        );
+    }
+    for attr in ["target_key_arn", "target_key_id"] {
+        assert_eq!(
+            tf(&format!("aws_kms_alias.a.{attr}")),
+            (
+                "key",
+                "aws_kms_key.k".into(),
+                some("aws_kms_key.k"),
+                some("aws_kms_alias.a")
+            ),
+            "aws_kms_alias.a.{attr}"
+        );
+    }
+    for attr in ["arn", "id", "key_id"] {
+        assert_eq!(
+            tf(&format!("data.aws_kms_key.d.{attr}")),
+            ("key", "data.aws_kms_key.d".into(), None, None),
+            "data.aws_kms_key.d.{attr}"
+        );
+    }
+    for attr in ["arn", "name", "id"] {
+        assert_eq!(
+            tf(&format!("data.aws_kms_alias.l.{attr}")),
+            ("alias", "data.aws_kms_alias.l".into(), None, None),
+            "data.aws_kms_alias.l.{attr}"
+        );
+    }
+    for attr in ["target_key_arn", "target_key_id"] {
+        assert_eq!(
+            tf(&format!("data.aws_kms_alias.l.{attr}")),
+            ("key", "data.aws_kms_alias.l".into(), None, None),
+            "data.aws_kms_alias.l.{attr}"
+        );
+    }
+    // An attribute that gives no key or alias, and one that the other format names.
+    for value in [
+        "aws_kms_key.k.description",
+        "aws_kms_alias.a.name_prefix",
+        "data.aws_kms_key.d.description",
+        "data.aws_kms_alias.l.target_key_ids",
+    ] {
+        assert_eq!(tf(value), ("-", String::new(), None, None), "{value}");
+    }
+
+    let cfn = |value: &str| {
+        let (mut m, _) = template(&format!(
+            "Resources:\n  K:\n    Type: AWS::KMS::Key\n  A:\n    Type: AWS::KMS::Alias\n    Properties:\n      AliasName: alias/app\n      TargetKeyId: !Ref K\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      KmsMasterKeyId: {value}\n"
+        ));
+        m.finish();
+        consumer_link(&m, "AWS::SQS::Queue")
+    };
+    for value in ["!GetAtt K.Arn", "!GetAtt K.KeyId", "!Ref K"] {
+        assert_eq!(cfn(value), ("key", "K".into(), some("K"), None), "{value}");
+    }
+    assert_eq!(cfn("!Ref A"), ("alias", "A".into(), some("K"), some("A")));
+
+    // A replica links to its primary through the primary's ARN only.
+    let replica = |tf_attr: &str| {
+        let (mut m, _) = terraform(&format!(
+            "resource \"aws_kms_key\" \"k\" {{\n  multi_region = true\n}}\nresource \"aws_kms_replica_key\" \"r\" {{\n  primary_key_arn = aws_kms_key.k.{tf_attr}\n}}\n"
+        ));
+        m.finish();
+        let r = m
+            .kms_keys
+            .iter()
+            .find(|k| k.is_replica())
+            .expect("a replica");
+        r.primary_key()
+            .map(|k| crate::model::display_name(k).to_string())
+    };
+    assert_eq!(replica("arn"), some("aws_kms_key.k"));
+    assert_eq!(replica("key_id"), None);
+    let (mut m, _) = template(
+        "Resources:\n  K:\n    Type: AWS::KMS::Key\n    Properties:\n      MultiRegion: true\n  R:\n    Type: AWS::KMS::ReplicaKey\n    Properties:\n      PrimaryKeyArn: !GetAtt K.Arn\n",
+    );
+    m.finish();
+    let r = m
+        .kms_keys
+        .iter()
+        .find(|k| k.is_replica())
+        .expect("a replica");
+    assert_eq!(r.primary_key().map(crate::model::display_name), Some("K"));
+}

@@ -527,17 +527,9 @@ impl Model {
             ArnPiece::Lit(_) | ArnPiece::Unknown => None,
         };
         let stage_match = match stage_piece {
-            ArnPiece::Ref(r) => {
-                if r.resource == stage.meta.ref_name {
-                    Some(true)
-                } else if r.resource == api.meta.ref_name && r.attr == "Stage" {
-                    // `${Api.Stage}`: the stage a SAM API creates.
-                    Some(stage.meta.ref_name == api.meta.ref_name)
-                } else {
-                    // Another resource: another stage, or not a stage name at all.
-                    Some(false)
-                }
-            }
+            // The stage, through any of its attributes (`${Api.Stage}`: a SAM API is the
+            // stage it creates); another resource is another stage, or no stage name.
+            ArnPiece::Ref(r) => Some(r.resource == stage.meta.ref_name),
             ArnPiece::Lit(name) => stage.name.known().map(|n| *n == name),
             ArnPiece::Unknown => None,
         };

@@ -1,6 +1,6 @@
 //! KMS keys and aliases.
 
-use super::{How, Link, Model, ResourceKind, ResourceMeta, Val};
+use super::{How, Link, Model, RefAttr, ResourceKind, ResourceMeta, Val};
 
 /// The key spec of symmetric encryption keys, the only spec KMS rotates automatically.
 pub const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
@@ -424,7 +424,7 @@ fn link_replicas(model: &mut Model) {
         let Some(Kind::Ref(r)) = k.primary.as_ref().map(|v| &v.kind) else {
             continue;
         };
-        if !matches!(r.attr.as_str(), "arn" | "Arn")
+        if model.ref_attr(r) != Some(RefAttr::Arn)
             || model.kind(&r.resource) != (ResourceKind::KmsKey { primary: true })
         {
             continue;
@@ -629,44 +629,36 @@ fn classify(
     match &v.kind {
         Kind::Ref(r) => {
             let kind = model.kind(&r.resource);
-            let attr = r.attr.as_str();
-            if matches!(kind, ResourceKind::KmsKey { .. })
-                && matches!(attr, "arn" | "key_id" | "id" | "Arn" | "KeyId" | "Ref")
-            {
-                return (
+            let attr = model.ref_attr(r);
+            let names_key = matches!(attr, Some(RefAttr::Arn | RefAttr::Id));
+            let names_alias = matches!(attr, Some(RefAttr::Arn | RefAttr::Name | RefAttr::Id));
+            let names_target = attr == Some(RefAttr::AliasTargetKey);
+            match kind {
+                ResourceKind::KmsKey { .. } if names_key => (
                     KeyRef::RawKeyResource(r.resource.clone()),
                     Some(r.resource.clone()),
                     None,
-                );
-            }
-            if kind == ResourceKind::KmsAlias {
-                return match attr {
-                    "target_key_arn" | "target_key_id" => {
-                        let key = alias_key(&r.resource);
-                        (
-                            KeyRef::RawKeyResource(
-                                key.clone().unwrap_or_else(|| r.resource.clone()),
-                            ),
-                            key,
-                            Some(r.resource.clone()),
-                        )
-                    }
-                    "arn" | "name" | "id" | "Ref" => (
-                        KeyRef::AliasResource(r.resource.clone()),
-                        alias_key(&r.resource),
+                ),
+                ResourceKind::KmsAlias if names_target => {
+                    let key = alias_key(&r.resource);
+                    (
+                        KeyRef::RawKeyResource(key.clone().unwrap_or_else(|| r.resource.clone())),
+                        key,
                         Some(r.resource.clone()),
-                    ),
-                    _ => (KeyRef::Unknown, None, None),
-                };
-            }
-            match (kind, attr) {
-                (ResourceKind::KmsAliasLookup, "target_key_arn" | "target_key_id") => {
+                    )
+                }
+                ResourceKind::KmsAlias if names_alias => (
+                    KeyRef::AliasResource(r.resource.clone()),
+                    alias_key(&r.resource),
+                    Some(r.resource.clone()),
+                ),
+                ResourceKind::KmsAliasLookup if names_target => {
                     (KeyRef::RawKeyResource(r.resource.clone()), None, None)
                 }
-                (ResourceKind::KmsAliasLookup, "arn" | "name" | "id") => {
+                ResourceKind::KmsAliasLookup if names_alias => {
                     (KeyRef::AliasResource(r.resource.clone()), None, None)
                 }
-                (ResourceKind::KmsKeyLookup, "arn" | "id" | "key_id") => {
+                ResourceKind::KmsKeyLookup if names_key => {
                     (KeyRef::RawKeyResource(r.resource.clone()), None, None)
                 }
                 _ => (KeyRef::Unknown, None, None),

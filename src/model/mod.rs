@@ -68,6 +68,33 @@ pub enum ResourceKind {
     Other,
 }
 
+/// What the attribute of a reference to a resource gives, as far as links between
+/// resources need to know: the adapters say, by resource type, which attribute of their
+/// format (and which reference to the resource itself) gives what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefAttr {
+    /// The resource's ARN.
+    Arn,
+    /// The resource's id (a key's key id, an alias's name as its id).
+    Id,
+    /// The resource's name (an alias's `alias/...`).
+    Name,
+    /// The key an alias targets (its ARN or id).
+    AliasTargetKey,
+}
+
+/// A resource type's reference attributes, as its format names them: attribute (or the
+/// format's reference to the resource itself) → what it gives.
+pub type RefAttrs = &'static [(&'static str, RefAttr)];
+
+/// What links need to know of a resource: its kind and what the attributes of references
+/// to it give.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Linkable {
+    pub kind: ResourceKind,
+    pub attrs: RefAttrs,
+}
+
 /// A link from one resource to another of one configuration, made once when the model is
 /// finished: linked (to what: a key's reference name, an index into a collection, or
 /// nothing more to say), maybe linked (a reference or ARN that is not statically known),
@@ -293,8 +320,9 @@ macro_rules! collections {
 
 #[derive(Debug, Default)]
 pub struct Model {
-    /// Every resource's reference name to its kind, for resolving references.
-    pub kinds: BTreeMap<String, ResourceKind>,
+    /// Every resource's reference name to its kind and reference attributes, for
+    /// resolving references.
+    pub kinds: BTreeMap<String, Linkable>,
     pub kms_keys: Vec<KmsKey>,
     pub kms_aliases: Vec<KmsAlias>,
     pub kms_consumers: Vec<KeyConsumer>,
@@ -340,7 +368,7 @@ pub struct Model {
 /// one reaches its key) and the aliases of exported keys (labels).
 #[derive(Debug, Default)]
 pub struct Exported {
-    kinds: std::collections::HashMap<String, ResourceKind>,
+    kinds: std::collections::HashMap<String, Linkable>,
     aliases: Vec<KmsAlias>,
     /// Indexes of `aliases` by their reference name and by their target key's.
     by_ref: std::collections::HashMap<String, Vec<usize>>,
@@ -524,7 +552,18 @@ impl Model {
     /// The kind of the resource a reference names ([`ResourceKind::Other`] when it is not
     /// one of this model).
     pub fn kind(&self, ref_name: &str) -> ResourceKind {
-        self.kinds.get(ref_name).copied().unwrap_or_default()
+        self.kinds.get(ref_name).map(|l| l.kind).unwrap_or_default()
+    }
+
+    /// What a reference's attribute gives of the resource it names (`None`: an attribute
+    /// links do not read, or a resource that is not one of this model).
+    pub fn ref_attr(&self, r: &crate::value::Reference) -> Option<RefAttr> {
+        self.kinds
+            .get(&r.resource)?
+            .attrs
+            .iter()
+            .find(|(a, _)| *a == r.attr)
+            .map(|(_, m)| *m)
     }
 
     pub fn key(&self, ref_name: &str) -> Option<&KmsKey> {
