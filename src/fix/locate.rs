@@ -161,38 +161,25 @@ fn change_edit(c: &Change, t: &FileText<'_>) -> Option<Edit> {
             path,
             name,
             value,
-        } => match (syntax, t.parsed()) {
-            (Syntax::Hcl, Parsed::Hcl(body)) => {
-                let block = find_block(&body.as_ref()?.blocks, *header)?;
-                let (block, rest) = descend(block, path);
-                hcl_insert(
-                    text,
-                    nl,
-                    block,
-                    rest,
-                    name,
-                    &literal(value, Syntax::Hcl, None),
-                )
+        } => match syntax {
+            Syntax::Hcl | Syntax::HclJson => {
+                let at = hcl_block(t, *header)?;
+                let (block, rest) = descend(at.block, path);
+                let value = literal(value, syntax, None);
+                match at.json {
+                    None => hcl_insert(text, nl, block, rest, name, &value),
+                    Some(root) => {
+                        json_insert(text, nl, node_at(root, block.span)?, rest, name, &value)
+                    }
+                }
             }
-            (Syntax::HclJson, Parsed::HclJson(parsed)) => {
-                let (root, body) = parsed.as_ref()?;
-                let block = find_block(&body.blocks, *header)?;
-                let (block, rest) = descend(block, path);
-                let obj = node_at(root, block.span)?;
-                json_insert(text, nl, obj, rest, name, &literal(value, syntax, None))
-            }
-            (Syntax::Yaml | Syntax::Json, Parsed::Tree(root)) => {
-                let root = root.as_ref()?;
-                let resource = root
-                    .get("Resources")?
-                    .entries()
-                    .iter()
-                    .find(|e| e.key_span == *header)?;
+            Syntax::Yaml | Syntax::Json => {
+                let resource = template_resource(t, *header)?;
                 // A resource's attributes are its `Properties` (created when absent).
                 let path: Vec<String> = std::iter::once("Properties".to_string())
                     .chain(path.iter().cloned())
                     .collect();
-                let mut node = &resource.value;
+                let mut node = resource;
                 let mut rest: &[String] = &path;
                 while let Some((first, more)) = rest.split_first() {
                     match node.get(first) {
@@ -213,7 +200,6 @@ fn change_edit(c: &Change, t: &FileText<'_>) -> Option<Edit> {
                     json_insert(text, nl, node, rest, name, &value)
                 }
             }
-            _ => None,
         },
         Change::AddTag {
             header,
@@ -224,33 +210,38 @@ fn change_edit(c: &Change, t: &FileText<'_>) -> Option<Edit> {
     }
 }
 
-/// A Terraform resource block by its header, in a `.tf` file (the body) or a `.tf.json`
-/// file (the body and the JSON object the block is written as).
+/// A Terraform resource block by its header, in a `.tf` file or a `.tf.json` file (with
+/// the JSON document it is written in).
 pub(super) fn hcl_block<'t>(t: &'t FileText<'_>, header: Span) -> Option<HclBlock<'t>> {
     match t.parsed() {
         Parsed::Hcl(Some(body)) => Some(HclBlock {
             block: find_block(&body.blocks, header)?,
             json: None,
         }),
-        Parsed::HclJson(Some((root, body))) => {
-            let block = find_block(&body.blocks, header)?;
-            Some(HclBlock {
-                block,
-                json: Some(node_at(root, block.span)?),
-            })
-        }
+        Parsed::HclJson(Some((root, body))) => Some(HclBlock {
+            block: find_block(&body.blocks, header)?,
+            json: Some(root),
+        }),
         _ => None,
     }
 }
 
 pub(super) struct HclBlock<'t> {
     pub block: &'t Block,
-    /// The block's object, in a `.tf.json` file.
+    /// The JSON document, in a `.tf.json` file (the block's object is the node at its
+    /// span: [`HclBlock::object`]).
     pub json: Option<&'t Node>,
 }
 
-/// A template resource's `Properties` by the resource's header (its logical id), with
-/// the resource's node when `Properties` is absent.
+impl<'t> HclBlock<'t> {
+    /// The JSON object a block of this file is written as, in a `.tf.json` file.
+    pub fn object(&self, block: &Block) -> Option<&'t Node> {
+        node_at(self.json?, block.span)
+    }
+}
+
+/// A template resource's node (`Type`, `Properties`, ...) by its header, the logical id's
+/// key.
 pub(super) fn template_resource<'t>(t: &'t FileText<'_>, header: Span) -> Option<&'t Node> {
     match t.parsed() {
         Parsed::Tree(Some(root)) => Some(
@@ -507,6 +498,25 @@ fn flow_end(text: &str, n: &Node) -> usize {
     end
 }
 
+/// `member` added to a flow collection: after its last member's end (`last`), else just
+/// inside its opening bracket.
+pub(super) fn flow_append(collection: &Node, last: Option<usize>, member: &str) -> Edit {
+    let file = collection.span.file;
+    match last {
+        Some(at) => Edit {
+            span: Span::new(file, at, at),
+            replacement: format!(", {member}"),
+        },
+        None => {
+            let at = collection.span.start as usize + 1;
+            Edit {
+                span: Span::new(file, at, at),
+                replacement: member.to_string(),
+            }
+        }
+    }
+}
+
 /// Whether a flow mapping's keys are written as JSON strings (a JSON template read as
 /// YAML): what is added to it is written the same way.
 pub(super) fn json_style(text: &str, map: &Node) -> bool {
@@ -545,21 +555,8 @@ pub(super) fn yaml_insert(
         }
         member.push_str(&format!("{name}: {value}"));
         member.push_str(&"}".repeat(rest.len()));
-        return Some(
-            match entries.iter().map(|e| content_end(text, &e.value)).max() {
-                Some(at) => Edit {
-                    span: Span::new(file, at, at),
-                    replacement: format!(", {member}"),
-                },
-                None => {
-                    let at = map.span.start as usize + 1;
-                    Edit {
-                        span: Span::new(file, at, at),
-                        replacement: member,
-                    }
-                }
-            },
-        );
+        let last = entries.iter().map(|e| content_end(text, &e.value)).max();
+        return Some(flow_append(map, last, &member));
     }
     let first = entries.first()?;
     let indent = column_spaces(text, first.key_span.start as usize);

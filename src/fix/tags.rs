@@ -6,8 +6,9 @@
 //! expression sets wins.
 
 use super::locate::{
-    column_spaces, content_end, hcl_block, hcl_insert, indentation, is_flow, json_insert,
-    json_style, line_end, line_start, same_line, template_resource, yaml_insert, FileText,
+    column_spaces, content_end, flow_append, hcl_block, hcl_insert, indentation, is_flow,
+    json_insert, json_style, line_end, line_start, same_line, template_resource, yaml_insert,
+    FileText,
 };
 use super::render::{hcl_string, json_string, literal};
 use super::{Edit, Literal, Syntax};
@@ -34,7 +35,8 @@ pub(super) fn add_tag(
             }
         }
         Syntax::HclJson => {
-            let obj = hcl_block(t, header)?.json?;
+            let at = hcl_block(t, header)?;
+            let obj = at.object(at.block)?;
             let (k, v) = (json_string(key), json_string(value));
             match obj.get(attr) {
                 None => json_insert(text, nl, obj, &[], attr, &format!("{{{k}: {v}}}")),
@@ -307,19 +309,8 @@ fn yaml_list_item(
             Some(last) if json_style(text, last) => json_item(key, value),
             _ => format!("{{Key: {k}, Value: {v}}}"),
         };
-        return Some(match items.iter().map(|i| content_end(text, i)).max() {
-            Some(at) => Edit {
-                span: Span::new(file, at, at),
-                replacement: format!(", {item}"),
-            },
-            None => {
-                let at = list.span.start as usize + 1;
-                Edit {
-                    span: Span::new(file, at, at),
-                    replacement: item,
-                }
-            }
-        });
+        let last = items.iter().map(|i| content_end(text, i)).max();
+        return Some(flow_append(list, last, &item));
     }
     let last = items.last()?;
     let dash = indentation(text, last.span.start as usize);

@@ -58,6 +58,13 @@ impl Rule for ResourceMissingTag {
             .collect::<Vec<_>>()
             .join(", ");
         let policy = cx.policy();
+        // The value the fix writes. Whether data is backed up is the owner's decision:
+        // the fix is never applied without `--unsafe-fixes`.
+        let backed_up = if values.is_empty() || values.iter().any(|v| v == "true") {
+            "true".to_string()
+        } else {
+            values[0].clone()
+        };
         for r in cx.model.taggables.iter().filter(|r| r.backup_eligible) {
             let tags = &r.meta.tags;
             // Tags that are not statically known may carry the tag.
@@ -76,13 +83,6 @@ impl Rule for ResourceMissingTag {
             let name = &r.meta.address;
             let d = match tags.get(&tag) {
                 None => {
-                    // Whether data is backed up is the owner's decision: never applied
-                    // without `--unsafe-fixes`.
-                    let backed_up = if values.is_empty() || values.iter().any(|v| v == "true") {
-                        "true".to_string()
-                    } else {
-                        values[0].clone()
-                    };
                     cx.finding(
                         tags.span,
                         format!("resource {name} has no `{tag}` tag, so whether it is backed up is left undecided"),
@@ -96,7 +96,7 @@ impl Rule for ResourceMissingTag {
                             header: r.meta.header,
                             attr: r.tags_attr.to_string(),
                             key: tag.clone(),
-                            value: backed_up,
+                            value: backed_up.clone(),
                         },
                     ))
                 }
