@@ -666,6 +666,20 @@ module "negative" {
     assert!(addresses.contains(&"aws_kms_key.many[999]"));
     assert_eq!(count("module.many["), 100);
     assert!(addresses.contains(&"module.many[99].aws_kms_key.this"));
+    // What the caps leave out is said, at each `count`.
+    let capped: Vec<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "evaluation-note" && d.message.contains("the rest are not"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(capped.len(), 2, "{capped:?}");
+    assert!(capped
+        .iter()
+        .any(|m| m.contains("aws_kms_key.many makes more than 1000")));
+    assert!(capped
+        .iter()
+        .any(|m| m.contains("module.many makes more than 100")));
     for a in [
         "aws_kms_key.each[\"a\"]",
         "aws_kms_key.each[\"b\"]",

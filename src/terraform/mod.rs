@@ -715,6 +715,23 @@ impl<'p, 'a> Instance<'p, 'a> {
         }
     }
 
+    /// A `count` above the cap makes the cap's instances: the rest are not analysed, and
+    /// the run says so at the `count`.
+    fn note_capped(&self, repetition: &Repetition<'_>, max: usize, address: &str) {
+        if let Repetition::Count { expr, value, .. } = repetition {
+            if value.as_number().is_some_and(|n| n > max as f64) {
+                self.diag(Diagnostic::new(
+                    codes::EVAL_NOTE,
+                    Severity::Warning,
+                    expr.span,
+                    format!(
+                        "`count` of {address} makes more than {max} instances: the first {max} are analysed, the rest are not"
+                    ),
+                ));
+            }
+        }
+    }
+
     fn expand_resource(&self, block: &Block) {
         let (rtype, name) = (&block.labels[0], &block.labels[1]);
         let rtype_full = if block.kind == "data" {
@@ -727,7 +744,9 @@ impl<'p, 'a> Instance<'p, 'a> {
         let mut instances: Vec<PendingInstance> = Vec::new();
         // The switch that leaves the resource out: `count = 0`, an empty `for_each`.
         let mut switched_off = None;
-        match self.repetition(block, MAX_RESOURCE_COUNT) {
+        let repetition = self.repetition(block, MAX_RESOURCE_COUNT);
+        self.note_capped(&repetition, MAX_RESOURCE_COUNT, &address);
+        match repetition {
             Repetition::One => instances.push((address.clone(), Vec::new(), false)),
             Repetition::Unknown => instances.push((address.clone(), Vec::new(), true)),
             repeated => {
@@ -947,7 +966,13 @@ impl<'p, 'a> Instance<'p, 'a> {
     /// (its resources get their keys); one call without keys when they are not statically
     /// known.
     fn instantiate_repeated(&self, name: &str, block: &Block, child: &'p Module<'a>) -> Value {
-        let keys = match self.repetition(block, MAX_MODULE_COUNT) {
+        let repetition = self.repetition(block, MAX_MODULE_COUNT);
+        self.note_capped(
+            &repetition,
+            MAX_MODULE_COUNT,
+            &format!("{}module.{name}", self.prefix),
+        );
+        let keys = match repetition {
             Repetition::One | Repetition::Unknown => vec![(String::new(), Vec::new())],
             repeated => repeated.instances(),
         };
