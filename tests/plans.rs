@@ -587,3 +587,36 @@ fn key_material_placed_in_the_source_is_redacted_as_the_source_alone_redacts_it(
         }
     }
 }
+
+/// Locals that name each other several times (or themselves, in a source that no longer
+/// matches the plan) are followed once each: the work stays linear, the link holds.
+#[test]
+fn locals_that_name_each_other_many_times_are_followed_once_each() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for f in ["main.tf", "tfplan.json"] {
+        std::fs::copy(fixture("locals").join(f), tmp.path().join(f)).expect("copy");
+    }
+    // `logs_key` reaches the key through 20 locals, each naming the next three times:
+    // 3^20 paths if each were followed again.
+    let mut chain = String::from("locals {\n");
+    for i in 0..20 {
+        let next = format!("local.l{}", i + 1);
+        chain.push_str(&format!("  l{i} = [{next}, {next}, {next}]\n"));
+    }
+    chain.push_str("  l20 = aws_kms_key.logs.arn\n  again = [local.again, local.again]\n}\n");
+    let main = tmp.path().join("main.tf");
+    let text = std::fs::read_to_string(&main).expect("read").replacen(
+        "logs_key    = aws_kms_key.logs.arn",
+        "logs_key    = local.l0",
+        1,
+    );
+    std::fs::write(&main, format!("{text}\n{chain}")).expect("write");
+    let r = scan_plans(
+        tmp.path(),
+        &[tmp.path().to_path_buf()],
+        &[tmp.path().join("tfplan.json")],
+        Profile::Strict,
+    );
+    let h = hits(&r);
+    assert!(h.iter().all(|x| x.0 != "KMS005"), "{h:#?}");
+}

@@ -950,15 +950,24 @@ impl<'a> Reader<'a, '_> {
         }
         let mut through: Option<String> = None;
         let mut expanded: Vec<String> = Vec::new();
+        // Each reference once: locals that name each other several times (or themselves,
+        // in a source that does not match the plan) must not multiply the work.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let calls: Vec<&str> = module.calls.iter().map(|(n, _)| n.as_str()).collect();
         for s in strings {
             let Target::Local(local) = refs::target(s) else {
-                expanded.push(s.clone());
+                if seen.insert(s.clone()) {
+                    expanded.push(s.clone());
+                }
                 continue;
             };
-            let calls: Vec<&str> = module.calls.iter().map(|(n, _)| n.as_str()).collect();
             match self.source.and_then(|src| src.local(&calls, &local)) {
                 Some(e) => {
-                    expanded.extend(source::references(e));
+                    for r in source::references(e) {
+                        if seen.insert(r.clone()) {
+                            expanded.push(r);
+                        }
+                    }
                     through.get_or_insert(local);
                 }
                 None => {
