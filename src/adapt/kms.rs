@@ -318,14 +318,15 @@ pub(in crate::adapt) mod terraform {
         ("aws_kms_alias", kms_alias),
     ];
 
-    /// What a key's reference attributes give: its ARN, its key id (`key_id`, and `id`).
+    /// What a key's reference attributes give, for the key and its data source: its ARN,
+    /// its key id (`key_id`, and `id`).
     const KEY_ATTRS: RefAttrs = &[
         ("arn", RefAttr::Arn),
         ("key_id", RefAttr::Id),
         ("id", RefAttr::Id),
     ];
-    /// What an alias's reference attributes give: its ARN, its name (`name`, and `id`),
-    /// the key it targets.
+    /// What an alias's reference attributes give, for the alias and its data source: its
+    /// ARN, its name (`name`, and `id`), the key it targets.
     const ALIAS_ATTRS: RefAttrs = &[
         ("arn", RefAttr::Arn),
         ("name", RefAttr::Name),
@@ -333,22 +334,6 @@ pub(in crate::adapt) mod terraform {
         ("target_key_arn", RefAttr::AliasTargetKey),
         ("target_key_id", RefAttr::AliasTargetKey),
     ];
-    /// What a key data source's reference attributes give: the key's ARN and id.
-    const KEY_LOOKUP_ATTRS: RefAttrs = &[
-        ("arn", RefAttr::Arn),
-        ("id", RefAttr::Id),
-        ("key_id", RefAttr::Id),
-    ];
-    /// What an alias data source's reference attributes give: the alias's ARN and name,
-    /// the key it targets.
-    const ALIAS_LOOKUP_ATTRS: RefAttrs = &[
-        ("arn", RefAttr::Arn),
-        ("name", RefAttr::Name),
-        ("id", RefAttr::Id),
-        ("target_key_arn", RefAttr::AliasTargetKey),
-        ("target_key_id", RefAttr::AliasTargetKey),
-    ];
-
     /// What the Terraform resource types of KMS are, for links between resources, and what
     /// the attributes of references to them give.
     pub(in crate::adapt) const KINDS: &[(&str, ResourceKind, RefAttrs)] = &[
@@ -373,15 +358,11 @@ pub(in crate::adapt) mod terraform {
             KEY_ATTRS,
         ),
         ("aws_kms_alias", ResourceKind::KmsAlias, ALIAS_ATTRS),
-        (
-            "data.aws_kms_key",
-            ResourceKind::KmsKeyLookup,
-            KEY_LOOKUP_ATTRS,
-        ),
+        ("data.aws_kms_key", ResourceKind::KmsKeyLookup, KEY_ATTRS),
         (
             "data.aws_kms_alias",
             ResourceKind::KmsAliasLookup,
-            ALIAS_LOOKUP_ATTRS,
+            ALIAS_ATTRS,
         ),
     ];
 }

@@ -85,7 +85,7 @@ pub(super) fn parse_slow(text: &str, file: FileId) -> Parsed {
 }
 
 /// Objects up to this many keys find a duplicate by scanning their entries.
-const SMALL_OBJECT: usize = 16;
+pub(super) const SMALL_OBJECT: usize = 16;
 
 fn convert(value: Value<'_>, file: FileId, duplicates: &mut Vec<super::DuplicateKey>) -> Node {
     let sp = |r: jsonc_parser::common::Range| Span::new(file, r.start, r.end);

@@ -73,7 +73,7 @@ impl Parser<'_> {
                         let key_start = self.at;
                         let key = self.string()?;
                         let key_span = self.span(key_start);
-                        if entries.len() >= 16 && seen.is_none() {
+                        if entries.len() >= super::json::SMALL_OBJECT && seen.is_none() {
                             seen = Some(entries.iter().map(|e| e.key.clone()).collect());
                         }
                         let duplicate = match &seen {
@@ -303,25 +303,40 @@ mod tests {
 
     #[test]
     fn agrees_with_the_full_parser() {
+        // Well-formed: read by the fast path, to the full parser's tree.
         for text in [
             r#"{"a": "\u00e9\n😀", "b": true, "c": null, "d": [1, -2.5e3, 0, 1E+2], "e": {}}"#,
             r#"[]"#,
             r#" {"k": "\ud83d\ude00 \"q\" \\ \/ \b\f\r\t"} "#,
+            r#"{"a": [1, 2], "b": {"c": [{"d": "e"}]}}"#,
+            r#"{"n": [-0, 1e5, 0.0e-0, 123456789012345678901234567890]}"#,
+            r#"{"s": "\u0000 \u001f"}"#,
+        ] {
+            assert!(same(text), "the fast path gave up on {text}");
+        }
+        // Not RFC 8259, or a duplicate key: left to the full parser (its diagnostics).
+        for text in [
             r#"{"a": 1, "a": 2}"#,
             r#"{"a": 01}"#,
             r#"{"a": 1,}"#,
             r#"{"a": "x
 "}"#,
             r#"{"a": .5}"#,
+            r#"{"a": 1.}"#,
             r#"{"a": -}"#,
             r#"{"a": "\x"}"#,
+            r#"{"a": "\u+123"}"#,
             r#"{"a": "\ud800"}"#,
+            r#"{"a": "\udc00"}"#,
+            r#"{"a": "\ud800\u0041"}"#,
             r#"{"a": 1} x"#,
+            "{\"a\": 1} // c",
+            "\u{feff}{}",
+            "{\u{b}\"a\": 1}",
             r#"tru"#,
             "",
-            r#"{"a": [1, 2], "b": {"c": [{"d": "e"}]}}"#,
         ] {
-            same(text);
+            assert!(!same(text), "the fast path read {text:?}");
         }
         assert!(same(
             r#"{"a": [1, 2.5], "b": {"c": [{"d": "\u00e9"}]}, "e": null}"#

@@ -53,14 +53,14 @@ impl Rule for AliasInCreateTimeAttribute {
             let Some(effect) = c.alias_at_creation else {
                 continue;
             };
+            if c.resolution != Resolution::AtCreation || !c.reference.is_alias() {
+                continue;
+            }
             let effect = match effect {
                 AliasAtCreation::Replaced => cx.snippet("alias-at-creation-replaced", &c.meta, &[]),
                 AliasAtCreation::Diff => cx.snippet("alias-at-creation-diff", &c.meta, &[]),
                 AliasAtCreation::Stored => cx.snippet("alias-at-creation-stored", &c.meta, &[]),
             };
-            if c.resolution != Resolution::AtCreation || !c.reference.is_alias() {
-                continue;
-            }
             let mut d = cx
                 .finding(
                     c.value.span,
